@@ -66,8 +66,8 @@ def resolve(answer: str, passages: list[Passage]) -> tuple[str, list[Citation]]:
         # The model cited nothing: attribute the answer to the passage that states it, if any.
         n, best = max(enumerate(passages, 1), key=lambda p: overlap(answer, p[1].text))
         if overlap(answer, best.text) >= MIN_OVERLAP:
-            answer = f"{answer} [{n}]"
             claims[n] = [answer]
+            answer = f"{answer} [{n}]"
     citations = []
     for n, texts in claims.items():
         p = passages[n - 1]

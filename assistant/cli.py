@@ -56,6 +56,24 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="a conversation in the terminal")
     p.set_defaults(run=_chat)
 
+    p = sub.add_parser("eval", help="run an evaluation suite; exit 1 when a threshold fails")
+    p.add_argument("suite", type=Path)
+    p.add_argument("--out", type=Path, help="write RUN.json")
+    p.add_argument("--report", type=Path, help="write a self-contained HTML report")
+    p.add_argument("--junit", type=Path, help="write JUnit XML")
+    p.add_argument("--baseline", type=Path, help="an earlier RUN.json to compare with")
+    p.add_argument("--tolerance", type=float, default=0.02, help="allowed drop per metric")
+    p.add_argument("--limit", type=int, default=None, help="run only the first N cases")
+    p.add_argument("--retrieval-only", action="store_true", help="score retrieval, skip the LLM")
+    p.set_defaults(run=_eval)
+
+    p = sub.add_parser("bench", help="export a public benchmark as a corpus and a suite")
+    p.add_argument("action", choices=["export"])
+    p.add_argument("name", choices=["multihop-rag", "nq-open"])
+    p.add_argument("--out", type=Path, required=True, help="folder for corpus/ and suite.yaml")
+    p.add_argument("--limit", type=int, default=None, help="export only the first N questions")
+    p.set_defaults(run=_bench)
+
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
@@ -165,6 +183,34 @@ def _chat(args: argparse.Namespace) -> int:
                     print(event, end="", flush=True)
         except UserError as exc:
             print(f"error: {exc}")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from assistant.evaluation.command import run_eval
+
+    if args.limit is not None and args.limit < 1:
+        raise UserError("--limit must be a positive number of cases")
+    code, _ = run_eval(
+        _app(),
+        args.suite,
+        out=args.out,
+        report=args.report,
+        junit=args.junit,
+        baseline=args.baseline,
+        tolerance=args.tolerance,
+        limit=args.limit,
+        retrieval_only=args.retrieval_only,
+    )
+    return code
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from assistant.evaluation.benchmarks import export
+    from assistant.settings import load_settings
+
+    summary = export(args.name, load_settings().benchmarks_dir, args.out, args.limit)
+    print(summary)
     return 0
 
 

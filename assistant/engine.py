@@ -58,9 +58,13 @@ class Engine:
             )
         return question
 
+    @staticmethod
+    def retrieval_query(question: str, history: Sequence[Turn] = ()) -> str:
+        """The search query: a follow-up is searched together with the previous question."""
+        return " ".join([t.question for t in history[-1:]] + [question])
+
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> list[Passage]:
-        query = " ".join([t.question for t in history[-1:]] + [question])
-        return [_passage(d) for d in self.retriever.invoke(query)]
+        return [_passage(d) for d in self.retriever.invoke(self.retrieval_query(question, history))]
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
         """Yield the answer's text as it is generated, then the final Answer."""

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     collection: str = "assistant"
     data_dir: Path = Path("data")
     prompts_dir: Path = PROJECT_ROOT / "prompts"
+    benchmarks_dir: Path = PROJECT_ROOT.parent / "shared" / "benchmarks"
 
     chunk_size: int = Field(600, ge=100)
     chunk_overlap: int = Field(80, ge=0)

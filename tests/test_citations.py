@@ -47,7 +47,7 @@ def test_wrong_number_is_not_supported() -> None:
 
 def test_uncited_answer_is_attributed_to_the_passage_that_states_it() -> None:
     answer, cites = resolve("NORAD is the crown jewel of defense cooperation.", _passages())
-    assert answer.endswith("[2]") and cites[0].n == 2
+    assert answer.endswith("[2]") and cites[0].n == 2 and cites[0].supported
 
 
 def test_sentences_keep_abbreviations_and_numbers() -> None:
