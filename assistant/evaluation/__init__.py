@@ -1,0 +1,1 @@
+"""Evaluation suites: load YAML, run the engine, score answers, citations, refusals, retrieval."""
