@@ -1,20 +1,22 @@
-"""Wire Settings into the concrete pieces: embeddings, store, retriever, LLM, engine, indexer."""
+"""Wire Settings into the concrete pieces: embeddings, stores, retriever, LLM, engine, indexer."""
 
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 import chromadb
-from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 
 from assistant.engine import Engine
 from assistant.llm import make_llm, parse_llm
 from assistant.prompts import Prompts
 from assistant.settings import Settings
+from index.bm25_store import BM25Store
+from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
-from index.retriever import DenseRetriever
-from index.store import chroma_client, open_vectorstore
+from index.retriever import HybridRetriever
+from index.store import chroma_client, open_collection, open_vectorstore
 from index.sync import Indexer
 
 
@@ -30,17 +32,49 @@ class App:
     def client(self) -> chromadb.ClientAPI:
         return chroma_client(self.settings.home, self.settings.chroma_url)
 
-    @cached_property
+    @property
     def store(self) -> Chroma:
         return open_vectorstore(self.client, self.settings.collection, self.embeddings)
 
     @cached_property
+    def bm25(self) -> BM25Store:
+        return BM25Store(self.settings.home / "bm25")
+
+    @cached_property
     def indexer(self) -> Indexer:
         s = self.settings
-        return Indexer(self.store, s.home / "manifest.json", s.chunk_size, s.chunk_overlap)
 
-    def retriever(self, k: int | None = None) -> DenseRetriever:
-        return DenseRetriever(store=self.store, k=k or self.settings.k)
+        def collection(reset: bool) -> Any:
+            return open_collection(self.client, s.collection, reset)
+
+        config = {
+            "embeddings": s.embeddings,
+            "chunker": CHUNKER_VERSION,
+            "chunk_size": s.chunk_size,
+        }
+        return Indexer(
+            collection,
+            self.embeddings,
+            self.bm25,
+            s.home / "manifest.json",
+            config,
+            s.chunk_size,
+            int(s.max_file_mb * 1_000_000),
+        )
+
+    def retriever(self, k: int | None = None) -> HybridRetriever:
+        s = self.settings
+        return HybridRetriever(
+            store=self.store,
+            bm25=self.bm25,
+            embeddings=self.embeddings,
+            k=k or s.k,
+            candidates=max(s.candidates, k or s.k),
+            rrf_k=s.rrf_k,
+            dense_weight=s.dense_weight,
+            bm25_weight=s.bm25_weight,
+            mmr_lambda=s.mmr_lambda,
+        )
 
     @cached_property
     def engine(self) -> Engine:
@@ -53,7 +87,4 @@ class App:
         )
 
     def chunk_count(self) -> int:
-        try:
-            return self.client.get_collection(self.settings.collection).count()
-        except NotFoundError:
-            return 0
+        return self.indexer.manifest.chunk_count()

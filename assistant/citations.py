@@ -7,7 +7,7 @@ import re
 from assistant.answer import Citation, Passage
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(\[]?[A-Z0-9])|\n+")
+SENTENCE_END = re.compile(r"(?<=[.!?\]])[\"”’)]*\s+(?!\[\d)(?=[\"“(\[]?[A-Z0-9])|\n+")
 WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 STOPWORDS = frozenset(

@@ -15,6 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.citations import resolve
 from assistant.errors import UserError
+from assistant.followup import standalone_query
 from assistant.prompts import Prompts
 
 REFUSAL_PHRASES = re.compile(
@@ -60,8 +61,7 @@ class Engine:
 
     @staticmethod
     def retrieval_query(question: str, history: Sequence[Turn] = ()) -> str:
-        """The search query: a follow-up is searched together with the previous question."""
-        return " ".join([t.question for t in history[-1:]] + [question])
+        return standalone_query(question, history)
 
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> list[Passage]:
         return [_passage(d) for d in self.retriever.invoke(self.retrieval_query(question, history))]

@@ -33,9 +33,14 @@ class Settings(BaseSettings):
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     benchmarks_dir: Path = PROJECT_ROOT.parent / "shared" / "benchmarks"
 
-    chunk_size: int = Field(600, ge=100)
-    chunk_overlap: int = Field(80, ge=0)
-    k: int = Field(4, ge=1, le=50)
+    chunk_size: int = Field(600, ge=100, description="Largest chunk, in characters.")
+    max_file_mb: float = Field(20, gt=0, description="Larger files are refused.")
+    k: int = Field(4, ge=1, le=50, description="Passages given to the model.")
+    candidates: int = Field(30, ge=1, description="Depth of each retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(1.0, ge=0)
+    bm25_weight: float = Field(1.0, ge=0)
+    mmr_lambda: float | None = Field(None, ge=0, le=1, description="Set to diversify results.")
 
     max_answer_tokens: int = Field(160, ge=16)
     llm_context: int = Field(2048, ge=512)

@@ -1,7 +1,8 @@
-"""Load files into SourceDocuments: full text, where the body starts, title, url and date."""
+"""Load files into SourceDocuments: their text, where the body starts, title, url, date, pages."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
@@ -10,22 +11,37 @@ from pathlib import Path
 
 import yaml
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+from index import formats
+from index.formats import LoadError
 
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | formats.EXTRACTORS.keys()
 
-class LoadError(Exception):
-    """A file that cannot be indexed; the message is one line naming the problem."""
+__all__ = ["SUPPORTED_SUFFIXES", "LoadError", "SourceDocument", "discover", "load_document"]
 
 
 @dataclass(frozen=True)
 class SourceDocument:
     source: str  # the path shown to users, relative to the working directory when possible
-    text: str  # the file's full text; chunk offsets index into it
+    text: str  # the file's text (extracted text for HTML, PDF, DOCX); offsets index into it
     body_start: int  # where the text after any front matter begins
     title: str
     url: str | None
     date: str | None
     sha256: str
+    publisher: str | None = None
+    page_starts: tuple[int, ...] = ()  # PDF: the offset at which each page's text begins
+
+    @property
+    def context(self) -> str:
+        """The document's identity as indexed with each chunk: title (publisher, date)."""
+        extra = ", ".join(x for x in (self.publisher, self.date) if x)
+        return f"{self.title} ({extra})" if extra else self.title
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
 
 
 def source_name(path: Path) -> str:
@@ -53,15 +69,40 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
             yield path, None
 
 
-def load_document(path: Path) -> SourceDocument:
+def read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                "(raise ASSISTANT_MAX_FILE_MB to index it)"
+            )
+        return path.read_bytes()
     except FileNotFoundError:
         raise LoadError("file vanished before it could be read") from None
     except OSError as exc:
         raise LoadError(f"cannot read file: {exc.strerror}") from None
+
+
+def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDocument:
+    raw = read_bytes(path, max_bytes)
     if not raw.strip():
         raise LoadError("empty file, nothing to index")
+    suffix = path.suffix.lower()
+    if suffix in formats.EXTRACTORS:
+        extracted = formats.EXTRACTORS[suffix](raw)
+        if not extracted.text.strip():
+            raise LoadError("no text could be extracted (scanned or image-only?)")
+        return SourceDocument(
+            source=source_name(path),
+            text=extracted.text,
+            body_start=0,
+            title=_clean(extracted.title) or _first_line(extracted.text) or path.stem,
+            url=None,
+            date=None,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            page_starts=extracted.page_starts,
+        )
     if b"\x00" in raw[:8192]:
         raise LoadError("binary file, not text; convert it to .txt or .md")
     try:
@@ -71,17 +112,15 @@ def load_document(path: Path) -> SourceDocument:
             f"not UTF-8 text (bad byte at offset {exc.start}); re-save the file as UTF-8"
         ) from None
     meta, body_start = _front_matter(text)
-    title = _clean(meta.get("title")) or _first_line(text[body_start:]) or path.stem
-    url = _clean(meta.get("url") or meta.get("source_url")) or None
-    date = _clean(meta.get("date")) or None
     return SourceDocument(
         source=source_name(path),
         text=text,
         body_start=body_start,
-        title=title,
-        url=url,
-        date=date,
+        title=_clean(meta.get("title")) or _first_line(text[body_start:]) or path.stem,
+        url=_clean(meta.get("url") or meta.get("source_url")) or None,
+        date=_clean(meta.get("date")) or None,
         sha256=hashlib.sha256(raw).hexdigest(),
+        publisher=_clean(meta.get("publisher") or meta.get("source")) or None,
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -29,6 +32,16 @@ def chroma_client(home: Path, chroma_url: str | None) -> chromadb.ClientAPI:
         )
     home.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(home / "chroma"), settings=settings)
+
+
+def open_collection(client: chromadb.ClientAPI, name: str, reset: bool = False) -> Any:
+    """The raw collection the indexer writes (vectors are computed by us, never by Chroma)."""
+    if reset:
+        with contextlib.suppress(ValueError, NotFoundError):
+            client.delete_collection(name)
+    return client.get_or_create_collection(
+        name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+    )
 
 
 def open_vectorstore(client: chromadb.ClientAPI, collection: str, embeddings: Embeddings) -> Chroma:

@@ -1,4 +1,10 @@
-"""Make the index match the files: add new, re-embed changed, remove deleted, skip unchanged."""
+"""Make the index match the files: add new, re-embed changed, move renamed, remove deleted.
+
+The manifest (file → hash, size, mtime, chunk count) is the record of what the stores hold.
+Changing the embedding model or the chunking settings rebuilds everything. Work is committed
+in batches (Chroma, then the BM25 snapshot, then the manifest); a run that is killed leaves
+an `in_progress` mark, and the next run re-does the unrecorded files and sweeps orphans.
+"""
 
 from __future__ import annotations
 
@@ -7,62 +13,107 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
 
-from index.chunking import chunk_document
-from index.documents import LoadError, discover, load_document, source_name
+from index.bm25_store import BM25Store
+from index.chunking import Chunk, chunk_document
+from index.documents import LoadError, SourceDocument, discover, load_document, source_name
 
-BATCH = 64
+FLUSH_CHUNKS = 512  # embed and commit after this many pending chunks
+UPSERT_BATCH = 1000
 
 
 @dataclass
 class SyncReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     chunks_written: int = 0
+    rebuilt: bool = False
 
     def summary(self) -> str:
+        head = "rebuilt (embedding or chunking settings changed): " if self.rebuilt else ""
         return (
-            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{head}{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
             f"{len(self.unchanged)} unchanged, {len(self.errors)} skipped with errors; "
             f"{self.chunks_written} chunks embedded"
         )
 
 
 class Manifest:
-    """source → {sha256, chunks}; written atomically after the store holds the change."""
-
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.files: dict[str, dict[str, object]] = {}
+        data: dict[str, Any] = {}
         if path.exists():
-            self.files = json.loads(path.read_text(encoding="utf-8")).get("files", {})
+            data = json.loads(path.read_text(encoding="utf-8"))
+        self.config: dict[str, Any] = data.get("config", {})
+        self.files: dict[str, dict[str, Any]] = data.get("files", {})
+        self.in_progress: bool = data.get("in_progress", False)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"files": self.files}, indent=1), encoding="utf-8")
+        data = {"config": self.config, "in_progress": self.in_progress, "files": self.files}
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
+
+    def chunk_count(self) -> int:
+        return sum(int(f.get("chunks", 0)) for f in self.files.values())
+
+
+@dataclass
+class _Pending:
+    doc: SourceDocument
+    chunks: list[Chunk]
+    entry: dict[str, Any]
+    kind: str  # "added" | "updated"
 
 
 class Indexer:
+    """Keeps a Chroma collection, a BM25 store and the manifest in step with a set of files."""
+
     def __init__(
-        self, store: Chroma, manifest_path: Path, chunk_size: int, chunk_overlap: int
+        self,
+        collection: Callable[[bool], Any],
+        embeddings: Embeddings,
+        bm25: BM25Store,
+        manifest_path: Path,
+        config: dict[str, Any],
+        chunk_size: int,
+        max_bytes: int,
     ) -> None:
-        self.store = store
+        self._open_collection = collection  # collection(reset) → chromadb Collection
+        self._collection: Any = None
+        self.embeddings = embeddings
+        self.bm25 = bm25
         self.manifest = Manifest(manifest_path)
+        self.config = config
         self.chunk_size = chunk_size
-        self.chunk_overlap = chunk_overlap
+        self.max_bytes = max_bytes
+        self._pending: list[_Pending] = []
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            self._collection = self._open_collection(False)
+        return self._collection
 
     def sync(
         self, paths: Iterable[Path], on_file: Callable[[str], None] = lambda _: None
     ) -> SyncReport:
         report = SyncReport()
         roots = list(paths)
+        interrupted = self.manifest.in_progress
+        if self.manifest.config != self.config:
+            report.rebuilt = bool(self.manifest.files)
+            self._reset()
+        changed: list[tuple[Path, str, SourceDocument]] = []
         seen: set[str] = set()
         for path, problem in discover(roots):
             name = source_name(path)
@@ -71,47 +122,136 @@ class Indexer:
                 report.errors.append(f"{name}: {problem}")
                 continue
             seen.add(name)
+            if self._unchanged(path, name):
+                report.unchanged.append(name)
+                continue
             try:
-                self._sync_file(path, report)
+                doc = load_document(path, self.max_bytes)
             except LoadError as exc:
                 report.errors.append(f"{name}: {exc}")
-        for source in self._sources_under(roots) - seen:
-            if not Path(source).exists():
-                self._remove(source)
-                report.removed.append(source)
+                continue
+            if self.manifest.files.get(name, {}).get("sha256") == doc.sha256:
+                self.manifest.files[name].update(_stat(path))  # touched, not changed
+                report.unchanged.append(name)
+                continue
+            changed.append((path, name, doc))
+        gone = {s for s in self._sources_under(roots) - seen if not Path(s).exists()}
+        if not changed and not gone and not self.manifest.in_progress:
+            if report.unchanged:
+                self.manifest.save()  # refreshed mtimes
+            return report
+        self.manifest.in_progress = True
+        self.manifest.save()
+        by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
+        for path, name, doc in changed:
+            old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
+            if old is not None:
+                self._rename(old, path, doc)
+                gone.discard(old)
+                report.renamed.append(f"{old} → {name}")
+            else:
+                self._queue(path, doc, report)
+        self._flush(report)
+        for source in sorted(gone):
+            self._delete_ids(self._ids_of(source))
+            self.manifest.files.pop(source, None)
+            report.removed.append(source)
+        if interrupted:
+            self._sweep_orphans()
+        self.bm25.save()
+        self.manifest.in_progress = False
+        self.manifest.save()
         return report
 
-    def _sync_file(self, path: Path, report: SyncReport) -> None:
-        doc = load_document(path)
-        previous = self.manifest.files.get(doc.source)
-        if previous and previous.get("sha256") == doc.sha256:
-            report.unchanged.append(doc.source)
-            return
-        chunks = chunk_document(doc, self.chunk_size, self.chunk_overlap)
-        ids = [c.chunk_id for c in chunks]
-        for i in range(0, len(chunks), BATCH):
-            batch = chunks[i : i + BATCH]
-            self.store.add_texts(
-                [c.text for c in batch], [c.metadata() for c in batch], ids=ids[i : i + BATCH]
-            )
-        # Delete by source, not by the manifest, so an interrupted earlier run leaves no orphans.
-        stale = set(self._ids_of(doc.source)) - set(ids)
-        if stale:
-            self.store.delete(ids=sorted(stale))
-        self.manifest.files[doc.source] = {"sha256": doc.sha256, "chunks": len(chunks)}
-        self.manifest.save()
-        report.chunks_written += len(chunks)
-        (report.updated if previous else report.added).append(doc.source)
+    def _unchanged(self, path: Path, name: str) -> bool:
+        entry = self.manifest.files.get(name)
+        try:
+            return bool(entry) and {k: entry.get(k) for k in ("size", "mtime_ns")} == _stat(path)
+        except OSError:
+            return False
 
-    def _remove(self, source: str) -> None:
-        ids = self._ids_of(source)
-        if ids:
-            self.store.delete(ids=ids)
-        self.manifest.files.pop(source, None)
+    def _reset(self) -> None:
+        self._collection = self._open_collection(True)
+        self.bm25.clear()
+        self.manifest.files = {}
+        self.manifest.config = dict(self.config)
+        self.manifest.in_progress = True
+        self.bm25.save()
         self.manifest.save()
+
+    def _queue(self, path: Path, doc: SourceDocument, report: SyncReport) -> None:
+        chunks = chunk_document(doc, self.chunk_size)
+        kind = "updated" if doc.source in self.manifest.files else "added"
+        entry = {"sha256": doc.sha256, "chunks": len(chunks), **_stat(path)}
+        self._pending.append(_Pending(doc, chunks, entry, kind))
+        if sum(len(p.chunks) for p in self._pending) >= FLUSH_CHUNKS:
+            self._flush(report)
+
+    def _flush(self, report: SyncReport) -> None:
+        """Embed every pending chunk in one pass, write Chroma and BM25, then record the files."""
+        if not self._pending:
+            return
+        chunks = [c for p in self._pending for c in p.chunks]
+        vectors = self.embeddings.embed_documents([c.indexed_text for c in chunks])
+        self._upsert(chunks, vectors)
+        for p in self._pending:
+            keep = {c.chunk_id for c in p.chunks}
+            self._delete_ids([i for i in self._ids_of(p.doc.source) if i not in keep])
+            self.manifest.files[p.doc.source] = p.entry
+            getattr(report, p.kind).append(p.doc.source)
+        report.chunks_written += len(chunks)
+        self._pending.clear()
+        self.bm25.save()
+        self.manifest.save()
+
+    def _upsert(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+        for i in range(0, len(chunks), UPSERT_BATCH):
+            batch = chunks[i : i + UPSERT_BATCH]
+            self.collection.upsert(
+                ids=[c.chunk_id for c in batch],
+                embeddings=vectors[i : i + UPSERT_BATCH],
+                documents=[c.text for c in batch],
+                metadatas=[c.metadata() for c in batch],
+            )
+        self.bm25.upsert([c.chunk_id for c in chunks], [c.indexed_text for c in chunks])
+
+    def _rename(self, old: str, path: Path, doc: SourceDocument) -> None:
+        """Same content under a new name: move the vectors instead of re-embedding."""
+        chunks = chunk_document(doc, self.chunk_size)
+        old_ids = self._ids_of(old)
+        stored = self.collection.get(ids=old_ids, include=["embeddings", "documents"])
+        by_text = dict(zip(stored["documents"], stored["embeddings"], strict=True))
+        if all(c.text in by_text for c in chunks):
+            self._upsert(chunks, [list(map(float, by_text[c.text])) for c in chunks])
+        else:  # the chunking differs after all: embed afresh
+            self._upsert(chunks, self.embeddings.embed_documents([c.indexed_text for c in chunks]))
+        self._delete_ids(old_ids)
+        self.manifest.files.pop(old, None)
+        self.manifest.files[doc.source] = {
+            "sha256": doc.sha256,
+            "chunks": len(chunks),
+            **_stat(path),
+        }
+
+    def _delete_ids(self, ids: list[str]) -> None:
+        if ids:
+            self.collection.delete(ids=ids)
+            self.bm25.delete(ids)
 
     def _ids_of(self, source: str) -> list[str]:
-        return self.store.get(where={"source": source}, include=[])["ids"]
+        return self.collection.get(where={"source": source}, include=[])["ids"]
+
+    def _sweep_orphans(self) -> None:
+        """After an interrupted run: drop chunks of files the manifest does not hold."""
+        stored = self.collection.get(include=["metadatas"])
+        orphans = [
+            i
+            for i, meta in zip(stored["ids"], stored["metadatas"], strict=True)
+            if meta.get("source") not in self.manifest.files
+        ]
+        self._delete_ids(orphans)
+        live = set(stored["ids"]) - set(orphans)
+        self.bm25.delete([i for i in list(self.bm25.tokens) if i not in live])
 
     def _sources_under(self, roots: list[Path]) -> set[str]:
         dirs = [source_name(r) for r in roots if r.is_dir()]
@@ -120,3 +260,8 @@ class Indexer:
             for s in self.manifest.files
             if any(d == "." or s.startswith(d.rstrip("/") + "/") for d in dirs)
         }
+
+
+def _stat(path: Path) -> dict[str, int]:
+    st = path.stat()
+    return {"size": st.st_size, "mtime_ns": st.st_mtime_ns}

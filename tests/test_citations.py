@@ -55,3 +55,10 @@ def test_sentences_keep_abbreviations_and_numbers() -> None:
         "It is 5,525 miles.",
         "NORAD is 60.",
     ]
+
+
+def test_a_marker_after_the_full_stop_stays_with_its_sentence() -> None:
+    assert split_sentences("It is 5,525 miles. [1] NORAD is 60. [2]") == [
+        "It is 5,525 miles. [1]",
+        "NORAD is 60. [2]",
+    ]

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from assistant.app import App
 from assistant.settings import load_settings
 
@@ -69,3 +71,104 @@ def test_a_file_that_turns_bad_keeps_its_indexed_chunks(fake_env: Path) -> None:
     report = app.indexer.sync([Path("data")])
     assert report.errors and "not UTF-8" in report.errors[0]
     assert app.chunk_count() == before
+
+
+class _Spy:
+    def __init__(self, inner, before) -> None:
+        self.inner, self.before = inner, before
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.before(texts)
+        return self.inner.embed_documents(texts)
+
+
+def _state(app: App) -> tuple[list[str], list[str]]:
+    """(Chroma ids, BM25 ids), sorted."""
+    return sorted(app.store.get()["ids"]), sorted(App(load_settings()).bm25.tokens)
+
+
+def test_rename_moves_chunks_without_re_embedding(fake_env: Path) -> None:
+    app = _app()
+    app.indexer.sync([Path("data")])
+    Path("data/000_8e8d18d6546258b1.txt").rename("data/renamed.txt")
+    calls: list[int] = []
+    app.indexer.embeddings = _Spy(app.embeddings, lambda texts: calls.append(len(texts)))
+    report = app.indexer.sync([Path("data")])
+    assert report.renamed == ["data/000_8e8d18d6546258b1.txt → data/renamed.txt"]
+    assert calls == [] and report.removed == [] and report.added == []
+    assert _sources(app) == ["data/002_ec2a0a35004d6a3e.txt", "data/renamed.txt"]
+    chroma_ids, bm25_ids = _state(app)
+    assert chroma_ids == bm25_ids
+
+
+def test_changing_embeddings_or_chunking_rebuilds(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _app().indexer.sync([Path("data")])
+    monkeypatch.setenv("ASSISTANT_CHUNK_SIZE", "300")
+    app = _app()
+    report = app.indexer.sync([Path("data")])
+    assert report.rebuilt and len(report.added) == 2
+    assert max(len(t) for t in app.store.get()["documents"]) <= 600  # one long sentence: ≤ 2×
+    chroma_ids, bm25_ids = _state(app)
+    assert chroma_ids == bm25_ids and len(chroma_ids) == app.chunk_count()
+    assert not _app().indexer.sync([Path("data")]).rebuilt
+
+
+def test_interrupted_sync_keeps_the_old_index_and_the_next_run_finishes(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.sync
+
+    _app().indexer.sync([Path("data")])
+    for i in range(6):
+        Path(f"data/new{i}.txt").write_text(
+            f"New {i}\n\n" + f"Fresh paragraph {i} about lakes. " * 30
+        )
+    Path("data/002_ec2a0a35004d6a3e.txt").unlink()
+    monkeypatch.setattr(index.sync, "FLUSH_CHUNKS", 2)
+    app = _app()
+    calls = {"n": 0}
+
+    def die_on_third_call(_texts: list[str]) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # as if killed in the middle of the run
+
+    app.indexer.embeddings = _Spy(app.embeddings, die_on_third_call)
+    with pytest.raises(KeyboardInterrupt):
+        app.indexer.sync([Path("data")])
+
+    survivor = _app()  # what a new process sees after the crash
+    assert survivor.indexer.manifest.in_progress
+    assert survivor.retriever(k=2).invoke("land border")  # still usable
+    report = survivor.indexer.sync([Path("data")])
+    assert not report.errors and not survivor.indexer.manifest.in_progress
+    assert "data/002_ec2a0a35004d6a3e.txt" not in _sources(survivor)
+    assert len(_sources(survivor)) == 7
+    chroma_ids, bm25_ids = _state(survivor)
+    assert chroma_ids == bm25_ids and len(chroma_ids) == survivor.chunk_count()
+
+
+def test_unchanged_corpus_opens_no_store(fake_env: Path) -> None:
+    _app().indexer.sync([Path("data")])
+    app = _app()
+    app.indexer._open_collection = None  # type: ignore[assignment]  # would fail if used
+    report = app.indexer.sync([Path("data")])
+    assert len(report.unchanged) == 2
+
+
+def test_a_file_that_vanishes_is_skipped(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.sync
+
+    real = index.sync.load_document
+
+    def vanish(path: Path, max_bytes: int):
+        if path.name.startswith("000"):
+            path.unlink()
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(index.sync, "load_document", vanish)
+    report = _app().indexer.sync([Path("data")])
+    assert report.added == ["data/002_ec2a0a35004d6a3e.txt"]
+    assert report.errors == ["data/000_8e8d18d6546258b1.txt: file vanished before it could be read"]

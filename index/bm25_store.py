@@ -1,0 +1,122 @@
+"""A persisted BM25 index (bm25s) over chunk ids, updated on sync and loaded once for queries.
+
+Each save writes a complete snapshot (token lists + bm25s matrices) into a new folder and then
+switches the CURRENT pointer atomically, so a killed sync leaves the previous snapshot usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+WORD = re.compile(r"\w+")
+THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+
+
+@cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@cache
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    return frozenset(STOPWORDS_EN)
+
+
+def tokenize(text: str) -> list[str]:
+    words = WORD.findall(THOUSANDS.sub("", text.lower()))
+    return _stemmer().stemWords([w for w in words if w not in _stopwords()])
+
+
+class BM25Store:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._tokens: dict[str, list[str]] | None = None
+        self._index: Any = None
+        self._ids: list[str] = []
+
+    @property
+    def tokens(self) -> dict[str, list[str]]:
+        if self._tokens is None:
+            snapshot = self._current()
+            path = snapshot / "tokens.json" if snapshot else None
+            self._tokens = json.loads(path.read_text()) if path and path.exists() else {}
+        return self._tokens
+
+    def upsert(self, ids: list[str], texts: list[str]) -> None:
+        for chunk_id, text in zip(ids, texts, strict=True):
+            self.tokens[chunk_id] = tokenize(text)
+
+    def delete(self, ids: list[str]) -> None:
+        for chunk_id in ids:
+            self.tokens.pop(chunk_id, None)
+
+    def clear(self) -> None:
+        self._tokens = {}
+
+    def save(self) -> None:
+        import bm25s
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        previous = self._current()
+        version = int(previous.name[1:]) + 1 if previous else 1
+        target = self.directory / f"v{version}"
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir()
+        ids = sorted(self.tokens)
+        if ids:
+            model = bm25s.BM25()
+            model.index([self.tokens[i] or [""] for i in ids], show_progress=False)
+            model.save(str(target / "bm25"), show_progress=False)
+        (target / "ids.json").write_text(json.dumps(ids))
+        (target / "tokens.json").write_text(json.dumps(self.tokens))
+        pointer = self.directory / "CURRENT.tmp"
+        pointer.write_text(target.name)
+        os.replace(pointer, self.directory / "CURRENT")
+        for old in self.directory.glob("v*"):
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+        self._index = None
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """The k best chunk ids for the query with their BM25 scores (positive only)."""
+        if self._index is None:
+            self._load()
+        if not self._ids or self._index is None:
+            return []
+        terms = [t for t in tokenize(query) if t in self._vocab]
+        if not terms:
+            return []
+        docs, scores = self._index.retrieve(
+            [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=1
+        )
+        return [
+            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
+        ]
+
+    def _load(self) -> None:
+        import bm25s
+
+        snapshot = self._current()
+        self._ids = json.loads((snapshot / "ids.json").read_text()) if snapshot else []
+        if snapshot and self._ids:
+            self._index = bm25s.BM25.load(str(snapshot / "bm25"), show_progress=False)
+            self._vocab = set(self._index.vocab_dict)
+        else:
+            self._index, self._vocab = None, set()
+
+    def _current(self) -> Path | None:
+        pointer = self.directory / "CURRENT"
+        if not pointer.exists():
+            return None
+        snapshot = self.directory / pointer.read_text().strip()
+        return snapshot if snapshot.is_dir() else None

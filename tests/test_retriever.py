@@ -1,0 +1,62 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.app import App
+from assistant.settings import load_settings
+
+
+@pytest.fixture
+def app(fake_env: Path) -> App:
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    return app
+
+
+def test_bm25_finds_exact_terms_that_fake_embeddings_cannot(app: App) -> None:
+    docs = app.retriever(k=3).invoke("Kovrig Spavor detentions")
+    assert "Kovrig" in docs[0].page_content
+    assert docs[0].metadata["bm25_rank"] == 1
+    assert docs[0].metadata["score"] >= docs[-1].metadata["score"]
+
+
+def test_every_hit_carries_both_signals(app: App) -> None:
+    for doc in app.retriever(k=5).invoke("NORAD crown jewel"):
+        meta = doc.metadata
+        assert isinstance(meta["dense_score"], float)
+        assert meta["dense_rank"] is not None or meta["bm25_rank"] is not None
+        assert {"source", "start", "end", "title", "heading"} <= set(meta)
+
+
+def test_dense_only_and_bm25_only_are_settings(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_DENSE_WEIGHT", "0")
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    docs = app.retriever(k=3).invoke("Wales Defense Investment Pledge")
+    assert all(d.metadata["dense_rank"] is None for d in docs)
+    assert "Wales" in docs[0].page_content
+
+
+def test_mmr_avoids_near_duplicates(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Maple syrup exports grew strongly in the spring season this year."
+    for i in range(3):
+        Path(f"data/copy{i}.txt").write_text(f"Copy {i}\n\n{text}\n")
+    monkeypatch.setenv("ASSISTANT_MMR_LAMBDA", "0.3")
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    texts = [d.page_content for d in app.retriever(k=3).invoke("maple syrup exports")]
+    assert texts.count(text) == 1
+    monkeypatch.delenv("ASSISTANT_MMR_LAMBDA")
+    plain = [
+        d.page_content for d in App(load_settings()).retriever(k=3).invoke("maple syrup exports")
+    ]
+    assert plain.count(text) == 3
+
+
+def test_it_plugs_into_a_langchain_chain(app: App) -> None:
+    from langchain_core.runnables import RunnableLambda
+
+    chain = app.retriever(k=2) | RunnableLambda(lambda docs: [d.metadata["source"] for d in docs])
+    assert len(chain.invoke("border")) == 2
