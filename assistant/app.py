@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import chromadb
-from langchain_chroma import Chroma
-
-from assistant.engine import Engine
-from assistant.llm import make_llm, parse_llm
-from assistant.prompts import Prompts
+from assistant.llm import parse_llm
 from assistant.settings import Settings
 from index.bm25_store import BM25Store
 from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
-from index.retriever import HybridRetriever
-from index.store import chroma_client, open_collection, open_vectorstore
 from index.sync import Indexer
+
+if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` starts fast
+    import chromadb
+    from langchain_chroma import Chroma
+
+    from assistant.engine import Engine
+    from index.retriever import HybridRetriever
 
 
 class App:
@@ -30,10 +30,14 @@ class App:
 
     @cached_property
     def client(self) -> chromadb.ClientAPI:
+        from index.store import chroma_client
+
         return chroma_client(self.settings.home, self.settings.chroma_url)
 
     @property
     def store(self) -> Chroma:
+        from index.store import open_vectorstore
+
         return open_vectorstore(self.client, self.settings.collection, self.embeddings)
 
     @cached_property
@@ -45,6 +49,8 @@ class App:
         s = self.settings
 
         def collection(reset: bool) -> Any:
+            from index.store import open_collection
+
             return open_collection(self.client, s.collection, reset)
 
         config = {
@@ -63,6 +69,8 @@ class App:
         )
 
     def retriever(self, k: int | None = None) -> HybridRetriever:
+        from index.retriever import HybridRetriever
+
         s = self.settings
         return HybridRetriever(
             store=self.store,
@@ -78,6 +86,10 @@ class App:
 
     @cached_property
     def engine(self) -> Engine:
+        from assistant.engine import Engine
+        from assistant.llm import make_llm
+        from assistant.prompts import Prompts
+
         return Engine(
             retriever=self.retriever(),
             llm=make_llm(self.settings),

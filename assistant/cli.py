@@ -67,11 +67,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval, skip the LLM")
     p.set_defaults(run=_eval)
 
-    p = sub.add_parser("bench", help="export a public benchmark as a corpus and a suite")
-    p.add_argument("action", choices=["export"])
-    p.add_argument("name", choices=["multihop-rag", "nq-open"])
-    p.add_argument("--out", type=Path, required=True, help="folder for corpus/ and suite.yaml")
-    p.add_argument("--limit", type=int, default=None, help="export only the first N questions")
+    p = sub.add_parser("bench", help="public benchmarks: export as a suite, or score retrieval")
+    p.add_argument("action", choices=["export", "retrieval"])
+    p.add_argument("name", nargs="?", choices=["multihop-rag", "nq-open"])
+    p.add_argument("--corpus", choices=["multihop-rag", "nq-open"], help="same as NAME")
+    p.add_argument("--out", type=Path, help="working folder (default runs/bench/NAME)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.set_defaults(run=_bench)
 
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
@@ -206,11 +207,23 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from assistant.evaluation.benchmarks import export
+    from rich.console import Console
+
     from assistant.settings import load_settings
 
-    summary = export(args.name, load_settings().benchmarks_dir, args.out, args.limit)
-    print(summary)
+    name = args.name or args.corpus
+    if not name:
+        raise UserError("name a benchmark: multihop-rag or nq-open")
+    settings = load_settings()
+    out = args.out or Path("runs/bench") / name
+    if args.action == "export":
+        from assistant.evaluation.benchmarks import export
+
+        print(export(name, settings.benchmarks_dir, out, args.limit))
+        return 0
+    from assistant.evaluation.bench import bench_retrieval
+
+    bench_retrieval(settings, name, out, args.limit or 500, Console(stderr=True))
     return 0
 
 

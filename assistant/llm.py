@@ -6,11 +6,13 @@ import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.errors import UserError
 from assistant.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 VALID_FORMS = (
     "smollm2 (bundled SmolLM2-135M, the default), openai:MODEL, "

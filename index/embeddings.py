@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+from langchain_core.embeddings import Embeddings
 
 from assistant.errors import UserError
 
@@ -50,5 +50,7 @@ def make_embeddings(spec: str) -> Embeddings:
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbeddings(spec[3:])
     if spec == "fake":
+        from langchain_core.embeddings import DeterministicFakeEmbedding
+
         return DeterministicFakeEmbedding(size=64)
     raise UserError(f"unknown ASSISTANT_EMBEDDINGS {spec!r}; valid forms: {VALID_EMBEDDINGS}")

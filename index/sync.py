@@ -13,13 +13,14 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from langchain_core.embeddings import Embeddings
+from typing import TYPE_CHECKING, Any
 
 from index.bm25_store import BM25Store
 from index.chunking import Chunk, chunk_document
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
 
 FLUSH_CHUNKS = 512  # embed and commit after this many pending chunks
 UPSERT_BATCH = 1000
