@@ -1,8 +1,9 @@
 """Turn a follow-up question into a standalone search query, without an LLM.
 
-A question that leans on the conversation (a pronoun such as "it" or "they", an opening "and",
-"what about …", or too few words of its own to search with) is searched together with the
-previous question and the previous answer's salient words; any other question stands alone.
+A question leans on the conversation when it opens with "and" or "what about", has too few
+words of its own to search with, points outside itself ("with him", "part of it"), or uses a
+pronoun while naming nothing itself. Such a question is searched together with the previous
+question and the names and numbers of the previous answer; any other question stands alone.
 """
 
 from __future__ import annotations
@@ -14,10 +15,14 @@ from typing import Protocol
 from assistant.citations import MARKER, content_words
 
 ANAPHORA = re.compile(
-    r"\b(it|its|it's|they|them|their|theirs|this|that|these|those|he|him|his|she|her|hers|"
-    r"there|then|such|the same|the former|the latter)\b",
+    r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her|such|the same)\b",
     re.IGNORECASE,
 )
+POINTING = re.compile(
+    r"\b(with|to|for|about|of|from|on|by|at|in|than)\s+(him|her|them|it|that|this|those)\b",
+    re.IGNORECASE,
+)
+NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*")
 OPENER = re.compile(r"^\s*(and|also|so|but|what about|how about)\b", re.IGNORECASE)
 GENERIC = frozenset(
     {
@@ -26,6 +31,7 @@ GENERIC = frozenset(
     }
 )
 MIN_OWN_WORDS = 2
+SELF_CONTAINED_WORDS = 4
 
 
 class HasTurn(Protocol):
@@ -35,7 +41,10 @@ class HasTurn(Protocol):
 
 def is_follow_up(question: str) -> bool:
     own = content_words(question) - GENERIC
-    return bool(ANAPHORA.search(question) or OPENER.match(question)) or len(own) < MIN_OWN_WORDS
+    if OPENER.match(question) or len(own) < MIN_OWN_WORDS or POINTING.search(question):
+        return True
+    names = NAME.findall(question.strip())
+    return bool(ANAPHORA.search(question)) and not names and len(own) < SELF_CONTAINED_WORDS
 
 
 def standalone_query(question: str, history: Sequence[HasTurn]) -> str:

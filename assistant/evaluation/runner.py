@@ -71,8 +71,8 @@ class SuiteRunner:
         turns = []
         for turn in case.all_turns():
             result = self._run_turn(turn, history)
-            if result.answer is not None:
-                history.append(Turn(result.answer["question"], result.answer["answer"]))
+            answer = result.answer["answer"] if result.answer else ""  # none when retrieval-only
+            history.append(Turn(turn.question, answer))
             turns.append(result)
         return CaseResult(case.id, case.tags, turns)
 
