@@ -134,7 +134,7 @@ def _fit(text: str, block: Block, size: int) -> Iterator[tuple[int, int]]:
     if block.end - block.start <= size:
         yield block.start, block.end
         return
-    for s_start, s_end in _sentences(text, block.start, block.end):
+    for s_start, s_end in sentence_spans(text, block.start, block.end):
         while s_end - s_start > 2 * size:
             cut = text.rfind(" ", s_start, s_start + size)
             cut = cut if cut > s_start else s_start + size
@@ -143,7 +143,7 @@ def _fit(text: str, block: Block, size: int) -> Iterator[tuple[int, int]]:
         yield s_start, s_end
 
 
-def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     cursor = start
     for gap in SENTENCE_GAP.finditer(text, start, end):
         if ABBREVIATION.search(text, max(cursor, gap.start() - 12), gap.start()):

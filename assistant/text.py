@@ -1,0 +1,136 @@
+"""Text analysis shared by the evidence gate and citation checks: sentences, terms, names,
+numbers and the kind of answer a question asks for."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from index.bm25_store import tokenize
+from index.chunking import sentence_spans
+
+NUMBER = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*")  # not the 19 of COVID-19
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+MONTH = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+)
+NAME = re.compile(r"\b[A-Z][\w’'.-]*[\w]|\b[A-Z]\b")
+BULLET = re.compile(r"[\s•▪◦‣*–-]+|\d{1,3}[.)]\s+")
+QUESTION_WORDS = frozenset(
+    tokenize(
+        "what which who whom whose when where why how many much long old far big large "
+        "is are was were do does did kind type name called tell give say"
+    )
+)
+NOT_NAMES = frozenset(
+    "how what when where who whom whose which why whether in on at and or but the a an is are was "
+    "were do does did for to of it its this that these those there if as by with from i".split()
+)
+# Words that change which thing is meant: the evidence must say them too.
+QUALIFIERS = frozenset(
+    "next last previous latest current upcoming future former final recent".split()
+)
+ALIASES = {
+    "us": ("u.s", "united states"),
+    "u.s": ("us", "united states"),
+    "usa": ("u.s", "united states"),
+    "america": ("united states",),
+    "uk": ("u.k", "united kingdom"),
+}
+NUMBER_QUESTION = re.compile(
+    r"\bhow (many|much|long|old|far|big|large|tall|high|often)\b|\bwhat (percentage|share|"
+    r"number|amount|value|size|length)\b|\bhow many years\b",
+    re.IGNORECASE,
+)
+DATE_QUESTION = re.compile(
+    r"\bwhen\b|\b(what|which|in what|in which) (year|date|day|month)\b|\bwhat time\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans inside text: lines first (bullets), then sentence ends; markers trimmed."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        for start, end in sentence_spans(text, line.start(), line.end()):
+            marker = BULLET.match(text, start, end)
+            if marker:
+                start = marker.end()
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1] in " *":
+                end -= 1
+            while end > start and text[end - 1] == "*":
+                end -= 1
+            if end - start > 1:
+                spans.append((start, end))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentences(text)]
+
+
+@lru_cache(maxsize=4096)
+def terms(text: str) -> frozenset[str]:
+    """Stemmed content words, without question words."""
+    return frozenset(tokenize(text)) - QUESTION_WORDS
+
+
+def numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words that are not just the first word of a sentence, and acronyms."""
+    found = set()
+    for start, end in sentences(text) or [(0, len(text))]:
+        for i, match in enumerate(NAME.finditer(text, start, end)):
+            word = match.group().rstrip(".’'")
+            if i == 0 and match.start() == start and not word.isupper():
+                continue
+            word = re.sub(r"[’']s$", "", word)
+            for part in re.split(r"-+", word):
+                part = part.strip(".’'").lower()
+                if len(part) >= 2 and part not in NOT_NAMES and not MONTH.fullmatch(part.title()):
+                    found.add(part)
+    return found
+
+
+def qualifiers(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if w in QUALIFIERS}
+
+
+def mentions(haystack: str, name: str) -> bool:
+    """Does the text mention the name (or a common alias of it), as a whole word?"""
+    low = haystack.lower()
+    for form in (name, *ALIASES.get(name, ())):
+        words = r"\s+".join(re.escape(w) for w in form.split())
+        if re.search(r"(?<!\w)" + words + r"(?!\w)", low):
+            return True
+    return False
+
+
+def answer_type(question: str) -> str | None:
+    if DATE_QUESTION.search(question):
+        return "date"
+    if NUMBER_QUESTION.search(question):
+        return "number"
+    return None
+
+
+def satisfies(answer_kind: str | None, text: str) -> bool:
+    if answer_kind == "date":
+        return bool(YEAR.search(text) or MONTH.search(text))
+    if answer_kind == "number":
+        return bool(NUMBER.search(text)) or bool(
+            re.search(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
+                      r"thousand|million|billion)\b", text, re.IGNORECASE)
+        )
+    return True
+
+
+def iter_claims(answer: str) -> Iterator[str]:
+    yield from split_sentences(answer)
