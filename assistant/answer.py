@@ -16,6 +16,7 @@ class Passage(BaseModel):
     end: int
     text: str
     score: float
+    page: int | None = None
 
 
 class Citation(BaseModel):
@@ -29,6 +30,7 @@ class Citation(BaseModel):
     text: str
     quote: str
     supported: bool
+    page: int | None = None
 
 
 class Retrieved(BaseModel):
@@ -46,3 +48,5 @@ class Answer(BaseModel):
     retrieved: list[Retrieved] = Field(default_factory=list)
     model: str
     timings_ms: dict[str, int] = Field(default_factory=dict)
+    mode: str = "generative"  # or "extractive": how the answer text was produced
+    unsupported: list[str] = Field(default_factory=list)  # generated sentences removed

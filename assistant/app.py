@@ -94,7 +94,9 @@ class App:
             retriever=self.retriever(),
             llm=make_llm(self.settings),
             prompts=Prompts(self.settings.prompts_dir),
+            embeddings=self.embeddings,
             model_name=self.settings.llm,
+            mode=self.settings.mode,
             max_question_chars=self.settings.max_question_chars,
         )
 

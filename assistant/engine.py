@@ -1,30 +1,33 @@
-"""The RAG engine: retrieve → prompt → generate (streaming) → resolve citations → Answer."""
+"""The RAG engine: retrieve → gate on the evidence → generate (streaming) or extract → verify."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+import yaml
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
-from assistant.citations import resolve
 from assistant.errors import UserError
+from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.followup import standalone_query
 from assistant.prompts import Prompts
+from assistant.text import MARKER, answer_type, names, satisfies, terms
+from assistant.verify import Verified, citation, verify
 
-REFUSAL_PHRASES = re.compile(
-    r"\b(do(es)? not|don't|doesn't|cannot|can't)\s+(contain|say|mention|provide|state|"
-    r"specify|include|know|answer|find)|\bno (information|mention)\b|\bnot (mentioned|provided|"
-    r"stated|specified)\b",
-    re.IGNORECASE,
-)
+Mode = Literal["generative", "extractive"]
 HISTORY_TURNS = 2
+PROMPT_PASSAGES = 3
+SENTENCES_PER_PASSAGE = 2
+EVIDENCE_SENTENCES = 2  # a generated answer must rest on the gate's best sentences
+MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
 
 @dataclass(frozen=True)
@@ -39,14 +42,20 @@ class Engine:
         retriever: BaseRetriever,
         llm: BaseChatModel,
         prompts: Prompts,
+        embeddings: Embeddings,
         model_name: str,
+        mode: Mode = "generative",
         max_question_chars: int = 2000,
+        judge: EvidenceJudge | None = None,
     ) -> None:
         self.retriever = retriever
         self.llm = llm
         self.prompts = prompts
+        self.embeddings = embeddings
         self.model_name = model_name
+        self.mode = mode
         self.max_question_chars = max_question_chars
+        self.judge = judge or EvidenceJudge(embeddings)
 
     def check_question(self, question: str) -> str:
         question = question.strip()
@@ -66,65 +75,147 @@ class Engine:
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> list[Passage]:
         return [_passage(d) for d in self.retriever.invoke(self.retrieval_query(question, history))]
 
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is generated, then the final Answer."""
+    def stream(
+        self, question: str, history: Sequence[Turn] = (), mode: Mode | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is produced, then the final, verified Answer."""
         question = self.check_question(question)
+        mode = mode or self.mode
         t0 = time.perf_counter()
-        passages = self.retrieve(question, history)
+        query = self.retrieval_query(question, history)
+        passages = [_passage(d) for d in self.retriever.invoke(query)]
         t_retrieve = time.perf_counter()
-        refusal = self.prompts.text("refusal.txt")
+        judgement = self.judge.judge(question, query, passages)
         first_token: float | None = None
-        parts: list[str] = []
-        if passages:
-            for chunk in self.llm.stream(self._messages(question, passages, history, refusal)):
-                token = str(chunk.content)
-                if not token:
-                    continue
-                first_token = first_token or time.perf_counter()
-                parts.append(token)
-                yield token
-        text = "".join(parts).strip()
-        refused = not text or not passages or bool(REFUSAL_PHRASES.search(text))
-        citations = []
-        if refused:
-            text = refusal
+        unsupported: list[str] = []
+        produced = mode
+        if not judgement.answerable:
+            verified = Verified(self.prompts.text("refusal.txt"), [])
+            produced = "refused"
+            first_token = time.perf_counter()
+            yield verified.text
+        elif mode == "extractive":
+            verified = _extract(question, judgement, passages)
+            first_token = time.perf_counter()
+            yield verified.text
         else:
-            text, citations = resolve(text, passages)
+            parts: list[str] = []
+            for chunk in self.llm.stream(self._messages(question, judgement, passages, history)):
+                token = str(chunk.content)
+                if token:
+                    first_token = first_token or time.perf_counter()
+                    parts.append(token)
+                    yield token
+            verified = self._checked("".join(parts), question, judgement, passages)
+            unsupported = verified.unsupported
+            if not verified.text:
+                verified = _extract(question, judgement, passages)
+                produced = "fallback"
         done = time.perf_counter()
         yield Answer(
             question=question,
-            answer=text,
-            refused=refused,
-            citations=citations,
+            answer=verified.text,
+            refused=produced == "refused",
+            citations=verified.citations,
             retrieved=[
                 Retrieved(chunk_id=p.chunk_id, source=p.source, score=p.score, text=p.text)
                 for p in passages
             ],
-            model=self.model_name,
+            model=self.model_name if produced in ("generative", "fallback") else "extractive",
             timings_ms={
                 "retrieve": _ms(t_retrieve - t0),
                 "first_token": _ms((first_token or done) - t0),
                 "total": _ms(done - t0),
             },
+            mode=produced,
+            unsupported=unsupported,
         )
 
-    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        for event in self.stream(question, history):
+    def ask(
+        self, question: str, history: Sequence[Turn] = (), mode: Mode | None = None
+    ) -> Answer:
+        for event in self.stream(question, history, mode):
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("the engine produced no answer")  # unreachable: stream ends with one
 
+    def _checked(
+        self, text: str, question: str, judgement: Judgement, passages: list[Passage]
+    ) -> Verified:
+        """The generated answer, kept only if every sentence is supported, it is of the asked
+        kind, and what it adds to the question comes from the gate's best evidence."""
+        verified = verify(text, passages, self.embeddings)
+        if not verified.text:
+            return verified
+        evidence = " ".join(s.text for s in judgement.evidence[:EVIDENCE_SENTENCES])
+        added = terms(MARKER.sub("", verified.text)) - terms(question)
+        grounded = len(added & terms(evidence)) / len(added) if added else 0.0
+        if grounded < MIN_GROUNDED or not satisfies(answer_type(question), verified.text):
+            return Verified("", [], [*verified.unsupported, verified.text])
+        return verified
+
     def _messages(
-        self, question: str, passages: list[Passage], history: Sequence[Turn], refusal: str
+        self,
+        question: str,
+        judgement: Judgement,
+        passages: list[Passage],
+        history: Sequence[Turn],
     ) -> list[BaseMessage]:
+        refusal = self.prompts.text("refusal.txt")
         messages: list[BaseMessage] = [
             SystemMessage(self.prompts.render("answer_system.j2", refusal=refusal))
         ]
+        for example in yaml.safe_load(self.prompts.text("answer_examples.yaml")) or []:
+            user = self.prompts.render(
+                "answer_user.j2", passages=example["passages"], question=example["question"]
+            )
+            messages += [HumanMessage(user), AIMessage(example["answer"])]
         for turn in history[-HISTORY_TURNS:]:
             messages += [HumanMessage(turn.question), AIMessage(turn.answer)]
-        user = self.prompts.render("answer_user.j2", passages=passages, question=question)
+        shown = _short_passages(judgement.evidence, passages)
+        user = self.prompts.render("answer_user.j2", passages=shown, question=question)
         messages.append(HumanMessage(user))
         return messages
+
+
+def _short_passages(evidence: list[Sentence], passages: list[Passage]) -> list[dict[str, object]]:
+    """The passages holding the best evidence, each cut to its best sentences, keeping their
+    numbers so that the model's [n] points into `passages`."""
+    best: dict[int, list[Sentence]] = {}
+    for s in evidence:
+        if s.n in best or len(best) < PROMPT_PASSAGES:
+            chosen = best.setdefault(s.n, [])
+            if len(chosen) < SENTENCES_PER_PASSAGE:
+                chosen.append(s)
+    return [
+        {
+            "n": n,
+            "title": passages[n - 1].title,
+            "text": " ".join(_plain(s.text) for s in sorted(chosen, key=lambda s: s.start)),
+        }
+        for n, chosen in sorted(best.items())
+    ]
+
+
+def _extract(question: str, judgement: Judgement, passages: list[Passage]) -> Verified:
+    """The best evidence sentence, quoted and cited; a second one when it names something the
+    question names and the first does not."""
+    first = judgement.evidence[0]
+    chosen = [first]
+    wanted = names(question) - names(first.text)
+    for s in judgement.evidence[1:4]:
+        if wanted & names(s.text) and s.text != first.text:
+            chosen.append(s)
+            break
+    text = " ".join(f"{_plain(s.text)} [{s.n}]" for s in chosen)
+    cites = {}
+    for s in chosen:
+        cites.setdefault(s.n, citation(s.n, passages[s.n - 1], s.text))
+    return Verified(text, list(cites.values()))
+
+
+def _plain(sentence: str) -> str:
+    return sentence.replace("**", "").strip()
 
 
 def _passage(doc: Document) -> Passage:
@@ -138,6 +229,7 @@ def _passage(doc: Document) -> Passage:
         end=int(m["end"]),
         text=doc.page_content,
         score=float(m.get("score", 0.0)),
+        page=m.get("page"),
     )
 
 

@@ -11,6 +11,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answer import Passage
 from assistant.text import (
     answer_type,
+    expands,
     mentions,
     names,
     numbers,
@@ -114,6 +115,7 @@ class EvidenceJudge:
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         own = terms(question) - _name_terms(question)
         context = terms(query)
+        asked_names = names(query)
         for s, vector in zip(found, vectors[1:], strict=True):
             stated = terms(s.text) | terms(passages[s.n - 1].title)
             s.similarity = float(vector @ vectors[0])
@@ -121,6 +123,10 @@ class EvidenceJudge:
             lexical = len(context & stated) / len(context) if context else 0.0
             s.typed = satisfies(kind, s.text)
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
+            s.score += 0.5 if expands(question, s.text) else 0.0
+            if asked_names:  # sentences naming what the question (or conversation) names
+                named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
+                s.score += 0.3 * named
         return sorted(found, key=lambda s: -s.score)
 
 

@@ -1,4 +1,4 @@
-"""`ASSISTANT_LLM=fake`: a deterministic model that quotes the first sentence of passage [1]."""
+"""`ASSISTANT_LLM=fake`: a deterministic model that quotes the first passage it is shown."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-FIRST_PASSAGE = re.compile(r"^\[1\][^\n]*\n([^\n]+)", re.MULTILINE)
+FIRST_PASSAGE = re.compile(r"^\[(\d+)\] ([^\n]+)", re.MULTILINE)
 
 
 class QuotingFakeChatModel(BaseChatModel):
@@ -25,8 +25,8 @@ class QuotingFakeChatModel(BaseChatModel):
         match = FIRST_PASSAGE.search(str(messages[-1].content))
         if not match:
             return self.refusal
-        first = re.split(r"(?<=[.!?])\s", match.group(1).strip(), maxsplit=1)[0]
-        return f"{first} [1]"
+        first = re.split(r"(?<=[.!?])\s", match.group(2).strip(), maxsplit=1)[0]
+        return f"{first} [{match.group(1)}]"
 
     def _generate(
         self,

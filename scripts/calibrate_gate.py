@@ -11,8 +11,8 @@ from pathlib import Path
 
 from assistant.app import App
 from assistant.engine import Turn, _passage
-from assistant.evidence import EvidenceJudge, GateThresholds
 from assistant.evaluation.suite import load_suite
+from assistant.evidence import EvidenceJudge, GateThresholds
 from assistant.followup import standalone_query
 from assistant.settings import load_settings
 

@@ -12,11 +12,11 @@ from rich.console import Console
 from rich.table import Table
 
 from assistant.app import App
-from assistant.citations import split_sentences
 from assistant.evaluation import metrics as m
 from assistant.evaluation.benchmarks import export
 from assistant.evaluation.suite import Turn, load_suite
 from assistant.settings import Settings
+from assistant.text import split_sentences
 from index.baseline import TextbookPipeline
 
 DEPTH = 10

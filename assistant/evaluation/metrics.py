@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from assistant.answer import Answer
-from assistant.citations import MARKER, is_supported, split_sentences
+from assistant.text import MARKER, numbers, split_sentences, terms
 
 PUNCT = re.compile(r"[^\w\s]")
+MIN_SUPPORT = 0.5
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 
 
@@ -71,6 +72,15 @@ def citation_checks(answer: Answer, facts: Sequence[Sequence[str]]) -> list[tupl
     if not checks and answer.answer.strip():
         checks.append((0, False, "the answer cites no passage"))
     return checks
+
+
+def is_supported(claim: str, passage: str) -> bool:
+    """The evaluator's own check: every number of the claim, and at least half of its content
+    words (stemmed), appear in the passage."""
+    words = terms(claim)
+    if not numbers(claim) <= numbers(passage):
+        return False
+    return bool(words) and len(words & terms(passage)) / len(words) >= MIN_SUPPORT
 
 
 def _is_gold(source: str, gold: Sequence[str]) -> bool:

@@ -11,11 +11,11 @@ from typing import Any
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer
-from assistant.citations import MARKER
 from assistant.engine import Engine, Turn
 from assistant.evaluation import metrics as m
 from assistant.evaluation.suite import LOWER_IS_BETTER, Case, Suite
 from assistant.evaluation.suite import Turn as SuiteTurn
+from assistant.text import MARKER
 
 
 @dataclass

@@ -13,27 +13,33 @@ SUITE = """
 name: mini
 thresholds: {fact_accuracy: 0.4, recall_at_5: 0.5}
 cases:
-  - id: first-sentence
-    question: What is this document?
-    expect: {facts: [["{fact}"]], sources: ["000_8e8d18d6546258b1.txt", "002_ec2a0a35004d6a3e.txt"]}
-    reference: "{fact}"
+  - id: border
+    question: How long is the land border between the United States and Canada?
+    expect: {facts: [["5,525"]], sources: ["000_8e8d18d6546258b1.txt"]}
+    reference: The land border is 5,525 miles long.
     tags: [single]
   - id: absent
-    question: Something the fake can never get right <script>alert(1)</script>
+    question: How long is the land border between the US and Canada <script>alert(1)</script>?
     expect: {facts: [["zzz-not-there"]]}
   - id: crash
     question: CRASH please
     expect: {facts: [["x"]]}
+  - id: population
+    question: What is the population of Canada?
+    expect: {refuse: true}
   - id: convo
     turns:
-      - question: First question
-        expect: {sources: ["000_8e8d18d6546258b1.txt"]}
-      - question: Second question
+      - question: What is the crown jewel of defense cooperation?
+        expect: {facts: [["NORAD"]], sources: ["000_8e8d18d6546258b1.txt"]}
+      - question: How old is it?
+        expect: {facts: [["60"]]}
 """
 
 
 @pytest.fixture
 def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    monkeypatch.setenv("ASSISTANT_MODE", "extractive")  # engine modes are tested in test_engine
     app = App(load_settings())
     app.indexer.sync([Path("data")])
     real_ask = app.engine.ask
@@ -48,8 +54,7 @@ def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 
 def _suite(tmp_path: Path, app: App, thresholds: str | None = None) -> Path:
-    fact = app.engine.ask("What is this document?").answer.split(" [")[0]
-    text = SUITE.replace("{fact}", fact.replace('"', '\\"'))
+    text = SUITE
     if thresholds:
         text = text.replace("{fact_accuracy: 0.4, recall_at_5: 0.5}", thresholds)
     path = tmp_path / "mini.yaml"
@@ -66,28 +71,30 @@ def test_run_writes_json_html_and_junit(app: App, tmp_path: Path) -> None:
         saved["manifest"]
     )
     cases = {c["id"]: c for c in saved["cases"]}
-    assert cases["first-sentence"]["passed"] is True
-    assert cases["first-sentence"]["turns"][0]["metrics"]["token_f1"] == 1.0
-    assert cases["first-sentence"]["turns"][0]["answer"]["citations"]
+    assert cases["border"]["passed"] is True
+    assert 0.2 < cases["border"]["turns"][0]["metrics"]["token_f1"] < 1.0
+    assert cases["border"]["turns"][0]["answer"]["citations"]
+    assert cases["population"]["passed"] is True
     assert cases["absent"]["passed"] is False
     assert "missing fact: zzz-not-there" in cases["absent"]["turns"][0]["reasons"]
     assert cases["crash"]["turns"][0]["error"] == "RuntimeError: engine exploded"
-    assert len(cases["convo"]["turns"]) == 2 and run["totals"]["errors"] == 1
-    assert run["totals"]["fact_accuracy"] == pytest.approx(1 / 2)
+    assert cases["convo"]["passed"] is True and len(cases["convo"]["turns"]) == 2
+    assert run["totals"]["errors"] == 1 and run["totals"]["refusal_accuracy"] == 1.0
+    assert run["totals"]["fact_accuracy"] == pytest.approx(3 / 4)
     assert code == 0
 
     page = report.read_text()
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
     assert "FAIL</summary>" not in page and "FAIL absent" in page
     xml = ET.parse(junit).getroot()
-    assert xml.get("tests") == "4" and xml.get("failures") == "2"
+    assert xml.get("tests") == "5" and xml.get("failures") == "2"
 
 
 def test_failed_threshold_exits_1(app: App, tmp_path: Path) -> None:
     suite = _suite(tmp_path, app, "{fact_accuracy: 0.9}")
     code, run = run_eval(app, suite)
     assert code == 1 and run["threshold_failures"] == [
-        "fact_accuracy = 0.500 is below the threshold 0.9"
+        "fact_accuracy = 0.750 is below the threshold 0.9"
     ]
 
 
@@ -101,9 +108,9 @@ def test_baseline_reports_deltas_and_newly_failing_cases(app: App, tmp_path: Pat
     (tmp_path / "good.json").write_text(json.dumps(good))
     code, run = run_eval(app, suite, baseline=tmp_path / "good.json")
     assert code == 1
-    assert run["baseline"]["deltas"]["fact_accuracy"] == pytest.approx(-0.5)
+    assert run["baseline"]["deltas"]["fact_accuracy"] == pytest.approx(-0.25)
     assert set(run["baseline"]["newly_failing"]) == {"absent", "crash"}
-    assert run["baseline"]["regressions"] == ["fact_accuracy: 1.000 → 0.500"]
+    assert run["baseline"]["regressions"] == ["fact_accuracy: 1.000 → 0.750"]
 
 
 def test_cli_eval_and_its_errors(fake_env: Path, capfd: pytest.CaptureFixture[str]) -> None:

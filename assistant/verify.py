@@ -1,0 +1,93 @@
+"""Check every sentence of a generated answer against the passages it cites.
+
+A sentence is supported by a passage when the passage (with its title) contains every number
+and every name the sentence states, and either most of the sentence's terms appear in the
+passage or the sentence is close in meaning (MiniLM cosine) to one of the passage's sentences.
+An uncited sentence that another retrieved passage supports gets that citation; a sentence no
+passage supports is removed from the answer and reported as unsupported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.answer import Citation, Passage
+from assistant.text import MARKER, mentions, names, numbers, sentences, split_sentences, terms
+
+MIN_TERMS = 0.6
+MIN_SIMILARITY = 0.75
+
+
+@dataclass
+class Verified:
+    text: str
+    citations: list[Citation]
+    unsupported: list[str] = field(default_factory=list)
+
+
+def verify(answer: str, passages: list[Passage], embeddings: Embeddings) -> Verified:
+    kept: list[str] = []
+    quotes: dict[int, str] = {}
+    unsupported: list[str] = []
+    for sentence in split_sentences(answer):
+        claim = MARKER.sub("", sentence).strip()
+        if not terms(claim) and not numbers(claim):
+            continue
+        cited = [n for n in map(int, re.findall(r"\d+", " ".join(MARKER.findall(sentence))))
+                 if 1 <= n <= len(passages)]
+        others = [n for n in range(1, len(passages) + 1) if n not in cited]
+        found = None
+        for n in cited + others:
+            quote = support(claim, passages[n - 1], embeddings)
+            if quote is not None:
+                found = (n, quote)
+                break
+        if found is None:
+            unsupported.append(claim)
+            continue
+        n, quote = found
+        quotes.setdefault(n, quote)
+        kept.append(f"{claim.rstrip()} [{n}]")
+    citations = [citation(n, passages[n - 1], quote) for n, quote in quotes.items()]
+    return Verified(" ".join(kept), citations, unsupported)
+
+
+def support(claim: str, passage: Passage, embeddings: Embeddings) -> str | None:
+    """The passage sentence that supports the claim, or None."""
+    haystack = f"{passage.title}\n{passage.text}"
+    if not numbers(claim) <= numbers(haystack):
+        return None
+    if any(not mentions(haystack, name) for name in names(claim)):
+        return None
+    spans = sentences(passage.text) or [(0, len(passage.text))]
+    texts = [passage.text[s:e] for s, e in spans]
+    claim_terms = terms(claim)
+    lexical = [len(claim_terms & terms(t)) / len(claim_terms) if claim_terms else 0 for t in texts]
+    vectors = np.asarray(embeddings.embed_documents([claim, *texts]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    similarity = vectors[1:] @ vectors[0]
+    whole = len(claim_terms & terms(haystack)) / len(claim_terms) if claim_terms else 0.0
+    best = int(np.argmax(np.asarray(lexical) + similarity))
+    if whole >= MIN_TERMS or float(similarity.max()) >= MIN_SIMILARITY:
+        return texts[best]
+    return None
+
+
+def citation(n: int, p: Passage, quote: str) -> Citation:
+    return Citation(
+        n=n,
+        source=p.source,
+        title=p.title,
+        url=p.url,
+        chunk_id=p.chunk_id,
+        start=p.start,
+        end=p.end,
+        text=p.text,
+        quote=quote,
+        supported=True,
+        page=p.page,
+    )

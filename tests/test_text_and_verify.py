@@ -1,0 +1,85 @@
+from langchain_core.embeddings import DeterministicFakeEmbedding
+
+from assistant.answer import Passage
+from assistant.text import answer_type, mentions, names, numbers, satisfies, split_sentences
+from assistant.verify import verify
+
+BORDER = (
+    "• The United States and Canada share the world’s longest land border –5,525 miles – and "
+    "its 120 land ports-of-entry.\n  • NORAD is the crown jewel of U.S.-Canada defense "
+    "cooperation. After 60 years, NORAD remains the only binational military command."
+)
+WRAPPED = (
+    "Finally, the leaders will agree to work towards reviving the North\nAmerican Leaders’ Summit."
+)
+
+
+def _passages() -> list[Passage]:
+    return [
+        Passage(
+            chunk_id=f"c{i}",
+            source=f"data/{i}.txt",
+            title=f"T{i}",
+            start=0,
+            end=len(t),
+            text=t,
+            score=0.5,
+        )
+        for i, t in enumerate([BORDER, WRAPPED], 1)
+    ]
+
+
+def test_sentences_follow_bullets_and_join_wrapped_lines() -> None:
+    assert split_sentences(BORDER)[0].startswith("The United States")
+    assert (
+        split_sentences(BORDER)[1] == "NORAD is the crown jewel of U.S.-Canada defense cooperation."
+    )
+    assert split_sentences(WRAPPED) == [WRAPPED]
+    assert split_sentences("It is 5,525 miles. [1] NORAD is 60. [2]") == [
+        "It is 5,525 miles. [1]",
+        "NORAD is 60. [2]",
+    ]
+
+
+def test_names_numbers_and_answer_types() -> None:
+    assert names("How many ports are on the US-Mexico border?") == {"us", "mexico"}
+    assert names("Who received President Biden's first call?") == {"president", "biden"}
+    assert numbers("It is 5,525 miles, not COVID-19.") == {"5525"}
+    assert mentions("the United States and Canada", "us")
+    assert answer_type("How old is it?") == "duration"
+    assert answer_type("In which year was it founded?") == "date"
+    assert answer_type("How many ports are there?") == "number"
+    assert satisfies("duration", "After 60 years") and not satisfies(
+        "duration", "our two countries"
+    )
+
+
+def test_verify_keeps_supported_sentences_and_removes_the_rest() -> None:
+    embeddings = DeterministicFakeEmbedding(size=16)
+    verified = verify(
+        "The land border is 5,525 miles long [1]. The border is guarded by 900 rangers [1].",
+        _passages(),
+        embeddings,
+    )
+    assert verified.text == "The land border is 5,525 miles long. [1]"
+    assert verified.unsupported == ["The border is guarded by 900 rangers."]
+    [cite] = verified.citations
+    assert cite.supported and "5,525 miles" in cite.quote and cite.quote in cite.text
+
+
+def test_verify_moves_a_wrong_citation_to_the_supporting_passage() -> None:
+    verified = verify(
+        "The leaders will work towards reviving the North American Leaders’ Summit [1].",
+        _passages(),
+        DeterministicFakeEmbedding(size=16),
+    )
+    assert verified.text.endswith("[2]") and verified.citations[0].n == 2
+
+
+def test_verify_rejects_names_the_passage_never_mentions() -> None:
+    verified = verify(
+        "The land border with Mexico is 5,525 miles [1].",
+        _passages(),
+        DeterministicFakeEmbedding(size=16),
+    )
+    assert verified.text == "" and verified.citations == []
