@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import yaml
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
@@ -26,7 +25,7 @@ Mode = Literal["generative", "extractive"]
 HISTORY_TURNS = 2
 PROMPT_PASSAGES = 3
 SENTENCES_PER_PASSAGE = 2
-EVIDENCE_SENTENCES = 2  # a generated answer must rest on the gate's best sentences
+EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
 MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
 
@@ -131,9 +130,7 @@ class Engine:
             unsupported=unsupported,
         )
 
-    def ask(
-        self, question: str, history: Sequence[Turn] = (), mode: Mode | None = None
-    ) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = (), mode: Mode | None = None) -> Answer:
         for event in self.stream(question, history, mode):
             if isinstance(event, Answer):
                 return event
@@ -147,10 +144,15 @@ class Engine:
         verified = verify(text, passages, self.embeddings)
         if not verified.text:
             return verified
-        evidence = " ".join(s.text for s in judgement.evidence[:EVIDENCE_SENTENCES])
+        top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]
         added = terms(MARKER.sub("", verified.text)) - terms(question)
-        grounded = len(added & terms(evidence)) / len(added) if added else 0.0
-        if grounded < MIN_GROUNDED or not satisfies(answer_type(question), verified.text):
+        grounded = len(added & terms(" ".join(top))) / len(added) if added else 0.0
+        on_evidence = all(c.quote in top for c in verified.citations)
+        if (
+            not on_evidence
+            or grounded < MIN_GROUNDED
+            or not satisfies(answer_type(question), verified.text)
+        ):
             return Verified("", [], [*verified.unsupported, verified.text])
         return verified
 
@@ -165,11 +167,6 @@ class Engine:
         messages: list[BaseMessage] = [
             SystemMessage(self.prompts.render("answer_system.j2", refusal=refusal))
         ]
-        for example in yaml.safe_load(self.prompts.text("answer_examples.yaml")) or []:
-            user = self.prompts.render(
-                "answer_user.j2", passages=example["passages"], question=example["question"]
-            )
-            messages += [HumanMessage(user), AIMessage(example["answer"])]
         for turn in history[-HISTORY_TURNS:]:
             messages += [HumanMessage(turn.question), AIMessage(turn.answer)]
         shown = _short_passages(judgement.evidence, passages)

@@ -146,8 +146,12 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
         return bool(YEAR.search(text) or MONTH.search(text))
     if answer_kind == "number":
         return bool(NUMBER.search(text)) or bool(
-            re.search(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
-                      r"thousand|million|billion)\b", text, re.IGNORECASE)
+            re.search(
+                r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
+                r"thousand|million|billion)\b",
+                text,
+                re.IGNORECASE,
+            )
         )
     return True
 

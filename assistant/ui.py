@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 
 class ChatEngine(Protocol):
-    def stream(self, question: str, history: list[Turn]) -> Iterator[str | Answer]: ...
+    def stream(
+        self, question: str, history: list[Turn], mode: str | None = None
+    ) -> Iterator[str | Answer]: ...
 
 
 def render_citations(answer: Answer | None) -> str:
@@ -26,8 +28,22 @@ def render_citations(answer: Answer | None) -> str:
     if answer is None:
         return ""
     if answer.refused:
-        return f'<p class="refused">{html.escape(answer.answer)}</p>'
-    return "".join(_citation_html(c) for c in answer.citations)
+        related = "".join(
+            f"<li><small>{html.escape(r.source)}</small><blockquote>{html.escape(r.text)}"
+            "</blockquote></li>"
+            for r in answer.retrieved[:3]
+        )
+        return f'<p class="refused">{html.escape(answer.answer)}</p>' + (
+            f"<p>Related passages:</p><ul>{related}</ul>" if related else ""
+        )
+    parts = [_citation_html(c) for c in answer.citations]
+    if answer.unsupported:
+        removed = "".join(f"<li><del>{html.escape(u)}</del></li>" for u in answer.unsupported)
+        parts.append(
+            '<div class="unsupported"><b>⚠ Removed: not supported by the passages</b>'
+            f"<ul>{removed}</ul></div>"
+        )
+    return "".join(parts)
 
 
 def _citation_html(c: Citation) -> str:
@@ -49,7 +65,11 @@ def _citation_html(c: Citation) -> str:
 
 
 def respond(
-    engine: ChatEngine, message: str, chat: list[dict[str, Any]], turns: list[Turn]
+    engine: ChatEngine,
+    message: str,
+    chat: list[dict[str, Any]],
+    turns: list[Turn],
+    mode: str | None = None,
 ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str]]:
     """One chat turn: stream the answer into the chat, then show its citations."""
     chat = [*chat, {"role": "user", "content": html.escape(message)}]
@@ -59,7 +79,7 @@ def respond(
 
     streamed = ""
     try:
-        for event in engine.stream(message, list(turns)):
+        for event in engine.stream(message, list(turns), mode):
             if isinstance(event, Answer):
                 turns = [*turns, Turn(event.question, event.answer)]
                 yield with_reply(event.answer), render_citations(event), turns, ""
@@ -88,6 +108,12 @@ def create_app(
                 with gr.Row():
                     send = gr.Button("Ask", variant="primary")
                     clear = gr.Button("New conversation")
+                mode = gr.Radio(
+                    ["generative", "extractive"],
+                    value="generative",
+                    label="Answer mode",
+                    info="extractive quotes the passages and never calls the language model",
+                )
                 if examples:
                     gr.Examples(examples=[[e] for e in examples], inputs=[question])
             with gr.Column(scale=2):
@@ -95,12 +121,15 @@ def create_app(
                 citations = gr.HTML(elem_id="citations")
         turns = gr.State([])
 
-        def on_submit(message: str, chat: list[dict[str, Any]], state: list[Turn]):
-            yield from respond(engine, message, chat, state)
+        def on_submit(
+            message: str, chat: list[dict[str, Any]], state: list[Turn], how: str
+        ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str]]:
+            yield from respond(engine, message, chat, state, how)
 
+        inputs = [question, chatbot, turns, mode]
         outputs = [chatbot, citations, turns, question]
-        question.submit(on_submit, [question, chatbot, turns], outputs)
-        send.click(on_submit, [question, chatbot, turns], outputs)
+        question.submit(on_submit, inputs, outputs)
+        send.click(on_submit, inputs, outputs)
         clear.click(lambda: ([], "", [], ""), None, outputs)
     return demo
 

@@ -37,8 +37,11 @@ def verify(answer: str, passages: list[Passage], embeddings: Embeddings) -> Veri
         claim = MARKER.sub("", sentence).strip()
         if not terms(claim) and not numbers(claim):
             continue
-        cited = [n for n in map(int, re.findall(r"\d+", " ".join(MARKER.findall(sentence))))
-                 if 1 <= n <= len(passages)]
+        cited = [
+            n
+            for n in map(int, re.findall(r"\d+", " ".join(MARKER.findall(sentence))))
+            if 1 <= n <= len(passages)
+        ]
         others = [n for n in range(1, len(passages) + 1) if n not in cited]
         found = None
         for n in cited + others:

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Citation, Retrieved
 from assistant.engine import Turn
 from assistant.errors import UserError
 from assistant.ui import create_app, render_citations, respond
@@ -27,11 +27,15 @@ def _answer(question: str, text: str = "The border is 5,525 miles [1].") -> Answ
 class FakeEngine:
     def __init__(self) -> None:
         self.histories: list[list[Turn]] = []
+        self.modes: list[str | None] = []
 
-    def stream(self, question: str, history: list[Turn]) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: list[Turn], mode: str | None = None
+    ) -> Iterator[str | Answer]:
         if not question.strip():
             raise UserError("the question is empty; type a question about your documents")
         self.histories.append(history)
+        self.modes.append(mode)
         yield "The border "
         yield "is 5,525 miles [1]."
         yield _answer(question)
@@ -78,3 +82,24 @@ def test_app_builds_with_examples() -> None:
     assert config["analytics_enabled"] is False
     types = {c["type"] for c in config["components"]}
     assert {"chatbot", "textbox", "html", "dataset"} <= types
+
+
+def test_mode_switch_reaches_the_engine() -> None:
+    engine = FakeEngine()
+    list(respond(engine, "How long?", [], [], "extractive"))
+    assert engine.modes == ["extractive"]
+
+
+def test_unsupported_sentences_and_refusals_are_shown() -> None:
+    answer = _answer("q").model_copy(update={"unsupported": ["It is <b>9,999</b> miles."]})
+    shown = render_citations(answer)
+    assert "<del>It is &lt;b&gt;9,999&lt;/b&gt; miles.</del>" in shown and "⚠ Removed" in shown
+    refused = Answer(
+        question="q",
+        answer="The documents do not contain the answer to this question.",
+        refused=True,
+        model="m",
+        retrieved=[Retrieved(chunk_id="c", source="data/a.txt", score=0.1, text=EVIL)],
+    )
+    shown = render_citations(refused)
+    assert "Related passages" in shown and "<script>" not in shown

@@ -13,9 +13,11 @@ pytestmark = pytest.mark.slow
 SEED = Path(__file__).resolve().parents[1] / "suites" / "seed.yaml"
 
 
+@pytest.mark.parametrize("mode", ["generative", "extractive"])
 def test_seed_suite_meets_its_thresholds(
-    workdir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, mode: str
 ) -> None:
+    monkeypatch.setenv("ASSISTANT_MODE", mode)
     monkeypatch.setenv("ASSISTANT_LLM", "smollm2")
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")
     assert load_suite(SEED).thresholds, "the seed suite must gate CI with thresholds"
