@@ -7,8 +7,12 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.answer import Answer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,9 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer one question")
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print exactly one Answer JSON object")
+    p.add_argument("--mode", choices=["generative", "extractive"], default=None)
     p.set_defaults(run=_ask)
 
     p = sub.add_parser("chat", help="a conversation in the terminal")
+    p.add_argument("--mode", choices=["generative", "extractive"], default=None)
     p.set_defaults(run=_chat)
 
     p = sub.add_parser("eval", help="run an evaluation suite; exit 1 when a threshold fails")
@@ -137,10 +143,10 @@ def _ask(args: argparse.Namespace) -> int:
 
     engine = _app().engine
     if args.json:
-        print(engine.ask(args.question).model_dump_json())
+        print(engine.ask(args.question, mode=args.mode).model_dump_json())
         return 0
     answer: Answer | None = None
-    for event in engine.stream(args.question):
+    for event in engine.stream(args.question, mode=args.mode):
         if isinstance(event, Answer):
             answer = event
         else:
@@ -151,13 +157,18 @@ def _ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_answer(answer) -> None:
-    if answer.refused:
-        print(answer.answer)
+def _print_answer(answer: Answer) -> None:
+    """After the streamed text: the final answer if it changed, its citations, what was cut."""
+    if answer.mode == "fallback":
+        print(f"→ checked answer: {answer.answer}")
     for c in answer.citations:
-        mark = "" if c.supported else "  (not supported by the passage)"
-        print(f"[{c.n}] {c.title} — {c.source}:{c.start}-{c.end}{mark}")
+        print(f"[{c.n}] {c.title} — {c.source}:{c.start}-{c.end}")
         print(f"    “{c.quote}”")
+    for claim in answer.unsupported:
+        print(f"  removed, not supported by the passages: {claim}")
+    if answer.refused:
+        for r in answer.retrieved[:3]:
+            print(f"  related: {r.source}: {' '.join(r.text.split())[:160]}")
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -175,7 +186,7 @@ def _chat(args: argparse.Namespace) -> int:
         if not question:
             break
         try:
-            for event in engine.stream(question, history):
+            for event in engine.stream(question, history, args.mode):
                 if isinstance(event, Answer):
                     print()
                     _print_answer(event)
