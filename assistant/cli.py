@@ -71,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--tolerance", type=float, default=0.02, help="allowed drop per metric")
     p.add_argument("--limit", type=int, default=None, help="run only the first N cases")
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval, skip the LLM")
+    p.add_argument("--mode", choices=["generative", "extractive"], default=None)
     p.set_defaults(run=_eval)
 
     p = sub.add_parser("bench", help="public benchmarks: export as a suite, or score retrieval")
@@ -204,7 +205,7 @@ def _eval(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise UserError("--limit must be a positive number of cases")
     code, _ = run_eval(
-        _app(),
+        _app(mode=args.mode),
         args.suite,
         out=args.out,
         report=args.report,

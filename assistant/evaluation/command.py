@@ -104,6 +104,7 @@ def _manifest(
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "duration_s": round(time.perf_counter() - started, 2),
         "llm": None if retrieval_only else s.llm,
+        "mode": None if retrieval_only else s.mode,
         "embeddings": s.embeddings,
         "chroma": s.chroma_url or "local",
         "chunk_size": s.chunk_size,
