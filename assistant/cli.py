@@ -13,6 +13,7 @@ from assistant.errors import UserError
 
 if TYPE_CHECKING:
     from assistant.answer import Answer
+    from assistant.app import App
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,11 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _app():
+def _app(**overrides: object) -> App:
+    """Imported lazily so that `--help` and an unchanged `index` stay fast."""
     from assistant.app import App
     from assistant.settings import load_settings
 
-    return App(load_settings())
+    return App(load_settings(**{k: v for k, v in overrides.items() if v is not None}))
 
 
 def _index(args: argparse.Namespace) -> int:
