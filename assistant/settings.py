@@ -53,6 +53,8 @@ class Settings(BaseSettings):
 
     examples: list[str] = Field(default_factory=list, description="Example questions in the UI.")
 
+    ui_password: str | None = Field(None, description="Ask for user 'assistant' and this.")
+
     host: str = "127.0.0.1"
     port: int = 7860
 

@@ -135,6 +135,23 @@ def create_app(
 
 
 def launch(app: App, host: str, port: int) -> None:
+    """Serve the chat at / and the HTTP API at /v1 (OpenAPI schema at /docs) on one server."""
+    import gradio as gr
+    import uvicorn
+
+    from assistant.api import create_api
+
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    demo = create_app(app.engine, app.settings.examples)
-    demo.queue().launch(server_name=host, server_port=port, share=False, show_error=False)
+    demo = create_app(app.engine, app.settings.examples).queue()
+    password = app.settings.ui_password
+    server = gr.mount_gradio_app(
+        create_api(app.engine, app.settings.llm),
+        demo,
+        path="/",
+        server_name=host,
+        server_port=port,
+        auth=("assistant", password) if password else None,
+        show_error=False,
+    )
+    print(f"chat on http://{host}:{port}/  ·  API docs on http://{host}:{port}/docs")
+    uvicorn.run(server, host=host, port=port, log_level="warning")

@@ -1,0 +1,149 @@
+"""The HTTP API served beside the Gradio app: the Answer JSON, and an OpenAI-compatible chat
+endpoint so that other chat front ends can use the assistant as a model."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from assistant.answer import Answer, Citation
+from assistant.engine import Turn
+from assistant.errors import UserError
+from assistant.ui import ChatEngine
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    mode: Literal["generative", "extractive"] | None = None
+    history: list[Turn] = Field(default_factory=list, description="earlier turns, oldest first")
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant", "tool", "developer"]
+    content: str
+
+
+class ChatRequest(BaseModel):
+    model: str = "assistant"
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+
+
+def create_api(engine: ChatEngine, model_name: str = "assistant") -> FastAPI:
+    api = FastAPI(
+        title="Document assistant API",
+        description="Answers from your documents, with verified citations.",
+        version="1",
+    )
+
+    @api.post("/v1/ask", response_model=Answer)
+    def ask(request: AskRequest) -> Answer:
+        return _final(engine.stream(request.question, request.history, request.mode))
+
+    @api.post("/v1/chat/completions", response_model=None)
+    def chat(request: ChatRequest) -> dict[str, Any] | StreamingResponse:
+        question, history = _conversation(request.messages)
+        events = engine.stream(question, history)
+        if request.stream:
+            return StreamingResponse(_sse(events, model_name), media_type="text/event-stream")
+        answer = _final(events)
+        return {
+            "id": f"chatcmpl-{uuid.uuid4().hex}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": model_name,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": with_sources(answer)},
+                    "finish_reason": "stop",
+                }
+            ],
+            "citations": [c.model_dump() for c in answer.citations],
+            "refused": answer.refused,
+        }
+
+    return api
+
+
+def with_sources(answer: Answer) -> str:
+    """The answer text followed by its numbered sources, for clients that show only text."""
+    if not answer.citations:
+        return answer.answer
+    return answer.answer + "\n\nSources:\n" + "\n".join(_source(c) for c in answer.citations)
+
+
+def _source(c: Citation) -> str:
+    where = f"{c.source}, page {c.page}" if c.page else c.source
+    return f"[{c.n}] {c.title} ({where}): “{c.quote}”"
+
+
+def _final(events: Iterator[str | Answer]) -> Answer:
+    try:
+        for event in events:
+            if isinstance(event, Answer):
+                return event
+    except UserError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    raise HTTPException(status_code=500, detail="the engine produced no answer")
+
+
+def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
+    """The last user message is the question; earlier user/assistant pairs are the history."""
+    if messages[-1].role != "user":
+        raise HTTPException(status_code=422, detail="messages: the last message must be the user's")
+    history, pending = [], None
+    for m in messages[:-1]:
+        if m.role == "user":
+            pending = m.content
+        elif m.role == "assistant" and pending is not None:
+            history.append(Turn(pending, m.content))
+            pending = None
+    return messages[-1].content, history
+
+
+def _sse(events: Iterator[str | Answer], model: str) -> Iterator[str]:
+    ident, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        body = {
+            "id": ident,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
+        return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+    yield chunk({"role": "assistant"})
+    streamed = ""
+    try:
+        for event in events:
+            if isinstance(event, Answer):
+                # The checked answer replaces what was streamed when verification changed it.
+                tail = (
+                    event.answer[len(streamed) :]
+                    if event.answer.startswith(streamed)
+                    else ("\n\n[checked answer] " + event.answer)
+                )
+                sources = with_sources(event)[len(event.answer) :]
+                yield chunk(
+                    {"content": tail + sources},
+                    "stop",
+                    citations=[c.model_dump() for c in event.citations],
+                    refused=event.refused,
+                )
+            else:
+                streamed += event
+                yield chunk({"content": event})
+    except UserError as exc:
+        yield chunk({"content": f"error: {exc}"}, "stop")
+    yield "data: [DONE]\n\n"

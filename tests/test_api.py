@@ -1,0 +1,95 @@
+import json
+from collections.abc import Iterator
+
+from fastapi.testclient import TestClient
+
+from assistant.answer import Answer
+from assistant.api import create_api
+from assistant.engine import Turn
+from assistant.errors import UserError
+from tests.test_ui import _answer
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, list[Turn], str | None]] = []
+
+    def stream(
+        self, question: str, history: list[Turn], mode: str | None = None
+    ) -> Iterator[str | Answer]:
+        if question == "bad":
+            raise UserError("the question is empty; type a question about your documents")
+        self.calls.append((question, list(history), mode))
+        yield "The border "
+        yield "is 5,525 miles [1]."
+        yield _answer(question)
+
+
+def _client() -> tuple[TestClient, FakeEngine]:
+    engine = FakeEngine()
+    return TestClient(create_api(engine)), engine
+
+
+def test_ask_returns_the_answer_json() -> None:
+    client, engine = _client()
+    r = client.post(
+        "/v1/ask",
+        json={
+            "question": "How long?",
+            "mode": "extractive",
+            "history": [{"question": "Hi?", "answer": "Hello [1]."}],
+        },
+    )
+    assert r.status_code == 200
+    assert r.json()["citations"][0]["quote"] == "The border is 5,525 miles."
+    assert engine.calls == [("How long?", [Turn("Hi?", "Hello [1].")], "extractive")]
+
+
+def test_bad_requests_get_422_with_a_message() -> None:
+    client, _ = _client()
+    assert client.post("/v1/ask", json={}).status_code == 422
+    r = client.post("/v1/ask", json={"question": "x" * 2001})
+    assert r.status_code == 422 and "2000" in r.text
+    r = client.post("/v1/ask", json={"question": "bad"})
+    assert r.status_code == 422 and "question is empty" in r.json()["detail"]
+    assert client.post("/v1/chat/completions", json={"messages": []}).status_code == 422
+    r = client.post(
+        "/v1/chat/completions", json={"messages": [{"role": "assistant", "content": "x"}]}
+    )
+    assert r.status_code == 422 and "last message" in r.text
+
+
+def test_chat_completions_carries_history_and_citations() -> None:
+    client, engine = _client()
+    messages = [
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "What is NORAD?"},
+        {"role": "assistant", "content": "A command [1]."},
+        {"role": "user", "content": "How old is it?"},
+    ]
+    body = client.post("/v1/chat/completions", json={"model": "x", "messages": messages}).json()
+    content = body["choices"][0]["message"]["content"]
+    assert content.startswith("The border is 5,525 miles [1].") and "Sources:\n[1]" in content
+    assert body["citations"][0]["source"] == "data/a.txt" and body["object"] == "chat.completion"
+    assert engine.calls[0][:2] == ("How old is it?", [Turn("What is NORAD?", "A command [1].")])
+
+
+def test_chat_completions_streams_server_sent_events() -> None:
+    client, _ = _client()
+    with client.stream(
+        "POST",
+        "/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": "How long?"}], "stream": True},
+    ) as r:
+        lines = [line for line in r.iter_lines() if line.startswith("data: ")]
+    assert lines[-1] == "data: [DONE]"
+    chunks = [json.loads(line[6:]) for line in lines[:-1]]
+    text = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks)
+    assert text.startswith("The border is 5,525 miles [1].") and "Sources:" in text
+    assert chunks[-1]["choices"][0]["finish_reason"] == "stop" and chunks[-1]["citations"]
+
+
+def test_openapi_schema_documents_both_endpoints() -> None:
+    client, _ = _client()
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/v1/ask", "/v1/chat/completions"} <= set(paths)
