@@ -4,19 +4,23 @@ endpoint so that other chat front ends can use the assistant as a model."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException
-from fastapi.responses import StreamingResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
 from assistant.engine import Turn
 from assistant.errors import UserError
 from assistant.ui import ChatEngine
+
+REPORT_NAME = re.compile(r"[A-Za-z0-9_.-]+\.html")
 
 
 class AskRequest(BaseModel):
@@ -36,7 +40,9 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
-def create_api(engine: ChatEngine, model_name: str = "assistant") -> FastAPI:
+def create_api(
+    engine: ChatEngine, model_name: str = "assistant", reports: Path | None = None
+) -> FastAPI:
     api = FastAPI(
         title="Document assistant API",
         description="Answers from your documents, with verified citations.",
@@ -69,6 +75,13 @@ def create_api(engine: ChatEngine, model_name: str = "assistant") -> FastAPI:
             "citations": [c.model_dump() for c in answer.citations],
             "refused": answer.refused,
         }
+
+    @api.get("/reports/{name}", include_in_schema=False)
+    def report(name: str) -> FileResponse:
+        path = (reports / name) if reports else None
+        if path is None or not REPORT_NAME.fullmatch(name) or not path.is_file():
+            raise HTTPException(status_code=404, detail="no such report")
+        return FileResponse(path, media_type="text/html")
 
     return api
 

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
 
     chunk_size: int = Field(600, ge=100, description="Largest chunk, in characters.")
     max_file_mb: float = Field(20, gt=0, description="Larger files are refused.")
+    max_upload_mb: float = Field(10, gt=0, description="Larger uploads are refused.")
+    suites_dir: Path = PROJECT_ROOT / "tests" / "suites"
     k: int = Field(4, ge=1, le=50, description="Passages given to the model.")
     candidates: int = Field(30, ge=1, description="Depth of each retriever before fusion.")
     # Tuned on MultiHop-RAG queries 600–1199 (not the ones reported); see README "Retrieval".

@@ -1,15 +1,19 @@
-"""The Gradio chat. create_app() builds the Blocks around any engine; launch() serves it."""
+"""The Gradio app. create_app() builds the Blocks around a Workspace; launch() serves it with
+the HTTP API on the same server."""
 
 from __future__ import annotations
 
 import html
 import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer import Answer, Citation
 from assistant.engine import Turn
 from assistant.errors import UserError
+from assistant.workspace import Workspace, conversation_markdown
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -70,8 +74,10 @@ def respond(
     chat: list[dict[str, Any]],
     turns: list[Turn],
     mode: str | None = None,
-) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str]]:
+    answers: list[dict[str, Any]] | None = None,
+) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str, list[dict[str, Any]]]]:
     """One chat turn: stream the answer into the chat, then show its citations."""
+    answers = list(answers or [])
     chat = [*chat, {"role": "user", "content": html.escape(message)}]
 
     def with_reply(text: str) -> list[dict[str, Any]]:
@@ -82,55 +88,131 @@ def respond(
         for event in engine.stream(message, list(turns), mode):
             if isinstance(event, Answer):
                 turns = [*turns, Turn(event.question, event.answer)]
-                yield with_reply(event.answer), render_citations(event), turns, ""
+                answers.append(event.model_dump())
+                yield with_reply(event.answer), render_citations(event), turns, "", answers
                 return
             streamed += event
-            yield with_reply(streamed), "", turns, ""
+            yield with_reply(streamed), "", turns, "", answers
     except UserError as exc:
-        yield with_reply(f"⚠ {exc}"), "", turns, message
+        yield with_reply(f"⚠ {exc}"), "", turns, message, answers
 
 
-def create_app(
-    engine: ChatEngine, examples: list[str], title: str = "Document assistant"
-) -> gr.Blocks:
+def status_markdown(workspace: Workspace) -> str:
+    st = workspace.status()
+    return (
+        f"**Index:** {st['documents']} documents · {st['chunks']} chunks · "
+        f"last sync {st['last_sync']}"
+    )
+
+
+def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Blocks:
     import gradio as gr
 
     with gr.Blocks(title=title, analytics_enabled=False) as demo:
         gr.Markdown(
             f"## {html.escape(title)}\nAnswers come only from your documents, with citations."
         )
+        status = gr.Markdown(elem_id="index-status")
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", height=480, allow_tags=False)
+                chatbot = gr.Chatbot(
+                    label="Conversation", height=460, allow_tags=False, elem_id="chat"
+                )
                 question = gr.Textbox(
-                    label="Question", placeholder="Ask about your documents…", autofocus=True
+                    label="Question",
+                    placeholder="Ask about your documents…",
+                    autofocus=True,
+                    elem_id="question",
                 )
                 with gr.Row():
-                    send = gr.Button("Ask", variant="primary")
+                    send = gr.Button("Ask", variant="primary", elem_id="ask")
                     clear = gr.Button("New conversation")
-                mode = gr.Radio(
-                    ["generative", "extractive"],
-                    value="generative",
-                    label="Answer mode",
-                    info="extractive quotes the passages and never calls the language model",
-                )
-                if examples:
-                    gr.Examples(examples=[[e] for e in examples], inputs=[question])
+                    export = gr.Button("Export as Markdown", elem_id="export")
+                exported = gr.File(label="Conversation", visible=True, elem_id="exported")
+                if workspace.examples:
+                    gr.Examples(examples=[[e] for e in workspace.examples], inputs=[question])
             with gr.Column(scale=2):
                 gr.Markdown("### Cited passages")
                 citations = gr.HTML(elem_id="citations")
+        with gr.Accordion("Settings", open=False):
+            mode = gr.Radio(
+                ["generative", "extractive"],
+                value="generative",
+                label="Answer mode",
+                info="extractive quotes the passages and never calls the language model",
+                elem_id="mode",
+            )
+            k = gr.Slider(1, 10, value=4, step=1, label="Passages retrieved (k)", elem_id="k")
+            model = gr.Textbox(
+                label="Model", placeholder="smollm2 or openai:MODEL@URL", elem_id="model"
+            )
+            apply = gr.Button("Apply settings", elem_id="apply")
+            applied = gr.Markdown(elem_id="applied")
+        with gr.Accordion("Add documents", open=False):
+            uploads = gr.File(
+                label="Files (.txt .md .html .pdf .docx)",
+                file_count="multiple",
+                elem_id="upload",
+            )
+            add = gr.Button("Add to the index", elem_id="add")
+            added = gr.Markdown(elem_id="added")
+        with gr.Accordion("Evaluation", open=False):
+            suite = gr.Dropdown(workspace.suites(), label="Suite", elem_id="suite")
+            run = gr.Button("Run suite", elem_id="run-suite")
+            results = gr.Markdown(elem_id="eval-results")
+            report_link = gr.HTML(elem_id="report-link")
         turns = gr.State([])
+        answers = gr.State([])
 
         def on_submit(
-            message: str, chat: list[dict[str, Any]], state: list[Turn], how: str
-        ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str]]:
-            yield from respond(engine, message, chat, state, how)
+            message: str,
+            chat: list[dict[str, Any]],
+            state: list[Turn],
+            how: str,
+            done: list[dict[str, Any]],
+        ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str, list[dict[str, Any]]]]:
+            yield from respond(workspace, message, chat, state, how, done)
 
-        inputs = [question, chatbot, turns, mode]
-        outputs = [chatbot, citations, turns, question]
+        def on_apply(k_value: float, llm: str) -> str:
+            try:
+                return html.escape(workspace.configure(int(k_value), llm))
+            except UserError as exc:
+                return html.escape(f"⚠ {exc}")
+
+        def on_add(files: list[str] | None) -> tuple[str, str]:
+            message = workspace.add_files(files or [])
+            return html.escape(message), status_markdown(workspace)
+
+        def on_run(name: str | None) -> tuple[str, str]:
+            if not name:
+                return "Choose a suite first.", ""
+            try:
+                table, report = workspace.run_suite(name)
+            except UserError as exc:
+                return html.escape(f"⚠ {exc}"), ""
+            href = html.escape(f"/reports/{report}", quote=True)
+            return (
+                table,
+                f'<a id="open-report" href="{href}" target="_blank">Open the HTML report</a>',
+            )
+
+        def on_export(done: list[dict[str, Any]]) -> str | None:
+            if not done:
+                return None
+            out = Path(tempfile.mkdtemp()) / "conversation.md"
+            out.write_text(conversation_markdown(done), encoding="utf-8")
+            return str(out)
+
+        inputs = [question, chatbot, turns, mode, answers]
+        outputs = [chatbot, citations, turns, question, answers]
         question.submit(on_submit, inputs, outputs)
         send.click(on_submit, inputs, outputs)
-        clear.click(lambda: ([], "", [], ""), None, outputs)
+        clear.click(lambda: ([], "", [], "", []), None, outputs)
+        apply.click(on_apply, [k, model], applied)
+        add.click(on_add, uploads, [added, status])
+        run.click(on_run, suite, [results, report_link])
+        export.click(on_export, answers, exported)
+        demo.load(lambda: status_markdown(workspace), None, status)
     return demo
 
 
@@ -142,16 +224,18 @@ def launch(app: App, host: str, port: int) -> None:
     from assistant.api import create_api
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    demo = create_app(app.engine, app.settings.examples).queue()
+    workspace = Workspace(app)
+    demo = create_app(workspace).queue()
     password = app.settings.ui_password
     server = gr.mount_gradio_app(
-        create_api(app.engine, app.settings.llm),
+        create_api(app.engine, app.settings.llm, app.settings.home / "reports"),
         demo,
         path="/",
         server_name=host,
         server_port=port,
         auth=("assistant", password) if password else None,
         show_error=False,
+        max_file_size=f"{app.settings.max_upload_mb}mb",
     )
     print(f"chat on http://{host}:{port}/  ·  API docs on http://{host}:{port}/docs")
     uvicorn.run(server, host=host, port=port, log_level="warning")

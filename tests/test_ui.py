@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import ClassVar
 
 from assistant.answer import Answer, Citation, Retrieved
 from assistant.engine import Turn
@@ -25,6 +26,11 @@ def _answer(question: str, text: str = "The border is 5,525 miles [1].") -> Answ
 
 
 class FakeEngine:
+    examples: ClassVar[list[str]] = ["How long is the border?"]
+
+    def suites(self) -> list[str]:
+        return ["tests/suites/seed.yaml"]
+
     def __init__(self) -> None:
         self.histories: list[list[Turn]] = []
         self.modes: list[str | None] = []
@@ -48,7 +54,8 @@ def test_respond_streams_then_shows_citations() -> None:
         "The border ",
         "The border is 5,525 miles [1].",
     ]
-    chat, citations, turns, box = steps[-1]
+    chat, citations, turns, box, answers = steps[-1]
+    assert answers[0]["citations"][0]["n"] == 1
     assert chat[0] == {"role": "user", "content": "How long?"}
     assert "<mark>The border is 5,525 miles.</mark>" in citations
     assert 'href="https://example.org/a?x=1&amp;y=2"' in citations
@@ -57,7 +64,7 @@ def test_respond_streams_then_shows_citations() -> None:
 
 def test_follow_up_receives_the_history() -> None:
     engine = FakeEngine()
-    *_, (chat, _, turns, _) = respond(engine, "First?", [], [])
+    *_, (chat, _, turns, _, _) = respond(engine, "First?", [], [])
     list(respond(engine, "And then?", chat, turns))
     assert engine.histories[1] == [Turn("First?", "The border is 5,525 miles [1].")]
 
@@ -66,18 +73,18 @@ def test_document_html_is_escaped() -> None:
     html_out = render_citations(_answer("q"))
     assert "<script>" not in html_out and "<img" not in html_out
     assert "&lt;script&gt;" in html_out
-    *_, (chat, _, _, _) = respond(FakeEngine(), EVIL, [], [])
+    *_, (chat, _, _, _, _) = respond(FakeEngine(), EVIL, [], [])
     assert "<script>" not in chat[0]["content"]
 
 
 def test_errors_are_shown_in_the_chat() -> None:
-    *_, (chat, citations, turns, box) = respond(FakeEngine(), "  ", [], [])
+    *_, (chat, citations, turns, box, _) = respond(FakeEngine(), "  ", [], [])
     assert "question is empty" in chat[-1]["content"] and turns == [] and citations == ""
     assert box == "  "  # the question stays in the box to be corrected
 
 
 def test_app_builds_with_examples() -> None:
-    demo = create_app(FakeEngine(), ["How long is the border?"])
+    demo = create_app(FakeEngine())  # type: ignore[arg-type]
     config = demo.get_config_file()
     assert config["analytics_enabled"] is False
     types = {c["type"] for c in config["components"]}

@@ -1,0 +1,139 @@
+"""What the browser can do besides chatting: upload files, see the index, change settings, run
+an evaluation suite, export a conversation. Wraps App; the UI talks only to this."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer
+from assistant.app import App
+from assistant.engine import Turn
+from assistant.errors import UserError
+from assistant.llm import make_llm, parse_llm
+from index.documents import SUPPORTED_SUFFIXES
+
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class Workspace:
+    def __init__(self, app: App) -> None:
+        self.app = app
+
+    @property
+    def examples(self) -> list[str]:
+        return self.app.settings.examples
+
+    def stream(
+        self, question: str, history: list[Turn], mode: str | None = None
+    ) -> Iterator[str | Answer]:
+        return self.app.engine.stream(question, history, mode)  # type: ignore[arg-type]
+
+    def configure(self, k: int, llm: str) -> str:
+        """Apply the UI's settings; returns a one-line confirmation."""
+        engine = self.app.engine
+        engine.retriever.k = int(k)  # type: ignore[attr-defined]
+        if llm.strip() and llm.strip() != engine.model_name:
+            parse_llm(llm.strip())
+            self.app.settings = self.app.settings.model_copy(update={"llm": llm.strip()})
+            engine.llm = make_llm(self.app.settings)
+            engine.model_name = llm.strip()
+        return f"k = {engine.retriever.k}, model = {engine.model_name}"  # type: ignore[attr-defined]
+
+    def status(self) -> dict[str, Any]:
+        manifest = self.app.indexer.manifest
+        path = manifest.path
+        synced = (
+            datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            if path.exists()
+            else "never"
+        )
+        return {
+            "documents": len(manifest.files),
+            "chunks": manifest.chunk_count(),
+            "last_sync": synced,
+        }
+
+    def add_files(self, uploads: Sequence[str | Path]) -> str:
+        """Copy uploaded files into the corpus folder (checked, renamed safely), then sync."""
+        s = self.app.settings
+        corpus = s.data_dir.resolve()
+        accepted: list[Path] = []
+        problems: list[str] = []
+        for upload in uploads:
+            src = Path(upload)
+            name = safe_name(src.name)
+            size = src.stat().st_size if src.exists() else 0
+            if src.suffix.lower() not in SUPPORTED_SUFFIXES:
+                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+                problems.append(f"{name}: unsupported file type; supported: {kinds}")
+            elif size == 0:
+                problems.append(f"{name}: empty file, nothing to index")
+            elif size > s.max_upload_mb * 1_000_000:
+                problems.append(
+                    f"{name}: {size / 1e6:.1f} MB is over the {s.max_upload_mb} MB limit"
+                )
+            else:
+                accepted.append(src)
+        if not accepted:
+            return "; ".join(problems) or "no file was given"
+        corpus.mkdir(parents=True, exist_ok=True)
+        targets = []
+        for src in accepted:
+            target = _free_target(corpus, safe_name(src.name))
+            shutil.copyfile(src, target)
+            targets.append(target)
+        report = self.app.indexer.sync(targets)
+        lines = [f"added {t.name}" for t in targets] + problems + report.errors
+        return "; ".join(lines)
+
+    def suites(self) -> list[str]:
+        return sorted(str(p) for p in self.app.settings.suites_dir.glob("*.yaml"))
+
+    def run_suite(self, suite: str) -> tuple[str, str]:
+        """Run a suite; returns (Markdown totals, name of the HTML report under /reports/)."""
+        from assistant.evaluation.command import run_eval
+
+        path = Path(suite)
+        if path.resolve().parent != self.app.settings.suites_dir.resolve():
+            raise UserError(f"{suite}: choose one of the listed suites")
+        reports = self.app.settings.home / "reports"
+        name = f"{path.stem}-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.html"
+        code, run = run_eval(self.app, path, report=reports / name)
+        verdict = "passed" if code == 0 else "FAILED: " + "; ".join(run["threshold_failures"])
+        rows = "\n".join(f"| {k} | {v} |" for k, v in run["totals"].items())
+        return f"**{path.stem}**: {verdict}\n\n| metric | value |\n|---|---|\n{rows}", name
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, no leading dots, only letters, digits, '.', '_', '-'."""
+    base = SAFE_NAME.sub("_", Path(name.replace("\\", "/")).name).lstrip("._") or "upload"
+    return base[:120]
+
+
+def _free_target(folder: Path, name: str) -> Path:
+    target = folder / name
+    stem, suffix, n = target.stem, target.suffix, 1
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    if target.resolve().parent != folder:
+        raise UserError(f"{name}: refused, it would be written outside the corpus folder")
+    return target
+
+
+def conversation_markdown(answers: list[dict[str, Any]]) -> str:
+    """A conversation with its citations, as Markdown."""
+    out = ["# Conversation", ""]
+    for a in answers:
+        out += [f"**Q:** {a['question']}", "", f"**A:** {a['answer']}", ""]
+        for c in a.get("citations", []):
+            where = c["source"] + (f", page {c['page']}" if c.get("page") else "")
+            out.append(f"- [{c['n']}] {c['title']} ({where}, characters {c['start']}–{c['end']})")
+            out.append(f"  > {c['quote']}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,116 @@
+from pathlib import Path
+
+import pytest
+
+from assistant.app import App
+from assistant.errors import UserError
+from assistant.settings import load_settings
+from assistant.workspace import Workspace, conversation_markdown, safe_name
+
+
+@pytest.fixture
+def workspace(fake_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Workspace:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    monkeypatch.setenv("ASSISTANT_MODE", "extractive")
+    monkeypatch.setenv("ASSISTANT_MAX_UPLOAD_MB", "0.001")  # 1 kB
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "mini.yaml").write_text(
+        "name: mini\nthresholds: {fact_accuracy: 1.0}\ncases:\n"
+        "  - id: border\n    question: How long is the land border between the US and Canada?\n"
+        "    expect: {facts: [['5,525']]}\n"
+    )
+    monkeypatch.setenv("ASSISTANT_SUITES_DIR", str(suites))
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    return Workspace(app)
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\evil.md", "evil.md"),
+        (".hidden.txt", "hidden.txt"),
+        ("my report (final).pdf", "my_report_final_.pdf"),
+        ("", "upload"),
+    ],
+)
+def test_upload_names_are_sanitised(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+def test_upload_is_indexed_and_can_be_asked_about(workspace: Workspace, tmp_path: Path) -> None:
+    upload = tmp_path / "upload dir"
+    upload.mkdir()
+    note = upload / "Maple Facts.md"
+    note.write_text("# Maple\n\nThe maple syrup reserve holds 3,100 barrels of syrup.\n")
+    message = workspace.add_files([note])
+    assert message == "added Maple_Facts.md"
+    assert Path("data/Maple_Facts.md").read_text() == note.read_text()
+    assert workspace.status()["documents"] == 3
+    answer = workspace.app.engine.ask("How many barrels of maple syrup does the reserve hold?")
+    assert "3,100" in answer.answer and answer.citations[0].source == "data/Maple_Facts.md"
+    again = workspace.add_files([note])
+    assert again == "added Maple_Facts-1.md", "an upload never overwrites"
+
+
+def test_bad_uploads_change_nothing(workspace: Workspace, tmp_path: Path) -> None:
+    before = sorted(p.name for p in Path("data").iterdir())
+    chunks = workspace.status()["chunks"]
+    (tmp_path / "tool.exe").write_bytes(b"MZ" * 10)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "big.txt").write_text("word " * 1000)
+    message = workspace.add_files(
+        [tmp_path / "tool.exe", tmp_path / "empty.txt", tmp_path / "big.txt"]
+    )
+    assert "tool.exe: unsupported file type" in message
+    assert "empty.txt: empty file" in message
+    assert "big.txt: 0.0 MB is over the 0.001 MB limit" in message
+    assert sorted(p.name for p in Path("data").iterdir()) == before
+    assert workspace.status()["chunks"] == chunks
+
+
+def test_status_and_settings(workspace: Workspace) -> None:
+    st = workspace.status()
+    assert st["documents"] == 2 and st["chunks"] > 10 and st["last_sync"].endswith("UTC")
+    assert workspace.configure(6, "") == "k = 6, model = fake"
+    assert workspace.app.engine.retriever.k == 6
+    with pytest.raises(UserError, match="valid forms"):
+        workspace.configure(4, "gpt-5")
+    assert workspace.configure(4, "openai:llama3@http://127.0.0.1:9/v1").endswith(
+        "model = openai:llama3@http://127.0.0.1:9/v1"
+    )
+
+
+def test_run_suite_writes_a_report(workspace: Workspace) -> None:
+    [suite] = workspace.suites()
+    table, report = workspace.run_suite(suite)
+    assert "**mini**: passed" in table and "| fact_accuracy | 1.0 |" in table
+    assert (workspace.app.settings.home / "reports" / report).read_text().startswith("<!doctype")
+    with pytest.raises(UserError, match="choose one of the listed suites"):
+        workspace.run_suite("/etc/passwd")
+
+
+def test_conversation_export() -> None:
+    md = conversation_markdown(
+        [
+            {
+                "question": "How long?",
+                "answer": "5,525 miles [1].",
+                "citations": [
+                    {
+                        "n": 1,
+                        "title": "T",
+                        "source": "data/a.txt",
+                        "page": None,
+                        "start": 3,
+                        "end": 9,
+                        "quote": "It is 5,525 miles.",
+                    }
+                ],
+            }
+        ]
+    )
+    assert "**Q:** How long?" in md and "- [1] T (data/a.txt, characters 3–9)" in md
+    assert "  > It is 5,525 miles." in md
