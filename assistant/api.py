@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import FastAPI, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, HTTPException
 from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
@@ -41,19 +43,40 @@ class ChatRequest(BaseModel):
 
 
 def create_api(
-    engine: ChatEngine, model_name: str = "assistant", reports: Path | None = None
+    engine: ChatEngine,
+    model_name: str = "assistant",
+    reports: Path | None = None,
+    password: str | None = None,
 ) -> FastAPI:
+    """With a password, every route asks for HTTP Basic credentials (user "assistant")."""
+    basic = HTTPBasic(auto_error=False)
+
+    def check(credentials: HTTPBasicCredentials | None = Depends(basic)) -> None:  # noqa: B008
+        if password is None:
+            return
+        ok = credentials is not None and secrets.compare_digest(
+            f"{credentials.username}:{credentials.password}".encode(),
+            f"assistant:{password}".encode(),
+        )
+        if not ok:
+            raise HTTPException(
+                status_code=401,
+                detail="this server needs the user 'assistant' and its password",
+                headers={"WWW-Authenticate": "Basic"},
+            )
+
     api = FastAPI(
         title="Document assistant API",
         description="Answers from your documents, with verified citations.",
         version="1",
     )
+    guarded = APIRouter(dependencies=[Depends(check)])
 
-    @api.post("/v1/ask", response_model=Answer)
+    @guarded.post("/v1/ask", response_model=Answer)
     def ask(request: AskRequest) -> Answer:
         return _final(engine.stream(request.question, request.history, request.mode))
 
-    @api.post("/v1/chat/completions", response_model=None)
+    @guarded.post("/v1/chat/completions", response_model=None)
     def chat(request: ChatRequest) -> dict[str, Any] | StreamingResponse:
         question, history = _conversation(request.messages)
         events = engine.stream(question, history)
@@ -76,13 +99,14 @@ def create_api(
             "refused": answer.refused,
         }
 
-    @api.get("/reports/{name}", include_in_schema=False)
+    @guarded.get("/reports/{name}", include_in_schema=False)
     def report(name: str) -> FileResponse:
         path = (reports / name) if reports else None
         if path is None or not REPORT_NAME.fullmatch(name) or not path.is_file():
             raise HTTPException(status_code=404, detail="no such report")
         return FileResponse(path, media_type="text/html")
 
+    api.include_router(guarded)
     return api
 
 

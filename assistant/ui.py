@@ -44,7 +44,8 @@ def render_citations(answer: Answer | None) -> str:
     if answer.unsupported:
         removed = "".join(f"<li><del>{html.escape(u)}</del></li>" for u in answer.unsupported)
         parts.append(
-            '<div class="unsupported"><b>⚠ Removed: not supported by the passages, or not an answer to the question</b>'
+            '<div class="unsupported"><b>⚠ Removed: not supported by the passages, '
+            "or not an answer to the question</b>"
             f"<ul>{removed}</ul></div>"
         )
     return "".join(parts)
@@ -228,7 +229,7 @@ def launch(app: App, host: str, port: int) -> None:
     demo = create_app(workspace).queue()
     password = app.settings.ui_password
     server = gr.mount_gradio_app(
-        create_api(app.engine, app.settings.llm, app.settings.home / "reports"),
+        create_api(app.engine, app.settings.llm, app.settings.home / "reports", password),
         demo,
         path="/",
         server_name=host,

@@ -93,3 +93,20 @@ def test_openapi_schema_documents_both_endpoints() -> None:
     client, _ = _client()
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/v1/ask", "/v1/chat/completions"} <= set(paths)
+
+
+def test_a_password_guards_every_route() -> None:
+    client = TestClient(create_api(FakeEngine(), password="s3cret"))
+    body = {"question": "How long?"}
+    assert client.post("/v1/ask", json=body).status_code == 401
+    assert client.post("/v1/ask", json=body, auth=("assistant", "wrong")).status_code == 401
+    assert client.post("/v1/ask", json=body, auth=("assistant", "s3cret")).status_code == 200
+    assert client.get("/reports/x.html").status_code == 401
+
+
+def test_reports_are_served_by_name_only(tmp_path) -> None:
+    (tmp_path / "seed.html").write_text("<h1>Suite seed</h1>")
+    client = TestClient(create_api(FakeEngine(), reports=tmp_path))
+    assert "Suite seed" in client.get("/reports/seed.html").text
+    assert client.get("/reports/..%2Fsecret.html").status_code == 404
+    assert client.get("/reports/missing.html").status_code == 404
