@@ -120,7 +120,7 @@ class Engine:
                 Retrieved(chunk_id=p.chunk_id, source=p.source, score=p.score, text=p.text)
                 for p in passages
             ],
-            model=self.model_name if produced in ("generative", "fallback") else "extractive",
+            model="extractive" if produced == "extractive" else self.model_name,
             timings_ms={
                 "retrieve": _ms(t_retrieve - t0),
                 "first_token": _ms((first_token or done) - t0),
