@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     k: int = Field(4, ge=1, le=50, description="Passages given to the model.")
     candidates: int = Field(30, ge=1, description="Depth of each retriever before fusion.")
     # Tuned on MultiHop-RAG queries 600–1199 (not the ones reported); see README "Retrieval".
-    rrf_k: int = Field(5, ge=1, description="Reciprocal rank fusion constant.")
+    rrf_k: int = Field(3, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(1.0, ge=0)
     bm25_weight: float = Field(3.0, ge=0)
     mmr_lambda: float | None = Field(None, ge=0, le=1, description="Set to diversify results.")
