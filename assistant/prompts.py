@@ -13,6 +13,7 @@ from assistant.errors import UserError
 class Prompts:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._texts: dict[str, str] = {}
         self.env = Environment(
             loader=FileSystemLoader(str(directory)),
             undefined=StrictUndefined,
@@ -29,7 +30,10 @@ class Prompts:
             raise UserError(f"prompt template {self.directory / name} is missing") from None
 
     def text(self, name: str) -> str:
-        path = self.directory / name
-        if not path.exists():
-            raise UserError(f"prompt file {path} is missing")
-        return path.read_text(encoding="utf-8").strip()
+        """A plain text file from prompts/, read once."""
+        if name not in self._texts:
+            path = self.directory / name
+            if not path.exists():
+                raise UserError(f"prompt file {path} is missing")
+            self._texts[name] = path.read_text(encoding="utf-8").strip()
+        return self._texts[name]
