@@ -20,6 +20,7 @@ from assistant.followup import standalone_query
 from assistant.prompts import Prompts
 from assistant.text import MARKER, answer_type, names, satisfies, terms
 from assistant.verify import Verified, citation, verify
+from index.embeddings import CachedEmbeddings
 
 Mode = Literal["generative", "extractive"]
 HISTORY_TURNS = 2
@@ -50,11 +51,11 @@ class Engine:
         self.retriever = retriever
         self.llm = llm
         self.prompts = prompts
-        self.embeddings = embeddings
+        self.embeddings = CachedEmbeddings(embeddings)  # the gate and verify share sentences
         self.model_name = model_name
         self.mode = mode
         self.max_question_chars = max_question_chars
-        self.judge = judge or EvidenceJudge(embeddings)
+        self.judge = judge or EvidenceJudge(self.embeddings)
 
     def check_question(self, question: str) -> str:
         question = question.strip()

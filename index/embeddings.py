@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -40,6 +41,29 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class CachedEmbeddings(Embeddings):
+    """Remembers recent vectors, so a sentence scored by the gate is not encoded again when
+    an answer citing it is verified."""
+
+    def __init__(self, inner: Embeddings, size: int = 4096) -> None:
+        self.inner = inner
+        self.size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            self._vectors.update(zip(missing, self.inner.embed_documents(missing), strict=True))
+        for text in texts:
+            self._vectors.move_to_end(text)
+        while len(self._vectors) > self.size:
+            self._vectors.popitem(last=False)
+        return [self._vectors[t] for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
 
 
 class HashingEmbeddings(Embeddings):

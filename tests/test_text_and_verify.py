@@ -83,3 +83,23 @@ def test_verify_rejects_names_the_passage_never_mentions() -> None:
         DeterministicFakeEmbedding(size=16),
     )
     assert verified.text == "" and verified.citations == []
+
+
+def test_cached_embeddings_encode_each_text_once() -> None:
+    from index.embeddings import CachedEmbeddings
+
+    calls: list[list[str]] = []
+    inner = DeterministicFakeEmbedding(size=8)
+
+    class Counting(DeterministicFakeEmbedding):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            calls.append(list(texts))
+            return inner.embed_documents(texts)
+
+    cached = CachedEmbeddings(Counting(size=8), size=2)
+    first = cached.embed_documents(["a", "b", "a"])
+    assert cached.embed_documents(["b", "a"]) == [first[1], first[0]]
+    assert calls == [["a", "b"]]
+    cached.embed_documents(["c"])  # evicts the least recently used ("b")
+    cached.embed_documents(["b"])
+    assert calls[-1] == ["b"] and first[0] == inner.embed_documents(["a"])[0]
