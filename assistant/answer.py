@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from index.injection import blank
+
+Span = tuple[int, int]
+
 
 class Passage(BaseModel):
-    """A retrieved chunk, numbered for the prompt."""
+    """A retrieved chunk, numbered for the prompt. Text addressed to an AI assistant
+    (`flagged` spans, a flagged title) is blanked out of what evidence and the model read."""
 
     chunk_id: str
     source: str
@@ -17,6 +22,16 @@ class Passage(BaseModel):
     text: str
     score: float
     page: int | None = None
+    flagged: list[Span] = Field(default_factory=list)
+    title_flagged: bool = False
+
+    @property
+    def usable_text(self) -> str:
+        return blank(self.text, self.flagged)
+
+    @property
+    def usable_title(self) -> str:
+        return "" if self.title_flagged else self.title
 
 
 class Citation(BaseModel):
@@ -31,6 +46,9 @@ class Citation(BaseModel):
     quote: str
     supported: bool
     page: int | None = None
+    flagged: list[Span] = Field(
+        default_factory=list, description="spans of text addressing an AI assistant, not used"
+    )
 
 
 class Retrieved(BaseModel):
@@ -38,6 +56,7 @@ class Retrieved(BaseModel):
     source: str
     score: float
     text: str
+    flagged: list[Span] = Field(default_factory=list)
 
 
 class Answer(BaseModel):

@@ -3,6 +3,8 @@ endpoint so that other chat front ends can use the assistant as a model."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 import secrets
@@ -12,13 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, StreamingResponse
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
-from assistant.engine import Turn
+from assistant.engine import Turn, Waiting
 from assistant.errors import UserError
 from assistant.ui import ChatEngine
 
@@ -42,28 +43,41 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
+def authorized(header: str | None, secret: str) -> bool:
+    """`Authorization: Bearer SECRET` (OpenAI clients) or Basic `assistant:SECRET` (browsers)."""
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() == "bearer":
+        given = value.strip()
+    elif scheme.lower() == "basic":
+        try:
+            user, _, given = base64.b64decode(value.strip()).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        if user != "assistant":
+            return False
+    else:
+        return False
+    return secrets.compare_digest(given.encode(), secret.encode())
+
+
 def create_api(
     engine: ChatEngine,
     model_name: str = "assistant",
     reports: Path | None = None,
     password: str | None = None,
 ) -> FastAPI:
-    """With a password, every route asks for HTTP Basic credentials (user "assistant")."""
-    basic = HTTPBasic(auto_error=False)
+    """With a secret (ASSISTANT_API_KEY), every route asks for it as a Bearer token or as
+    HTTP Basic credentials with the user "assistant"."""
 
-    def check(credentials: HTTPBasicCredentials | None = Depends(basic)) -> None:  # noqa: B008
-        if password is None:
+    def check(request: Request) -> None:
+        if password is None or authorized(request.headers.get("authorization"), password):
             return
-        ok = credentials is not None and secrets.compare_digest(
-            f"{credentials.username}:{credentials.password}".encode(),
-            f"assistant:{password}".encode(),
+        raise HTTPException(
+            status_code=401,
+            detail="this server needs its API key: send 'Authorization: Bearer KEY' "
+            "(or the user 'assistant' with the key as password)",
+            headers={"WWW-Authenticate": 'Bearer, Basic realm="assistant"'},
         )
-        if not ok:
-            raise HTTPException(
-                status_code=401,
-                detail="this server needs the user 'assistant' and its password",
-                headers={"WWW-Authenticate": "Basic"},
-            )
 
     api = FastAPI(
         title="Document assistant API",
@@ -164,7 +178,9 @@ def _sse(events: Iterator[str | Answer], model: str) -> Iterator[str]:
     streamed = ""
     try:
         for event in events:
-            if isinstance(event, Answer):
+            if isinstance(event, Waiting):
+                yield f": {event.ahead} questions ahead\n\n"  # an SSE comment: clients skip it
+            elif isinstance(event, Answer):
                 # The checked answer replaces what was streamed when verification changed it.
                 tail = (
                     event.answer[len(streamed) :]

@@ -10,7 +10,7 @@ from assistant.settings import Settings
 from index.bm25_store import BM25Store
 from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
-from index.sync import Indexer
+from index.sync import IndexedFiles, Indexer
 
 if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` starts fast
     import chromadb
@@ -43,6 +43,10 @@ class App:
     @cached_property
     def bm25(self) -> BM25Store:
         return BM25Store(self.settings.home / "bm25")
+
+    @cached_property
+    def indexed(self) -> IndexedFiles:
+        return IndexedFiles(self.settings.home / "manifest.json")
 
     @cached_property
     def indexer(self) -> Indexer:
@@ -82,17 +86,19 @@ class App:
             dense_weight=s.dense_weight,
             bm25_weight=s.bm25_weight,
             mmr_lambda=s.mmr_lambda,
+            live=self.indexed.versions,
         )
 
     @cached_property
     def engine(self) -> Engine:
         from assistant.engine import Engine
-        from assistant.llm import make_llm
+        from assistant.llm import make_pool
         from assistant.prompts import Prompts
 
         return Engine(
             retriever=self.retriever(),
-            llm=make_llm(self.settings),
+            llm=make_pool(self.settings),
+            pool_factory=lambda spec: make_pool(self.settings, spec),
             prompts=Prompts(self.settings.prompts_dir),
             embeddings=self.embeddings,
             model_name=self.settings.llm,
@@ -101,4 +107,4 @@ class App:
         )
 
     def chunk_count(self) -> int:
-        return self.indexer.manifest.chunk_count()
+        return sum(int(f.get("chunks", 0)) for f in self.indexed.files().values())

@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a non-loopback host without ASSISTANT_API_KEY",
+    )
     p.set_defaults(run=_ui)
     return parser
 
@@ -152,7 +157,7 @@ def _ask(args: argparse.Namespace) -> int:
     for event in engine.stream(args.question, mode=args.mode):
         if isinstance(event, Answer):
             answer = event
-        else:
+        elif isinstance(event, str):
             print(event, end="", flush=True)
     print()
     if answer is not None:
@@ -194,7 +199,7 @@ def _chat(args: argparse.Namespace) -> int:
                     print()
                     _print_answer(event)
                     history.append(Turn(event.question, event.answer))
-                else:
+                elif isinstance(event, str):
                     print(event, end="", flush=True)
         except UserError as exc:
             print(f"error: {exc}")
@@ -245,7 +250,12 @@ def _ui(args: argparse.Namespace) -> int:
     from assistant.ui import launch
 
     app = _app()
-    launch(app, host=args.host or app.settings.host, port=args.port or app.settings.port)
+    launch(
+        app,
+        host=args.host or app.settings.host,
+        port=args.port or app.settings.port,
+        insecure=args.insecure,
+    )
     return 0
 
 

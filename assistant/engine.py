@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -17,6 +19,8 @@ from assistant.answer import Answer, Passage, Retrieved
 from assistant.errors import UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.followup import standalone_query
+from assistant.links import defang_urls
+from assistant.llm import LLMPool
 from assistant.prompts import Prompts
 from assistant.text import MARKER, answer_type, names, satisfies, terms
 from assistant.verify import Verified, citation, verify
@@ -36,26 +40,55 @@ class Turn:
     answer: str
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """Streamed while the question waits for the language model: `ahead` questions go first."""
+
+    ahead: int
+
+
+Event = str | Waiting | Answer
+WAIT_POLL_S = 0.5
+
+
 class Engine:
     def __init__(
         self,
         retriever: BaseRetriever,
-        llm: BaseChatModel,
+        llm: BaseChatModel | LLMPool,
         prompts: Prompts,
         embeddings: Embeddings,
         model_name: str,
         mode: Mode = "generative",
         max_question_chars: int = 2000,
         judge: EvidenceJudge | None = None,
+        pool_factory: Callable[[str], LLMPool] | None = None,
     ) -> None:
         self.retriever = retriever
-        self.llm = llm
+        default = llm if isinstance(llm, LLMPool) else LLMPool(model_name, [llm])
+        self._pools = {model_name: default}
+        self._pool_factory = pool_factory
+        self._pools_lock = threading.Lock()
         self.prompts = prompts
         self.embeddings = CachedEmbeddings(embeddings)  # the gate and verify share sentences
         self.model_name = model_name
         self.mode = mode
         self.max_question_chars = max_question_chars
         self.judge = judge or EvidenceJudge(self.embeddings)
+
+    @property
+    def llm(self) -> BaseChatModel:
+        return self._pools[self.model_name].models[0]
+
+    def pool(self, spec: str | None = None) -> LLMPool:
+        """The model pool for a config string (validated; built once, then shared)."""
+        spec = (spec or "").strip() or self.model_name
+        with self._pools_lock:
+            if spec not in self._pools:
+                if self._pool_factory is None:
+                    raise UserError(f"this server only offers the model {self.model_name!r}")
+                self._pools[spec] = self._pool_factory(spec)
+            return self._pools[spec]
 
     def check_question(self, question: str) -> str:
         question = question.strip()
@@ -76,14 +109,25 @@ class Engine:
         return [_passage(d) for d in self.retriever.invoke(self.retrieval_query(question, history))]
 
     def stream(
-        self, question: str, history: Sequence[Turn] = (), mode: Mode | None = None
-    ) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is produced, then the final, verified Answer."""
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode | None = None,
+        *,
+        k: int | None = None,
+        llm: str | None = None,
+    ) -> Iterator[Event]:
+        """Yield Waiting while queued for the model, the answer's text as it is produced, then
+        the final, verified Answer. k and llm apply to this request only."""
         question = self.check_question(question)
         mode = mode or self.mode
+        pool = self.pool(llm) if mode != "extractive" else None
+        retriever = self.retriever
+        if k is not None and k != getattr(retriever, "k", k):
+            retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
         query = self.retrieval_query(question, history)
-        passages = [_passage(d) for d in self.retriever.invoke(query)]
+        passages = [_passage(d) for d in retriever.invoke(query)]
         t_retrieve = time.perf_counter()
         judgement = self.judge.judge(question, query, passages)
         first_token: float | None = None
@@ -99,13 +143,21 @@ class Engine:
             first_token = time.perf_counter()
             yield verified.text
         else:
+            assert pool is not None
             parts: list[str] = []
-            for chunk in self.llm.stream(self._messages(question, judgement, passages, history)):
-                token = str(chunk.content)
-                if token:
-                    first_token = first_token or time.perf_counter()
-                    parts.append(token)
-                    yield token
+            messages = self._messages(question, judgement, passages, history)
+            with pool.queue.enter() as ticket:
+                ahead = -1
+                while (slot := ticket.wait(WAIT_POLL_S)) is None:
+                    if ticket.ahead() != ahead:
+                        ahead = ticket.ahead()
+                        yield Waiting(ahead)
+                for chunk in pool.models[slot].stream(messages):
+                    token = str(chunk.content)
+                    if token:
+                        first_token = first_token or time.perf_counter()
+                        parts.append(token)
+                        yield token
             verified = self._checked("".join(parts), question, judgement, passages)
             unsupported = verified.unsupported
             if not verified.text:
@@ -114,14 +166,20 @@ class Engine:
         done = time.perf_counter()
         yield Answer(
             question=question,
-            answer=verified.text,
+            answer=defang_urls(verified.text),
             refused=produced == "refused",
             citations=verified.citations,
             retrieved=[
-                Retrieved(chunk_id=p.chunk_id, source=p.source, score=p.score, text=p.text)
+                Retrieved(
+                    chunk_id=p.chunk_id,
+                    source=p.source,
+                    score=p.score,
+                    text=p.text,
+                    flagged=p.flagged,
+                )
                 for p in passages
             ],
-            model="extractive" if produced == "extractive" else self.model_name,
+            model="extractive" if produced == "extractive" else (pool or self.pool()).name,
             timings_ms={
                 "retrieve": _ms(t_retrieve - t0),
                 "first_token": _ms((first_token or done) - t0),
@@ -131,8 +189,14 @@ class Engine:
             unsupported=unsupported,
         )
 
-    def ask(self, question: str, history: Sequence[Turn] = (), mode: Mode | None = None) -> Answer:
-        for event in self.stream(question, history, mode):
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        mode: Mode | None = None,
+        **options: object,
+    ) -> Answer:
+        for event in self.stream(question, history, mode, **options):  # type: ignore[arg-type]
             if isinstance(event, Answer):
                 return event
         raise RuntimeError("the engine produced no answer")  # unreachable: stream ends with one
@@ -228,6 +292,8 @@ def _passage(doc: Document) -> Passage:
         text=doc.page_content,
         score=float(m.get("score", 0.0)),
         page=m.get("page"),
+        flagged=[tuple(span) for span in json.loads(m.get("flagged") or "[]")],
+        title_flagged=bool(m.get("title_flagged", False)),
     )
 
 

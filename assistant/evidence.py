@@ -67,7 +67,7 @@ class EvidenceJudge:
         first: Judgement | None = None
         for sentence in ranked[: t.candidates]:
             passage = passages[sentence.n - 1]
-            haystack = f"{passage.title}\n{passage.text}"
+            haystack = f"{passage.usable_title}\n{passage.usable_text}"
             missing_names = sorted(n for n in required_names if not mentions(haystack, n))
             missing_numbers = sorted(required_numbers - numbers(sentence.text))
             missing_qualifiers = sorted(required_qualifiers - qualifiers(passage.text))
@@ -106,6 +106,7 @@ class EvidenceJudge:
             Sentence(n, s, e, p.text[s:e])
             for n, p in enumerate(passages, 1)
             for s, e in sentences(p.text)
+            if not any(s < fe and e > fs for fs, fe in p.flagged)  # never evidence
         ]
         if not found:
             return []
@@ -117,7 +118,7 @@ class EvidenceJudge:
         context = terms(query)
         asked_names = names(query)
         for s, vector in zip(found, vectors[1:], strict=True):
-            stated = terms(s.text) | terms(passages[s.n - 1].title)
+            stated = terms(s.text) | terms(passages[s.n - 1].usable_title)
             s.similarity = float(vector @ vectors[0])
             s.coverage = len(own & stated) / len(own) if own else 1.0
             lexical = len(context & stated) / len(context) if context else 0.0

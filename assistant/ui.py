@@ -10,10 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answer import Answer, Citation
-from assistant.engine import Turn
+from assistant.answer import Answer, Citation, Span
+from assistant.engine import Turn, Waiting
 from assistant.errors import UserError
+from assistant.links import defang_urls, domain
 from assistant.workspace import Workspace, conversation_markdown
+
+QUEUE_WORKERS = 16  # browser questions run side by side; the model queue orders generation
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -23,8 +26,32 @@ if TYPE_CHECKING:
 
 class ChatEngine(Protocol):
     def stream(
-        self, question: str, history: list[Turn], mode: str | None = None
-    ) -> Iterator[str | Answer]: ...
+        self, question: str, history: list[Turn], mode: str | None = None, **options: Any
+    ) -> Iterator[str | Waiting | Answer]: ...
+
+
+FLAG_NOTE = (
+    '<span class="flagged-note">⚠ text addressed to an AI assistant, not to readers: '
+    "never used as an answer</span>"
+)
+
+
+def marked_text(text: str, flagged: list[Span], quote: str = "") -> str:
+    """Escaped passage text: flagged spans struck out and labelled, the quote highlighted."""
+    out, at = [], 0
+    for start, end in sorted(flagged):
+        out.append(_highlight(text[at:start], quote))
+        out.append(f'<del class="flagged">{html.escape(text[start:end])}</del>')
+        at = max(at, end)
+    out.append(_highlight(text[at:], quote))
+    return "".join(out)
+
+
+def _highlight(text: str, quote: str) -> str:
+    escaped, q = html.escape(text), html.escape(quote)
+    if q and q in escaped:
+        return escaped.replace(q, f"<mark>{q}</mark>", 1)
+    return escaped
 
 
 def render_citations(answer: Answer | None) -> str:
@@ -33,8 +60,8 @@ def render_citations(answer: Answer | None) -> str:
         return ""
     if answer.refused:
         related = "".join(
-            f"<li><small>{html.escape(r.source)}</small><blockquote>{html.escape(r.text)}"
-            "</blockquote></li>"
+            f"<li><small>{html.escape(r.source)}</small>{FLAG_NOTE if r.flagged else ''}"
+            f"<blockquote>{marked_text(r.text, r.flagged)}</blockquote></li>"
             for r in answer.retrieved[:3]
         )
         return f'<p class="refused">{html.escape(answer.answer)}</p>' + (
@@ -52,20 +79,18 @@ def render_citations(answer: Answer | None) -> str:
 
 
 def _citation_html(c: Citation) -> str:
+    """A document's URL is shown as text naming its domain, never as a link."""
     title = html.escape(c.title)
-    if c.url and c.url.startswith(("http://", "https://")):
-        title = (
-            f'<a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener">{title}</a>'
-        )
-    text = html.escape(c.text)
-    quote = html.escape(c.quote)
-    if quote and quote in text:
-        text = text.replace(quote, f"<mark>{quote}</mark>", 1)
+    where = html.escape(c.source)
+    if c.url:
+        where += f" · source: {html.escape(domain(c.url))} ({html.escape(c.url)})"
     flag = "" if c.supported else ' <span class="unsupported">not supported by this passage</span>'
+    if c.flagged:
+        flag += " " + FLAG_NOTE
     return (
         f'<div class="citation"><b>[{c.n}]</b> {title}{flag}<br>'
-        f"<small>{html.escape(c.source)} · characters {c.start}–{c.end}</small>"
-        f"<blockquote>{text}</blockquote></div>"
+        f"<small>{where} · characters {c.start}–{c.end}</small>"
+        f"<blockquote>{marked_text(c.text, c.flagged, c.quote)}</blockquote></div>"
     )
 
 
@@ -76,17 +101,25 @@ def respond(
     turns: list[Turn],
     mode: str | None = None,
     answers: list[dict[str, Any]] | None = None,
+    **options: Any,
 ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str, list[dict[str, Any]]]]:
-    """One chat turn: stream the answer into the chat, then show its citations."""
+    """One chat turn: stream the answer into the chat, then show its citations. options (k,
+    llm) are this conversation's settings."""
     answers = list(answers or [])
     chat = [*chat, {"role": "user", "content": html.escape(message)}]
+    options = {k: v for k, v in options.items() if v is not None}
 
     def with_reply(text: str) -> list[dict[str, Any]]:
-        return [*chat, {"role": "assistant", "content": html.escape(text)}]
+        return [*chat, {"role": "assistant", "content": html.escape(defang_urls(text))}]
 
     streamed = ""
     try:
-        for event in engine.stream(message, list(turns), mode):
+        for event in engine.stream(message, list(turns), mode, **options):
+            if isinstance(event, Waiting):
+                ahead = f"{event.ahead} question{'s' if event.ahead != 1 else ''}"
+                waiting = with_reply(f"⏳ waiting for the model: {ahead} ahead of yours…")
+                yield waiting, "", turns, "", answers
+                continue
             if isinstance(event, Answer):
                 turns = [*turns, Turn(event.question, event.answer)]
                 answers.append(event.model_dump())
@@ -171,12 +204,16 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
             state: list[Turn],
             how: str,
             done: list[dict[str, Any]],
+            k_value: float,
+            llm: str,
         ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str, list[dict[str, Any]]]]:
-            yield from respond(workspace, message, chat, state, how, done)
+            yield from respond(
+                workspace, message, chat, state, how, done, k=int(k_value), llm=llm.strip() or None
+            )
 
         def on_apply(k_value: float, llm: str) -> str:
             try:
-                return html.escape(workspace.configure(int(k_value), llm))
+                return html.escape(workspace.check_settings(int(k_value), llm))
             except UserError as exc:
                 return html.escape(f"⚠ {exc}")
 
@@ -204,7 +241,7 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
             out.write_text(conversation_markdown(done), encoding="utf-8")
             return str(out)
 
-        inputs = [question, chatbot, turns, mode, answers]
+        inputs = [question, chatbot, turns, mode, answers, k, model]
         outputs = [chatbot, citations, turns, question, answers]
         question.submit(on_submit, inputs, outputs)
         send.click(on_submit, inputs, outputs)
@@ -217,8 +254,24 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
     return demo
 
 
-def launch(app: App, host: str, port: int) -> None:
+def check_exposure(host: str, secret: str | None, insecure: bool) -> None:
+    """Refuse to serve beyond this machine without a secret, unless told to."""
+    import ipaddress
+
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not secret and not insecure:
+        raise UserError(
+            f"refusing to serve on {host} without a secret: set ASSISTANT_API_KEY "
+            "(or pass --insecure to serve it open to the network)"
+        )
+
+
+def launch(app: App, host: str, port: int, insecure: bool = False) -> None:
     """Serve the chat at / and the HTTP API at /v1 (OpenAPI schema at /docs) on one server."""
+    check_exposure(host, app.settings.secret, insecure)
     import gradio as gr
     import uvicorn
 
@@ -226,8 +279,8 @@ def launch(app: App, host: str, port: int) -> None:
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     workspace = Workspace(app)
-    demo = create_app(workspace).queue()
-    password = app.settings.ui_password
+    demo = create_app(workspace).queue(default_concurrency_limit=QUEUE_WORKERS)
+    password = app.settings.secret
     server = gr.mount_gradio_app(
         create_api(app.engine, app.settings.llm, app.settings.home / "reports", password),
         demo,

@@ -61,13 +61,20 @@ def verify(answer: str, passages: list[Passage], embeddings: Embeddings) -> Veri
 
 def support(claim: str, passage: Passage, embeddings: Embeddings) -> str | None:
     """The passage sentence that supports the claim, or None."""
-    haystack = f"{passage.title}\n{passage.text}"
+    text = passage.usable_text
+    haystack = f"{passage.usable_title}\n{text}"
     if not numbers(claim) <= numbers(haystack):
         return None
     if any(not mentions(haystack, name) for name in names(claim)):
         return None
     spans = sentences(passage.text) or [(0, len(passage.text))]
-    texts = [passage.text[s:e] for s, e in spans]
+    texts = [
+        passage.text[s:e]
+        for s, e in spans
+        if not any(s < fe and e > fs for fs, fe in passage.flagged)
+    ]
+    if not texts:
+        return None
     claim_terms = terms(claim)
     lexical = [len(claim_terms & terms(t)) / len(claim_terms) if claim_terms else 0 for t in texts]
     vectors = np.asarray(embeddings.embed_documents([claim, *texts]), dtype=np.float32)
@@ -93,4 +100,5 @@ def citation(n: int, p: Passage, quote: str) -> Citation:
         quote=quote,
         supported=True,
         page=p.page,
+        flagged=p.flagged,
     )

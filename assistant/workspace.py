@@ -12,10 +12,10 @@ from typing import Any
 
 from assistant.answer import Answer
 from assistant.app import App
-from assistant.engine import Turn
+from assistant.engine import Turn, Waiting
 from assistant.errors import UserError
-from assistant.llm import make_llm, parse_llm
 from index.documents import SUPPORTED_SUFFIXES
+from index.formats import content_problem
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -29,32 +29,26 @@ class Workspace:
         return self.app.settings.examples
 
     def stream(
-        self, question: str, history: list[Turn], mode: str | None = None
-    ) -> Iterator[str | Answer]:
-        return self.app.engine.stream(question, history, mode)  # type: ignore[arg-type]
+        self, question: str, history: list[Turn], mode: str | None = None, **options: Any
+    ) -> Iterator[str | Waiting | Answer]:
+        return self.app.engine.stream(question, history, mode, **options)  # type: ignore[arg-type]
 
-    def configure(self, k: int, llm: str) -> str:
-        """Apply the UI's settings; returns a one-line confirmation."""
-        engine = self.app.engine
-        engine.retriever.k = int(k)  # type: ignore[attr-defined]
-        if llm.strip() and llm.strip() != engine.model_name:
-            parse_llm(llm.strip())
-            self.app.settings = self.app.settings.model_copy(update={"llm": llm.strip()})
-            engine.llm = make_llm(self.app.settings)
-            engine.model_name = llm.strip()
-        return f"k = {engine.retriever.k}, model = {engine.model_name}"  # type: ignore[attr-defined]
+    def check_settings(self, k: int, llm: str) -> str:
+        """Validate one conversation's settings (they never change other conversations)."""
+        spec = llm.strip() or self.app.settings.llm
+        self.app.engine.pool(spec)
+        return f"k = {int(k)}, model = {spec} (this conversation only)"
 
     def status(self) -> dict[str, Any]:
-        manifest = self.app.indexer.manifest
-        path = manifest.path
+        path = self.app.indexed.path
         synced = (
             datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
             if path.exists()
             else "never"
         )
         return {
-            "documents": len(manifest.files),
-            "chunks": manifest.chunk_count(),
+            "documents": len(self.app.indexed.files()),
+            "chunks": self.app.chunk_count(),
             "last_sync": synced,
         }
 
@@ -64,6 +58,12 @@ class Workspace:
         corpus = s.data_dir.resolve()
         accepted: list[Path] = []
         problems: list[str] = []
+        if len(uploads) > s.max_uploads:
+            problems.append(
+                f"{len(uploads) - s.max_uploads} files not added: at most {s.max_uploads} "
+                "per upload (ASSISTANT_MAX_UPLOADS)"
+            )
+            uploads = uploads[: s.max_uploads]
         for upload in uploads:
             src = Path(upload)
             name = safe_name(src.name)
@@ -77,6 +77,8 @@ class Workspace:
                 problems.append(
                     f"{name}: {size / 1e6:.1f} MB is over the {s.max_upload_mb} MB limit"
                 )
+            elif problem := content_problem(src.suffix.lower(), _head(src)):
+                problems.append(f"{name}: {problem}")
             else:
                 accepted.append(src)
         if not accepted:
@@ -107,6 +109,11 @@ class Workspace:
         verdict = "passed" if code == 0 else "FAILED: " + "; ".join(run["threshold_failures"])
         rows = "\n".join(f"| {k} | {v} |" for k, v in run["totals"].items())
         return f"**{path.stem}**: {verdict}\n\n| metric | value |\n|---|---|\n{rows}", name
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(8192)
 
 
 def safe_name(name: str) -> str:

@@ -2,6 +2,8 @@
 
 Each save writes a complete snapshot (token lists + bm25s matrices) into a new folder and then
 switches the CURRENT pointer atomically, so a killed sync leaves the previous snapshot usable.
+Searches read one immutable loaded snapshot and switch to a newer one when CURRENT moves (a
+sync in this process or in another one), so they are safe beside a running sync.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 import os
 import re
 import shutil
+import threading
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,12 +41,20 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words if w not in _stopwords()])
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    name: str
+    ids: list[str]
+    index: Any
+    vocab: frozenset[str]
+
+
 class BM25Store:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self._tokens: dict[str, list[str]] | None = None
-        self._index: Any = None
-        self._ids: list[str] = []
+        self._loaded: _Loaded | None = None
+        self._load_lock = threading.Lock()
 
     @property
     def tokens(self) -> dict[str, list[str]]:
@@ -85,38 +97,54 @@ class BM25Store:
         for old in self.directory.glob("v*"):
             if old != target:
                 shutil.rmtree(old, ignore_errors=True)
-        self._index = None
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """The k best chunk ids for the query with their BM25 scores (positive only)."""
-        if self._index is None:
-            self._load()
-        if not self._ids or self._index is None:
+        loaded = self._snapshot()
+        if loaded is None or not loaded.ids:
             return []
-        terms = [t for t in tokenize(query) if t in self._vocab]
+        terms = [t for t in tokenize(query) if t in loaded.vocab]
         if not terms:
             return []
-        docs, scores = self._index.retrieve(
-            [terms], k=min(k, len(self._ids)), show_progress=False, n_threads=1
+        docs, scores = loaded.index.retrieve(
+            [terms], k=min(k, len(loaded.ids)), show_progress=False, n_threads=1
         )
         return [
-            (self._ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
+            (loaded.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
 
-    def _load(self) -> None:
-        import bm25s
-
-        snapshot = self._current()
-        self._ids = json.loads((snapshot / "ids.json").read_text()) if snapshot else []
-        if snapshot and self._ids:
-            self._index = bm25s.BM25.load(str(snapshot / "bm25"), show_progress=False)
-            self._vocab = set(self._index.vocab_dict)
-        else:
-            self._index, self._vocab = None, set()
+    def _snapshot(self) -> _Loaded | None:
+        """The loaded snapshot, reloaded when CURRENT names a newer one."""
+        for _ in range(3):  # another process may delete a snapshot while we load it
+            snapshot = self._current()
+            if snapshot is None:
+                return None
+            loaded = self._loaded
+            if loaded is not None and loaded.name == snapshot.name:
+                return loaded
+            with self._load_lock:
+                if self._loaded is None or self._loaded.name != snapshot.name:
+                    try:
+                        self._loaded = _load(snapshot)
+                    except (FileNotFoundError, NotADirectoryError):
+                        continue
+                return self._loaded
+        return self._loaded
 
     def _current(self) -> Path | None:
-        pointer = self.directory / "CURRENT"
-        if not pointer.exists():
+        try:
+            name = (self.directory / "CURRENT").read_text().strip()
+        except FileNotFoundError:
             return None
-        snapshot = self.directory / pointer.read_text().strip()
-        return snapshot if snapshot.is_dir() else None
+        snapshot = self.directory / name
+        return snapshot if name and snapshot.is_dir() else None
+
+
+def _load(snapshot: Path) -> _Loaded:
+    import bm25s
+
+    ids = json.loads((snapshot / "ids.json").read_text())
+    if not ids:
+        return _Loaded(snapshot.name, [], None, frozenset())
+    index = bm25s.BM25.load(str(snapshot / "bm25"), show_progress=False)
+    return _Loaded(snapshot.name, ids, index, frozenset(index.vocab_dict))

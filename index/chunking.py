@@ -13,13 +13,15 @@ spans instead (the textbook baseline in `index/baseline.py` uses RecursiveCharac
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from index.documents import SourceDocument
+from index.injection import instruction_spans, is_instruction
 
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4  # 4: chunks carry the file's hash and flagged instruction spans
 BULLET = re.compile(r"[ \t]*(?:[•▪◦‣\-*–]|\d{1,3}[.)])[ \t]+\S")
 MD_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 BOLD_LINE = re.compile(r"\*\*([^*\n]{2,100})\*\*:?$")
@@ -42,19 +44,25 @@ class Chunk:
     text: str
     heading: str  # "Document title > Section"
     page: int | None = None
+    sha256: str = ""  # the file version this chunk was cut from
+    flagged: tuple[tuple[int, int], ...] = ()  # spans (in text) addressed to an AI assistant
+    title_flagged: bool = False
 
     @property
     def indexed_text(self) -> str:
         """What embeddings and BM25 see: the heading path, then the passage."""
         return f"{self.heading}\n{self.text}"
 
-    def metadata(self) -> dict[str, str | int]:
-        meta: dict[str, str | int] = {
+    def metadata(self) -> dict[str, str | int | bool]:
+        meta: dict[str, str | int | bool] = {
             "source": self.source,
             "title": self.title,
             "heading": self.heading,
             "start": self.start,
             "end": self.end,
+            "sha256": self.sha256,
+            "flagged": json.dumps([list(span) for span in self.flagged]),
+            "title_flagged": self.title_flagged,
         }
         for key, value in (("url", self.url), ("date", self.date), ("page", self.page)):
             if value is not None:
@@ -73,15 +81,34 @@ class Block:
 def chunk_document(doc: SourceDocument, size: int) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: dict[str, int] = {}
+    hostile = instruction_spans(doc.text)
+    title_flagged = is_instruction(doc.title)
     for start, end, heading in _spans(doc, size):
         text = doc.text[start:end]
         digest = hashlib.sha256(f"{doc.source}\0{text}".encode()).hexdigest()[:24]
         seen[digest] = seen.get(digest, 0) + 1
         chunk_id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
         page = doc.page_at(start)
+        flagged = tuple(
+            (max(s, start) - start, min(e, end) - start)
+            for s, e in hostile
+            if s < end and e > start
+        )
         chunks.append(
             Chunk(
-                chunk_id, doc.source, doc.title, doc.url, doc.date, start, end, text, heading, page
+                chunk_id,
+                doc.source,
+                doc.title,
+                doc.url,
+                doc.date,
+                start,
+                end,
+                text,
+                heading,
+                page,
+                doc.sha256,
+                flagged,
+                title_flagged,
             )
         )
     return chunks

@@ -57,6 +57,8 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     for path in paths:
         if not path.exists():
             yield path, "no such file or directory"
+        elif not path.is_dir() and not path.is_file():
+            yield path, "not a regular file (a device, socket or pipe?); refused"
         elif path.is_dir():
             for file in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in file.relative_to(path).parts)
@@ -70,14 +72,19 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; never more than max_bytes in memory, even if it grows while read."""
     try:
         size = path.stat().st_size
+        if size <= max_bytes:
+            with open(path, "rb") as handle:
+                raw = handle.read(max_bytes + 1)
+            size = max(size, len(raw))
         if size > max_bytes:
             raise LoadError(
                 f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
                 "(raise ASSISTANT_MAX_FILE_MB to index it)"
             )
-        return path.read_bytes()
+        return raw
     except FileNotFoundError:
         raise LoadError("file vanished before it could be read") from None
     except OSError as exc:
@@ -89,8 +96,16 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDocument:
     if not raw.strip():
         raise LoadError("empty file, nothing to index")
     suffix = path.suffix.lower()
+    problem = formats.content_problem(suffix, raw)
+    if problem:
+        raise LoadError(problem)
     if suffix in formats.EXTRACTORS:
-        extracted = formats.EXTRACTORS[suffix](raw)
+        try:
+            extracted = formats.EXTRACTORS[suffix](raw)
+        except RecursionError:
+            raise LoadError("the file is nested too deeply to read; refused") from None
+        except MemoryError:
+            raise LoadError("the file needs too much memory to read; refused") from None
         if not extracted.text.strip():
             raise LoadError("no text could be extracted (scanned or image-only?)")
         return SourceDocument(
@@ -103,8 +118,6 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDocument:
             sha256=hashlib.sha256(raw).hexdigest(),
             page_starts=extracted.page_starts,
         )
-    if b"\x00" in raw[:8192]:
-        raise LoadError("binary file, not text; convert it to .txt or .md")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Any
 
@@ -15,12 +16,15 @@ VALID_EMBEDDINGS = (
 
 
 class SentenceTransformerEmbeddings(Embeddings):
-    """A local sentence-transformers model, loaded on first use and normalised for cosine."""
+    """A local sentence-transformers model, loaded on first use and normalised for cosine.
+    One encode runs at a time: the tokenizer is not safe to share between threads, and on a
+    small CPU parallel encodes only contend for the same cores."""
 
     def __init__(self, model_path: str, batch_size: int = 64) -> None:
         self.model_path = model_path
         self.batch_size = batch_size
         self._model: Any = None
+        self._lock = threading.Lock()
 
     def _load(self) -> Any:
         if self._model is None:
@@ -34,9 +38,13 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._model
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        vectors = self._load().encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
+        with self._lock:
+            vectors = self._load().encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
@@ -51,16 +59,21 @@ class CachedEmbeddings(Embeddings):
         self.inner = inner
         self.size = size
         self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            self._vectors.update(zip(missing, self.inner.embed_documents(missing), strict=True))
-        for text in texts:
-            self._vectors.move_to_end(text)
-        while len(self._vectors) > self.size:
-            self._vectors.popitem(last=False)
-        return [self._vectors[t] for t in texts]
+            known.update(zip(missing, self.inner.embed_documents(missing), strict=True))
+        with self._lock:
+            for text in texts:
+                self._vectors[text] = known[text]
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return [known[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)

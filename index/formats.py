@@ -19,6 +19,39 @@ class Extracted:
     page_starts: tuple[int, ...] = ()
 
 
+MAX_UNZIPPED = 50_000_000  # a DOCX that inflates past this is refused (zip bomb)
+MAX_RATIO = 100  # and so is any member compressed more than this
+MAX_HTML_DEPTH = 400
+
+
+def content_problem(suffix: str, raw: bytes) -> str | None:
+    """Why the bytes are not the kind of file the name says, or None."""
+    head = raw[:1024]
+    if suffix == ".pdf" and b"%PDF-" not in head:
+        return "not a PDF (no %PDF- header); is it another kind of file renamed?"
+    if suffix == ".docx" and not head.startswith(b"PK\x03\x04"):
+        return "not a DOCX (not a zip package); is it an old .doc or another file renamed?"
+    if suffix in (".html", ".htm", ".txt", ".md", ".markdown") and b"\x00" in raw[:8192]:
+        return "binary file, not text; convert it to .txt or .md"
+    return None
+
+
+def check_zip(raw: bytes) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise LoadError(f"unreadable DOCX ({type(exc).__name__}); is the file complete?") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNZIPPED or any(
+        m.file_size > 1_000_000 and m.file_size > MAX_RATIO * max(m.compress_size, 1)
+        for m in members
+    ):
+        raise LoadError(f"DOCX would inflate to {total / 1e6:.0f} MB (a zip bomb?); refused")
+
+
 DROP_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form")
 BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "dt", "dd")
 
@@ -27,6 +60,8 @@ def html_text(raw: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(raw, "html.parser")
+    if _depth(soup) > MAX_HTML_DEPTH:
+        raise LoadError(f"HTML nested more than {MAX_HTML_DEPTH} levels deep; refused")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(DROP_TAGS):
         tag.decompose()
@@ -51,6 +86,19 @@ def html_text(raw: bytes) -> Extracted:
     return Extracted("\n\n".join(blocks), title)
 
 
+def _depth(soup: object) -> int:
+    from bs4 import Tag
+
+    deepest, stack = 0, [(soup, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_HTML_DEPTH:
+            break
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tag))  # type: ignore[attr-defined]
+    return deepest
+
+
 def pdf_text(raw: bytes) -> Extracted:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -63,7 +111,7 @@ def pdf_text(raw: bytes) -> Extracted:
         title = reader.metadata.title if reader.metadata else None
     except LoadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PdfReadError, Exception) as exc:  # a corrupt PDF can fail in any of pypdf's parts
         raise LoadError(f"unreadable PDF ({type(exc).__name__}); is the file complete?") from None
     text, starts = "", []
     for page in pages:
@@ -78,9 +126,10 @@ def docx_text(raw: bytes) -> Extracted:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(raw)
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, Exception) as exc:
         raise LoadError(f"unreadable DOCX ({type(exc).__name__}); is the file complete?") from None
     blocks = []
     for para in document.paragraphs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 import numpy as np
 from langchain_chroma import Chroma
@@ -30,13 +31,15 @@ class HybridRetriever(BaseRetriever):
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     mmr_lambda: float | None = None  # None: no MMR; 1.0 = relevance only, 0.0 = diversity only
+    # source → content hash of the indexed files; chunks of any other file version (left by
+    # an interrupted sync) are never returned
+    live: Callable[[], dict[str, str]] | None = None
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         fused: dict[str, float] = defaultdict(float)
-        docs: dict[str, Document] = {}
         ranks: dict[str, dict[str, float]] = defaultdict(dict)
         if self.dense_weight > 0:
             hits = self.store.similarity_search_by_vector_with_relevance_scores(
@@ -44,7 +47,6 @@ class HybridRetriever(BaseRetriever):
             )
             for rank, (doc, _distance) in enumerate(hits, 1):
                 cid = str(doc.id)
-                docs[cid] = doc
                 fused[cid] += self.dense_weight / (self.rrf_k + rank)
                 ranks[cid]["dense_rank"] = rank
         if self.bm25_weight > 0:
@@ -52,21 +54,17 @@ class HybridRetriever(BaseRetriever):
                 fused[cid] += self.bm25_weight / (self.rrf_k + rank)
                 ranks[cid].update(bm25_rank=rank, bm25_score=round(score, 4))
         order = sorted(fused, key=lambda c: -fused[c])
-        pool = order[: self.candidates if self.mmr_lambda is not None else self.k]
-        vectors = self._vectors(pool)
+        wanted = self.candidates if self.mmr_lambda is not None else self.k
+        docs, vectors = self._fetch(order, wanted)
+        pool = list(docs)
         if self.mmr_lambda is not None:
             pool = _mmr(pool, fused, vectors, self.mmr_lambda, self.k)
-        missing = [c for c in pool if c not in docs]
-        for doc in self.store.get_by_ids(missing) if missing else []:
-            docs[str(doc.id)] = doc
         out = []
         for cid in pool:
-            if cid not in docs:
-                continue  # deleted between the BM25 snapshot and Chroma
             doc = docs[cid]
             doc.metadata.update(
                 score=round(fused[cid], 5),
-                dense_score=round(float(vectors[cid] @ vector), 4) if cid in vectors else None,
+                dense_score=round(float(vectors[cid] @ vector), 4),
                 bm25_score=ranks[cid].get("bm25_score", 0.0),
                 dense_rank=ranks[cid].get("dense_rank"),
                 bm25_rank=ranks[cid].get("bm25_rank"),
@@ -74,14 +72,33 @@ class HybridRetriever(BaseRetriever):
             out.append(doc)
         return out
 
-    def _vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
-        if not ids:
-            return {}
-        got = self.store.get(ids=ids, include=["embeddings"])
-        return {
-            i: np.asarray(v, dtype=np.float32)
-            for i, v in zip(got["ids"], got["embeddings"], strict=True)
-        }
+    def _fetch(
+        self, order: list[str], wanted: int
+    ) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
+        """The first `wanted` ranked chunks that are still indexed, with their vectors."""
+        live = self.live() if self.live is not None else None
+        docs: dict[str, Document] = {}
+        vectors: dict[str, np.ndarray] = {}
+        at = 0
+        while len(docs) < wanted and at < len(order):
+            batch = order[at : at + 2 * (wanted - len(docs))]
+            at += len(batch)
+            got = self.store.get(ids=batch, include=["embeddings", "metadatas", "documents"])
+            found = {
+                i: (meta, text, vec)
+                for i, meta, text, vec in zip(
+                    got["ids"], got["metadatas"], got["documents"], got["embeddings"], strict=True
+                )
+            }
+            for cid in batch:
+                if cid not in found or len(docs) >= wanted:
+                    continue  # deleted between the BM25 snapshot and Chroma
+                meta, text, vec = found[cid]
+                if live is not None and live.get(meta.get("source")) != meta.get("sha256"):
+                    continue  # written by a sync that has not finished
+                docs[cid] = Document(page_content=text, metadata=dict(meta), id=cid)
+                vectors[cid] = np.asarray(vec, dtype=np.float32)
+        return docs, vectors
 
 
 def _mmr(

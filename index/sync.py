@@ -8,9 +8,12 @@ an `in_progress` mark, and the next run re-does the unrecorded files and sweeps 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +71,43 @@ class Manifest:
         return sum(int(f.get("chunks", 0)) for f in self.files.values())
 
 
+class IndexedFiles:
+    """What the manifest on disk records, re-read whenever the file is replaced: readers (the
+    retriever, the status line) see each committed state whole, whichever process wrote it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._key: tuple[int, int, int] | None = None
+        self._files: dict[str, dict[str, Any]] = {}
+        self._versions: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _refresh(self) -> None:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            self._key, self._files, self._versions = None, {}, {}
+            return
+        key = (st.st_ino, st.st_mtime_ns, st.st_size)
+        if key == self._key:
+            return
+        with self._lock:
+            if key != self._key:
+                files = Manifest(self.path).files
+                self._files = files
+                self._versions = {s: str(e.get("sha256")) for s, e in files.items()}
+                self._key = key
+
+    def files(self) -> dict[str, dict[str, Any]]:
+        self._refresh()
+        return self._files
+
+    def versions(self) -> dict[str, str]:
+        """source → content hash of every indexed file."""
+        self._refresh()
+        return self._versions
+
+
 @dataclass
 class _Pending:
     doc: SourceDocument
@@ -77,7 +117,8 @@ class _Pending:
 
 
 class Indexer:
-    """Keeps a Chroma collection, a BM25 store and the manifest in step with a set of files."""
+    """Keeps a Chroma collection, a BM25 store and the manifest in step with a set of files.
+    One sync runs at a time, across threads (uploads) and processes (`assistant index`)."""
 
     def __init__(
         self,
@@ -98,6 +139,7 @@ class Indexer:
         self.chunk_size = chunk_size
         self.max_bytes = max_bytes
         self._pending: list[_Pending] = []
+        self._lock = threading.Lock()
 
     @property
     def collection(self) -> Any:
@@ -108,13 +150,19 @@ class Indexer:
     def sync(
         self, paths: Iterable[Path], on_file: Callable[[str], None] = lambda _: None
     ) -> SyncReport:
+        with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
+            self.manifest = Manifest(self.manifest.path)  # another process may have synced
+            self._pending.clear()
+            return self._sync(paths, on_file)
+
+    def _sync(self, paths: Iterable[Path], on_file: Callable[[str], None]) -> SyncReport:
         report = SyncReport()
         roots = list(paths)
         interrupted = self.manifest.in_progress
         if self.manifest.config != self.config:
             report.rebuilt = bool(self.manifest.files)
             self._reset()
-        changed: list[tuple[Path, str, SourceDocument]] = []
+        changed: list[tuple[Path, str, SourceDocument, dict[str, int]]] = []
         seen: set[str] = set()
         for path, problem in discover(roots):
             name = source_name(path)
@@ -127,15 +175,24 @@ class Indexer:
                 report.unchanged.append(name)
                 continue
             try:
+                before = _stat(path)
                 doc = load_document(path, self.max_bytes)
+                if _stat(path) != before:
+                    raise LoadError("file changed while it was being read; index it again")
+            except FileNotFoundError:
+                report.errors.append(f"{name}: file vanished while it was being read")
+                continue
+            except OSError as exc:
+                report.errors.append(f"{name}: cannot read file: {exc.strerror}")
+                continue
             except LoadError as exc:
                 report.errors.append(f"{name}: {exc}")
                 continue
             if self.manifest.files.get(name, {}).get("sha256") == doc.sha256:
-                self.manifest.files[name].update(_stat(path))  # touched, not changed
+                self.manifest.files[name].update(before)  # touched, not changed
                 report.unchanged.append(name)
                 continue
-            changed.append((path, name, doc))
+            changed.append((path, name, doc, before))
         gone = {s for s in self._sources_under(roots) - seen if not Path(s).exists()}
         if not changed and not gone and not self.manifest.in_progress:
             if report.unchanged:
@@ -144,14 +201,14 @@ class Indexer:
         self.manifest.in_progress = True
         self.manifest.save()
         by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
-        for path, name, doc in changed:
+        for _path, name, doc, stat in changed:
             old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
             if old is not None:
-                self._rename(old, path, doc)
+                self._rename(old, doc, stat)
                 gone.discard(old)
                 report.renamed.append(f"{old} → {name}")
             else:
-                self._queue(path, doc, report)
+                self._queue(doc, stat, report)
         self._flush(report)
         for source in sorted(gone):
             self._delete_ids(self._ids_of(source))
@@ -180,10 +237,10 @@ class Indexer:
         self.bm25.save()
         self.manifest.save()
 
-    def _queue(self, path: Path, doc: SourceDocument, report: SyncReport) -> None:
+    def _queue(self, doc: SourceDocument, stat: dict[str, int], report: SyncReport) -> None:
         chunks = chunk_document(doc, self.chunk_size)
         kind = "updated" if doc.source in self.manifest.files else "added"
-        entry = {"sha256": doc.sha256, "chunks": len(chunks), **_stat(path)}
+        entry = {"sha256": doc.sha256, "chunks": len(chunks), **stat}
         self._pending.append(_Pending(doc, chunks, entry, kind))
         if sum(len(p.chunks) for p in self._pending) >= FLUSH_CHUNKS:
             self._flush(report)
@@ -216,7 +273,7 @@ class Indexer:
             )
         self.bm25.upsert([c.chunk_id for c in chunks], [c.indexed_text for c in chunks])
 
-    def _rename(self, old: str, path: Path, doc: SourceDocument) -> None:
+    def _rename(self, old: str, doc: SourceDocument, stat: dict[str, int]) -> None:
         """Same content under a new name: move the vectors instead of re-embedding."""
         chunks = chunk_document(doc, self.chunk_size)
         old_ids = self._ids_of(old)
@@ -228,11 +285,7 @@ class Indexer:
             self._upsert(chunks, self.embeddings.embed_documents([c.indexed_text for c in chunks]))
         self._delete_ids(old_ids)
         self.manifest.files.pop(old, None)
-        self.manifest.files[doc.source] = {
-            "sha256": doc.sha256,
-            "chunks": len(chunks),
-            **_stat(path),
-        }
+        self.manifest.files[doc.source] = {"sha256": doc.sha256, "chunks": len(chunks), **stat}
 
     def _delete_ids(self, ids: list[str]) -> None:
         if ids:
@@ -261,6 +314,18 @@ class Indexer:
             for s in self.manifest.files
             if any(d == "." or s.startswith(d.rstrip("/") + "/") for d in dirs)
         }
+
+
+@contextlib.contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    """Hold an advisory lock on lock_file (released by the OS if the process dies)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _stat(path: Path) -> dict[str, int]:

@@ -74,13 +74,25 @@ def test_bad_uploads_change_nothing(workspace: Workspace, tmp_path: Path) -> Non
 def test_status_and_settings(workspace: Workspace) -> None:
     st = workspace.status()
     assert st["documents"] == 2 and st["chunks"] > 10 and st["last_sync"].endswith("UTC")
-    assert workspace.configure(6, "") == "k = 6, model = fake"
-    assert workspace.app.engine.retriever.k == 6
+    assert workspace.check_settings(6, "") == "k = 6, model = fake (this conversation only)"
     with pytest.raises(UserError, match="valid forms"):
-        workspace.configure(4, "gpt-5")
-    assert workspace.configure(4, "openai:llama3@http://127.0.0.1:9/v1").endswith(
-        "model = openai:llama3@http://127.0.0.1:9/v1"
+        workspace.check_settings(4, "gpt-5")
+    assert "model = openai:llama3@http://127.0.0.1:9/v1" in workspace.check_settings(
+        4, "openai:llama3@http://127.0.0.1:9/v1"
     )
+    engine = workspace.app.engine
+    assert engine.retriever.k == 4 and engine.model_name == "fake"  # nothing server-wide moved
+
+
+def test_settings_belong_to_one_conversation(workspace: Workspace) -> None:
+    question = "How long is the land border?"
+    wide = list(workspace.stream(question, [], "extractive", k=6))[-1]
+    narrow = list(workspace.stream(question, [], "extractive", k=2))[-1]
+    default = list(workspace.stream(question, [], "extractive"))[-1]
+    assert (len(wide.retrieved), len(narrow.retrieved), len(default.retrieved)) == (6, 2, 4)
+    with pytest.raises(UserError, match="valid forms"):
+        list(workspace.stream(question, [], "generative", llm="gpt-5"))
+    assert list(workspace.stream(question, [], "generative"))[-1].model == "fake"
 
 
 def test_run_suite_writes_a_report(workspace: Workspace) -> None:

@@ -1,0 +1,120 @@
+"""Find text addressed to an AI assistant rather than to a human reader ("ignore previous
+instructions", "system:", "you are now …", "do not cite"), so that it is marked at indexing
+and never used as evidence, never shown to the model, and shown flagged to the user.
+
+A match flags its whole paragraph (a payload usually sits beside the order that introduces
+it); in a paragraph longer than MAX_BLOCK, the matching sentence and the two after it.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAX_BLOCK = 1200
+_I = re.IGNORECASE | re.MULTILINE
+PATTERNS = [
+    # orders about the assistant's instructions
+    re.compile(
+        r"\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,25}?"
+        r"\b(previous|prior|above|earlier|preceding|all|any|your|my|these|those|system|original)"
+        r"\b[^.!?\n]{0,25}?\b(instructions?|prompts?|rules|guidelines|guardrails|directives?|"
+        r"system messages?|context)\b|(^|[.!?]\s+)forget (everything|all that)\b"
+        r"|\b(ignore|disregard|forget) (all |everything |anything )?(of )?(the |what is |what's )?"
+        r"(above|previous|prior|preceding|earlier)\b",
+        _I,
+    ),
+    re.compile(r"\b(new|updated|real|hidden|secret) (instructions|directives|system prompt)\b", _I),
+    re.compile(r"\b(system|developer|admin) (override|instruction|command)s?\b", _I),
+    # chat-template role markers and special tokens
+    re.compile(r"^[ \t>*#-]*(system|assistant)[ \t]*:", _I),
+    re.compile(r"<\|?(im_start|im_end|system|assistant|user|endoftext)\|?>|\[/?INST\]|<<SYS>>", _I),
+    # giving the assistant a new identity
+    re.compile(
+        r"\byou are (now|no longer) (an? |the |my )?(\w+ )?(ai|assistant|chatbot|bot|model|llm|"
+        r"dan|unrestricted|jailbroken|bound|restricted)\b|\bfrom now on,? you (will|must|are)\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(pretend|act|behave) (to be|you are|as if you are|as) (an? |the )?"
+        r"(different |unrestricted |new |evil )?(ai|assistant|chatbot|llm|language model|bot|dan)\b"
+        r"|\byour new (role|task|persona|goal|instructions)\b",
+        _I,
+    ),
+    re.compile(
+        r"\b(dear|attention|note to|hey|hello),? (ai|assistant|chatbot|llm|language model|gpt)\b"
+        r"|\bif you are an? (ai|assistant|chatbot|llm|language model|bot)\b"
+        r"|\b(ai|language model|llm|chatbot)s? (reading|processing|summari[sz]ing) this\b",
+        _I,
+    ),
+    # orders about what to answer or how to cite
+    re.compile(
+        r"\b(answer|respond|reply|output|print)( with)? (only|exactly|nothing but)\b"
+        r"|(^|[.!?]\s+)(say|print|output|respond with|reply with|answer with)[ \t]*[:\"“'‘]"
+        r"|\byou (must|should|will|shall) (only |always |now )?(answer|respond|reply|say|output)\b",
+        _I,
+    ),
+    re.compile(
+        r"(^|[.!?:]\s+|\byou\s+(should\s+|must\s+)?)(do not|don't|never) "
+        r"(cite|mention|quote|reveal|disclose|refuse)\b|\bwithout citing\b",
+        _I,
+    ),
+]
+PARAGRAPH = re.compile(r"\n[ \t]*\n")
+SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s)|\n")
+
+
+def instruction_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the paragraphs (or sentences) that address an AI assistant, merged."""
+    spans: list[tuple[int, int]] = []
+    for pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            spans.append(_enclosing(text, match.start(), match.end()))
+    return _merge(spans)
+
+
+def is_instruction(text: str) -> bool:
+    return any(p.search(text) for p in PATTERNS)
+
+
+def _enclosing(text: str, start: int, end: int) -> tuple[int, int]:
+    breaks = [0] + [m.end() for m in PARAGRAPH.finditer(text)] + [len(text) + 1]
+    block_start = max(b for b in breaks if b <= start)
+    block_end = min((m.start() for m in PARAGRAPH.finditer(text, end)), default=len(text))
+    if block_end - block_start <= MAX_BLOCK:
+        return _trim(text, block_start, block_end)
+    sentence_start = max(
+        (m.end() for m in SENTENCE_END.finditer(text, block_start, start)), default=block_start
+    )
+    stop = end
+    for _ in range(3):
+        found = SENTENCE_END.search(text, stop, block_end)
+        stop = found.end() if found else block_end
+    return _trim(text, sentence_start, stop)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the spans replaced by spaces, so offsets stay the same."""
+    if not spans:
+        return text
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
