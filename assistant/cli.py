@@ -75,12 +75,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["generative", "extractive"], default=None)
     p.set_defaults(run=_eval)
 
-    p = sub.add_parser("bench", help="public benchmarks: export as a suite, or score retrieval")
-    p.add_argument("action", choices=["export", "retrieval"])
+    p = sub.add_parser(
+        "bench", help="benchmarks: export a public one as a suite, score retrieval, load-test"
+    )
+    p.add_argument("action", choices=["export", "retrieval", "load"])
     p.add_argument("name", nargs="?", choices=["multihop-rag", "nq-open"])
     p.add_argument("--corpus", choices=["multihop-rag", "nq-open"], help="same as NAME")
     p.add_argument("--out", type=Path, help="working folder (default runs/bench/NAME)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--users", type=int, default=20, help="load: concurrent users")
+    p.add_argument("--minutes", type=float, default=10.0, help="load: how long")
+    p.add_argument("--suite", type=Path, default=None, help="load: questions (default seed)")
+    p.add_argument("--url", default=None, help="load: a running server (default: start one)")
     p.set_defaults(run=_bench)
 
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
@@ -230,6 +236,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     from assistant.settings import load_settings
 
+    if args.action == "load":
+        return _bench_load(args)
     name = args.name or args.corpus
     if not name:
         raise UserError("name a benchmark: multihop-rag or nq-open")
@@ -244,6 +252,22 @@ def _bench(args: argparse.Namespace) -> int:
 
     bench_retrieval(settings, name, out, args.limit or 500, Console(stderr=True))
     return 0
+
+
+def _bench_load(args: argparse.Namespace) -> int:
+    from assistant.evaluation.load import bench_load
+    from assistant.settings import load_settings
+
+    if args.users < 1 or args.minutes <= 0:
+        raise UserError("--users must be at least 1 and --minutes above 0")
+    settings = load_settings()
+    suite = args.suite or settings.suites_dir / "seed.yaml"
+    out = args.out or Path("runs/bench/load.json")
+    result = bench_load(args.users, args.minutes, suite, out, args.url, settings.secret)
+    print(json.dumps(result, indent=1))
+    print(f"written to {out}", file=sys.stderr)
+    failed = result["server_crashed"] or result["http_5xx"] or result["extractive_mismatches"]
+    return 1 if failed else 0
 
 
 def _ui(args: argparse.Namespace) -> int:

@@ -243,7 +243,7 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
 
         inputs = [question, chatbot, turns, mode, answers, k, model]
         outputs = [chatbot, citations, turns, question, answers]
-        question.submit(on_submit, inputs, outputs)
+        question.submit(on_submit, inputs, outputs, api_name="ask")
         send.click(on_submit, inputs, outputs)
         clear.click(lambda: ([], "", [], "", []), None, outputs)
         apply.click(on_apply, [k, model], applied)
