@@ -62,8 +62,14 @@ def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
         elif path.is_dir():
             for file in sorted(path.rglob("*")):
                 hidden = any(part.startswith(".") for part in file.relative_to(path).parts)
-                if file.is_file() and not hidden and file.suffix.lower() in SUPPORTED_SUFFIXES:
+                if hidden or file.suffix.lower() not in SUPPORTED_SUFFIXES or file.is_dir():
+                    continue
+                if file.is_file():
                     yield file, None
+                elif file.is_symlink():
+                    yield file, "broken or looping symbolic link; refused"
+                else:
+                    yield file, "not a regular file (a device, socket or pipe?); refused"
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
             yield path, f"unsupported file type {path.suffix or '(none)'}; supported: {kinds}"

@@ -100,9 +100,12 @@ def _depth(soup: object) -> int:
 
 
 def pdf_text(raw: bytes) -> Extracted:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repair notes are not our report
     try:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted:

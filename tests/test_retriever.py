@@ -60,3 +60,22 @@ def test_it_plugs_into_a_langchain_chain(app: App) -> None:
 
     chain = app.retriever(k=2) | RunnableLambda(lambda docs: [d.metadata["source"] for d in docs])
     assert len(chain.invoke("border")) == 2
+
+
+def test_chunks_of_an_unfinished_sync_are_never_returned(app: App) -> None:
+    """A sync killed after writing Chroma and BM25 but before the manifest leaves chunks of a
+    file version nobody recorded; retrieval must skip them however well they rank."""
+    stale = "Kovrig Spavor stale unrecorded draft text about detentions."
+    meta = {"source": "data/000_8e8d18d6546258b1.txt", "sha256": "not-the-recorded-hash"}
+    app.indexer.collection.upsert(
+        ids=["stale-1"],
+        embeddings=app.embeddings.embed_documents([stale]),
+        documents=[stale],
+        metadatas=[{**meta, "title": "t", "heading": "h", "start": 0, "end": len(stale)}],
+    )
+    app.bm25.upsert(["stale-1"], [stale])
+    app.bm25.save()
+    unfiltered = app.retriever(k=3).model_copy(update={"live": None})
+    assert unfiltered.invoke(stale)[0].id == "stale-1"  # it would be the top hit
+    docs = app.retriever(k=3).invoke(stale)
+    assert len(docs) == 3 and "stale-1" not in {d.id for d in docs}
