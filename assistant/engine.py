@@ -25,6 +25,7 @@ from assistant.prompts import Prompts
 from assistant.text import MARKER, answer_type, names, satisfies, terms
 from assistant.verify import Verified, citation, verify
 from index.embeddings import CachedEmbeddings
+from index.injection import without_orders
 
 Mode = Literal["generative", "extractive"]
 HISTORY_TURNS = 2
@@ -119,7 +120,8 @@ class Engine:
     ) -> Iterator[Event]:
         """Yield Waiting while queued for the model, the answer's text as it is produced, then
         the final, verified Answer. k and llm apply to this request only."""
-        question = self.check_question(question)
+        asked = self.check_question(question)
+        question = without_orders(asked)  # orders in a question are not part of it
         mode = mode or self.mode
         pool = self.pool(llm) if mode != "extractive" else None
         retriever = self.retriever
@@ -165,7 +167,7 @@ class Engine:
                 produced = "fallback"
         done = time.perf_counter()
         yield Answer(
-            question=question,
+            question=asked,
             answer=defang_urls(verified.text),
             refused=produced == "refused",
             citations=verified.citations,

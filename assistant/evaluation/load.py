@@ -101,12 +101,16 @@ def start_server(log: Path) -> Iterator[Server]:
             deadline = time.monotonic() + READY_TIMEOUT_S
             while True:
                 if process.poll() is not None:
-                    raise UserError(f"the server exited at start (code {process.returncode}); see {log}")
+                    raise UserError(
+                        f"the server exited at start (code {process.returncode}); see {log}"
+                    )
                 with contextlib.suppress(OSError):
                     urllib.request.urlopen(f"{url}/openapi.json", timeout=2).close()
                     break
                 if time.monotonic() > deadline:
-                    raise UserError(f"the server did not start within {READY_TIMEOUT_S} s; see {log}")
+                    raise UserError(
+                        f"the server did not start within {READY_TIMEOUT_S} s; see {log}"
+                    )
                 time.sleep(0.5)
             yield server
         finally:
@@ -259,7 +263,9 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
 
 
-def summarise(records: list[Record], seconds: float, server: Server, crash: int | None) -> dict[str, Any]:
+def summarise(
+    records: list[Record], seconds: float, server: Server, crash: int | None
+) -> dict[str, Any]:
     ok = [r for r in records if r.error is None]
     by_way: dict[str, list[float]] = defaultdict(list)
     for r in ok:
@@ -271,8 +277,10 @@ def summarise(records: list[Record], seconds: float, server: Server, crash: int 
         "answered": len(ok),
         "answers_per_minute": round(len(ok) / seconds * 60, 1) if seconds else 0.0,
         "latency_s": {
-            "all": {"p50": _percentile([r.seconds for r in ok], 0.5),
-                    "p95": _percentile([r.seconds for r in ok], 0.95)},
+            "all": {
+                "p50": _percentile([r.seconds for r in ok], 0.5),
+                "p95": _percentile([r.seconds for r in ok], 0.95),
+            },
             **{
                 way: {"n": len(v), "p50": _percentile(v, 0.5), "p95": _percentile(v, 0.95)}
                 for way, v in sorted(by_way.items())
