@@ -80,7 +80,7 @@ def make_hostile_files(folder: Path, rng: random.Random) -> dict[str, str]:
     for i in range(10):
         put(f"empty-zip-{i}.docx", "corrupt docx", _zip({f"junk{i}.txt": b"nothing"}))
     for i in range(30):
-        body = "Valid start. ".encode() + bytes([0xC3, 0x28, 0xFF, 0xFE]) * (i + 1)
+        body = b"Valid start. " + bytes([0xC3, 0x28, 0xFF, 0xFE]) * (i + 1)
         put(f"latin-{i}.txt", "invalid utf-8", body + rng.randbytes(20).replace(b"\0", b"\x80"))
     for i in range(30):
         suffix = (".txt", ".md", ".html")[i % 3]

@@ -15,7 +15,6 @@ import html
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
