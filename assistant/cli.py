@@ -271,6 +271,9 @@ def _bench_load(args: argparse.Namespace) -> int:
 
 
 def _ui(args: argparse.Namespace) -> int:
+    from assistant.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before any thread starts
     from assistant.ui import launch
 
     app = _app()
