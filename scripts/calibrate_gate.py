@@ -60,8 +60,10 @@ def main() -> None:
         if wrong or "-v" in sys.argv:
             mark = "WRONG" if wrong else "ok"
             best = verdict.evidence[0].text[:80] if verdict.evidence else ""
-            print(f"{mark:5} {case_id:24} refuse={turn.expect.refuse!s:5} {verdict.reason[:40]:40} "
-                  f"{verdict.signals} | {best}")
+            print(
+                f"{mark:5} {case_id:24} refuse={turn.expect.refuse!s:5} {verdict.reason[:40]:40} "
+                f"{verdict.signals} | {best}"
+            )
 
 
 if __name__ == "__main__":
