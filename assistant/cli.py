@@ -85,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument("--users", type=int, default=20, help="load: concurrent users")
     p.add_argument("--minutes", type=float, default=10.0, help="load: how long")
+    p.add_argument(
+        "--warmup", type=float, default=1.0, help="load: minutes of the same load run first"
+    )
     p.add_argument("--suite", type=Path, default=None, help="load: questions (default seed)")
     p.add_argument("--url", default=None, help="load: a running server (default: start one)")
     p.set_defaults(run=_bench)
@@ -263,7 +266,9 @@ def _bench_load(args: argparse.Namespace) -> int:
     settings = load_settings()
     suite = args.suite or settings.suites_dir / "seed.yaml"
     out = args.out or Path("runs/bench/load.json")
-    result = bench_load(args.users, args.minutes, suite, out, args.url, settings.secret)
+    result = bench_load(
+        args.users, args.minutes, suite, out, args.url, settings.secret, args.warmup
+    )
     print(json.dumps(result, indent=1))
     print(f"written to {out}", file=sys.stderr)
     failed = result["server_crashed"] or result["http_5xx"] or result["extractive_mismatches"]

@@ -111,3 +111,18 @@ def test_unsupported_sentences_and_refusals_are_shown() -> None:
     )
     shown = render_citations(refused)
     assert "Related passages" in shown and "<script>" not in shown
+
+
+def test_a_waiting_question_shows_how_many_are_ahead() -> None:
+    from assistant.engine import Waiting
+
+    class QueuedEngine(FakeEngine):
+        def stream(self, question, history, mode=None, **options):
+            yield Waiting(2)
+            yield Waiting(1)
+            yield from super().stream(question, history, mode)
+
+    steps = list(respond(QueuedEngine(), "How long?", [], []))
+    shown = [s[0][-1]["content"] for s in steps]
+    assert "2 questions ahead of yours" in shown[0] and "1 question ahead" in shown[1]
+    assert shown[-1] == "The border is 5,525 miles [1]."

@@ -302,6 +302,31 @@ def summarise(
     }
 
 
+def _run_users(
+    users: int,
+    server: Server,
+    headers: dict[str, str],
+    convs: list[list[str]],
+    reference: dict[tuple[str, ...], str],
+    seconds: float,
+) -> list[Record]:
+    records: list[Record] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=run_user,
+            args=(u, Client(server.url, headers), convs, reference, deadline, records, lock),
+        )
+        for u in range(users)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return records
+
+
 def bench_load(
     users: int,
     minutes: float,
@@ -309,7 +334,10 @@ def bench_load(
     out: Path,
     url: str | None = None,
     api_key: str | None = None,
+    warmup_minutes: float = 0.0,
 ) -> dict[str, Any]:
+    """Warm-up (same users, not counted) lets caches and the model's buffers fill, so that
+    RSS growth measures what the run adds, not what the first minutes touch."""
     convs = conversations(suite)
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     if api_key:
@@ -321,9 +349,10 @@ def bench_load(
             with contextlib.suppress(Exception):
                 Client(server.url, headers).ask(turns[0], [], "generative")
                 break
+        before_warmup = server.rss_now()
+        if warmup_minutes > 0:
+            _run_users(users, server, headers, convs, reference, warmup_minutes * 60)
         server.rss.append(server.rss_now() or 0)
-        records: list[Record] = []
-        lock = threading.Lock()
         stop = threading.Event()
 
         def sample() -> None:
@@ -333,24 +362,24 @@ def bench_load(
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.monotonic()
-        deadline = started + minutes * 60
-        threads = [
-            threading.Thread(
-                target=run_user,
-                args=(u, Client(server.url, headers), convs, reference, deadline, records, lock),
-            )
-            for u in range(users)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        records = _run_users(users, server, headers, convs, reference, minutes * 60)
         elapsed = time.monotonic() - started
         stop.set()
         sampler.join()
         server.rss.append(server.rss_now() or 0)
         result = summarise(records, elapsed, server, server.crashed())
-    result.update(users=users, minutes=minutes, suite=str(suite), conversations=len(convs))
+    per_minute = server.rss[:: max(1, len(server.rss) // max(1, round(minutes)))]
+    result["rss_mb"].update(
+        before_warmup=round(before_warmup / 1e6, 1) if before_warmup else None,
+        series=[round(x / 1e6, 1) for x in per_minute if x],
+    )
+    result.update(
+        users=users,
+        minutes=minutes,
+        warmup_minutes=warmup_minutes,
+        suite=str(suite),
+        conversations=len(convs),
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     return result

@@ -34,6 +34,8 @@ def test_bench_load_runs_users_against_a_real_server(fake_env: Path) -> None:
             "4",
             "--minutes",
             "0.25",
+            "--warmup",
+            "0",
             "--out",
             str(out),
         ],
