@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
-from assistant.engine import Turn, Waiting
+from assistant.engine import Draft, Turn, Waiting
 from assistant.errors import UserError
 from assistant.ui import ChatEngine
 
@@ -180,13 +180,10 @@ def _sse(events: Iterator[str | Answer], model: str) -> Iterator[str]:
         for event in events:
             if isinstance(event, Waiting):
                 yield f": {event.ahead} questions ahead\n\n"  # an SSE comment: clients skip it
+            elif isinstance(event, Draft):
+                continue  # only checked text is sent
             elif isinstance(event, Answer):
-                # The checked answer replaces what was streamed when verification changed it.
-                tail = (
-                    event.answer[len(streamed) :]
-                    if event.answer.startswith(streamed)
-                    else ("\n\n[checked answer] " + event.answer)
-                )
+                tail = event.answer[len(streamed) :]  # the engine streams only checked text
                 sources = with_sources(event)[len(event.answer) :]
                 yield chunk(
                     {"content": tail + sources},

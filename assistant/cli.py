@@ -176,8 +176,6 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _print_answer(answer: Answer) -> None:
     """After the streamed text: the final answer if it changed, its citations, what was cut."""
-    if answer.mode == "fallback":
-        print(f"→ checked answer: {answer.answer}")
     for c in answer.citations:
         print(f"[{c.n}] {c.title} — {c.source}:{c.start}-{c.end}")
         print(f"    “{c.quote}”")

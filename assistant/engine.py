@@ -16,14 +16,15 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
+from assistant.answering.compose import compose, enough
+from assistant.answering.question import Question, read_question
 from assistant.errors import UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
-from assistant.followup import standalone_query
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
-from assistant.text import MARKER, answer_type, names, satisfies, terms
-from assistant.verify import Verified, citation, verify
+from assistant.text import MARKER, satisfies, terms
+from assistant.verify import Verified, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
@@ -42,13 +43,21 @@ class Turn:
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A token of the model's draft: shown as work in progress, never as the answer (the
+    checked answer follows as text)."""
+
+    token: str
+
+
+@dataclass(frozen=True)
 class Waiting:
     """Streamed while the question waits for the language model: `ahead` questions go first."""
 
     ahead: int
 
 
-Event = str | Waiting | Answer
+Event = str | Draft | Waiting | Answer
 WAIT_POLL_S = 0.5
 
 
@@ -104,7 +113,7 @@ class Engine:
 
     @staticmethod
     def retrieval_query(question: str, history: Sequence[Turn] = ()) -> str:
-        return standalone_query(question, history)
+        return read_question(question, history).query
 
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> list[Passage]:
         return [_passage(d) for d in self.retriever.invoke(self.retrieval_query(question, history))]
@@ -128,10 +137,10 @@ class Engine:
         if k is not None and k != getattr(retriever, "k", k):
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
-        query = self.retrieval_query(question, history)
-        passages = [_passage(d) for d in retriever.invoke(query)]
+        read = read_question(question, history)
+        passages = [_passage(d) for d in retriever.invoke(read.query)]
         t_retrieve = time.perf_counter()
-        judgement = self.judge.judge(question, query, passages)
+        judgement = self.judge.judge(read, passages)
         first_token: float | None = None
         unsupported: list[str] = []
         produced = mode
@@ -139,15 +148,15 @@ class Engine:
             verified = Verified(self.prompts.text("refusal.txt"), [])
             produced = "refused"
             first_token = time.perf_counter()
-            yield verified.text
+            yield defang_urls(verified.text)
         elif mode == "extractive":
-            verified = _extract(question, judgement, passages)
+            verified = compose(read, judgement, passages)
             first_token = time.perf_counter()
-            yield verified.text
+            yield defang_urls(verified.text)
         else:
             assert pool is not None
             parts: list[str] = []
-            messages = self._messages(question, judgement, passages, history)
+            messages = self._messages(read, judgement, passages, history)
             with pool.queue.enter() as ticket:
                 ahead = -1
                 while (slot := ticket.wait(WAIT_POLL_S)) is None:
@@ -159,12 +168,13 @@ class Engine:
                     if token:
                         first_token = first_token or time.perf_counter()
                         parts.append(token)
-                        yield token
-            verified = self._checked("".join(parts), question, judgement, passages)
+                        yield Draft(token)
+            verified = self._checked("".join(parts), read, judgement, passages)
             unsupported = verified.unsupported
             if not verified.text:
-                verified = _extract(question, judgement, passages)
+                verified = compose(read, judgement, passages)
                 produced = "fallback"
+            yield defang_urls(verified.text)
         done = time.perf_counter()
         yield Answer(
             question=asked,
@@ -204,52 +214,62 @@ class Engine:
         raise RuntimeError("the engine produced no answer")  # unreachable: stream ends with one
 
     def _checked(
-        self, text: str, question: str, judgement: Judgement, passages: list[Passage]
+        self, text: str, question: Question, judgement: Judgement, passages: list[Passage]
     ) -> Verified:
-        """The generated answer, kept only if every sentence is supported, it is of the asked
-        kind, and what it adds to the question comes from the gate's best evidence."""
-        verified = verify(text, passages, self.embeddings)
+        """The supported sentences of the generated answer, kept when there are enough for
+        its shape, it is of the asked kind, and (for a single fact) what it adds to the
+        question comes from the gate's best evidence."""
+        verified = verify(text, passages, self.embeddings, question.topic)
         if not verified.text:
             return verified
-        top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]
-        added = terms(MARKER.sub("", verified.text)) - terms(question)
-        grounded = len(added & terms(" ".join(top))) / len(added) if added else 0.0
-        on_evidence = all(c.quote in top for c in verified.citations)
-        if (
-            not on_evidence
-            or grounded < MIN_GROUNDED
-            or not satisfies(answer_type(question), verified.text)
-        ):
+        reject = not enough(question, verified.text) or not satisfies(
+            question.answer_type, verified.text
+        )
+        if not question.broad:
+            top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]
+            added = terms(MARKER.sub("", verified.text)) - terms(question.text)
+            grounded = len(added & terms(" ".join(top))) / len(added) if added else 0.0
+            on_evidence = all(c.quote in top for c in verified.citations)
+            reject = reject or not on_evidence or grounded < MIN_GROUNDED
+        if reject:
             return Verified("", [], [*verified.unsupported, verified.text])
         return verified
 
     def _messages(
         self,
-        question: str,
+        question: Question,
         judgement: Judgement,
         passages: list[Passage],
         history: Sequence[Turn],
     ) -> list[BaseMessage]:
         refusal = self.prompts.text("refusal.txt")
-        messages: list[BaseMessage] = [
-            SystemMessage(self.prompts.render("answer_system.j2", refusal=refusal))
-        ]
+        instruction = self.prompts.text(f"shape_{question.shape}.txt")
+        system = self.prompts.render("answer_system.j2", refusal=refusal, instruction=instruction)
+        messages: list[BaseMessage] = [SystemMessage(system)]
         for turn in history[-HISTORY_TURNS:]:
             messages += [HumanMessage(turn.question), AIMessage(turn.answer)]
-        shown = _short_passages(judgement.evidence, passages)
-        user = self.prompts.render("answer_user.j2", passages=shown, question=question)
+        wide = question.broad
+        shown = _short_passages(
+            judgement.evidence,
+            passages,
+            PROMPT_PASSAGES + wide,
+            SENTENCES_PER_PASSAGE + wide,
+        )
+        user = self.prompts.render("answer_user.j2", passages=shown, question=question.text)
         messages.append(HumanMessage(user))
         return messages
 
 
-def _short_passages(evidence: list[Sentence], passages: list[Passage]) -> list[dict[str, object]]:
+def _short_passages(
+    evidence: list[Sentence], passages: list[Passage], most: int, per_passage: int
+) -> list[dict[str, object]]:
     """The passages holding the best evidence, each cut to its best sentences, keeping their
     numbers so that the model's [n] points into `passages`."""
     best: dict[int, list[Sentence]] = {}
     for s in evidence:
-        if s.n in best or len(best) < PROMPT_PASSAGES:
+        if s.n in best or len(best) < most:
             chosen = best.setdefault(s.n, [])
-            if len(chosen) < SENTENCES_PER_PASSAGE:
+            if len(chosen) < per_passage:
                 chosen.append(s)
     return [
         {
@@ -259,23 +279,6 @@ def _short_passages(evidence: list[Sentence], passages: list[Passage]) -> list[d
         }
         for n, chosen in sorted(best.items())
     ]
-
-
-def _extract(question: str, judgement: Judgement, passages: list[Passage]) -> Verified:
-    """The best evidence sentence, quoted and cited; a second one when it names something the
-    question names and the first does not."""
-    first = judgement.evidence[0]
-    chosen = [first]
-    wanted = names(question) - names(first.text)
-    for s in judgement.evidence[1:4]:
-        if wanted & names(s.text) and s.text != first.text:
-            chosen.append(s)
-            break
-    text = " ".join(f"{_plain(s.text)} [{s.n}]" for s in chosen)
-    cites = {}
-    for s in chosen:
-        cites.setdefault(s.n, citation(s.n, passages[s.n - 1], s.text))
-    return Verified(text, list(cites.values()))
 
 
 def _plain(sentence: str) -> str:

@@ -9,17 +9,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
-from assistant.text import (
-    answer_type,
-    expands,
-    mentions,
-    names,
-    numbers,
-    qualifiers,
-    satisfies,
-    sentences,
-    terms,
-)
+from assistant.answering.question import Question
+from assistant.text import expands, mentions, numbers, qualifiers, satisfies, sentences, terms
 
 
 @dataclass(frozen=True)
@@ -54,20 +45,24 @@ class EvidenceJudge:
         self.embeddings = embeddings
         self.thresholds = thresholds or GateThresholds()
 
-    def judge(self, question: str, query: str, passages: list[Passage]) -> Judgement:
-        """question: what the user typed; query: the standalone search query (with context)."""
-        kind = answer_type(question)
-        ranked = self.rank(question, query, passages, kind)
+    def judge(self, question: Question, passages: list[Passage]) -> Judgement:
+        """Can these passages answer? A broad question (list, summary, comparison) may find
+        what it names across passages; any other needs one passage that names it all."""
+        kind = question.answer_type
+        ranked = self.rank(question, passages)
         if not ranked:
             return Judgement(False, "nothing relevant is indexed")
         t = self.thresholds
-        required_names = names(query)
-        required_numbers = numbers(question)
-        required_qualifiers = qualifiers(question)
+        required_names = question.names
+        required_numbers = question.numbers
+        required_qualifiers = question.qualifiers
+        everywhere = "\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages)
         first: Judgement | None = None
         for sentence in ranked[: t.candidates]:
             passage = passages[sentence.n - 1]
-            haystack = f"{passage.usable_title}\n{passage.usable_text}"
+            haystack = (
+                everywhere if question.broad else f"{passage.usable_title}\n{passage.usable_text}"
+            )
             missing_names = sorted(n for n in required_names if not mentions(haystack, n))
             missing_numbers = sorted(required_numbers - numbers(sentence.text))
             missing_qualifiers = sorted(required_qualifiers - qualifiers(passage.text))
@@ -98,9 +93,7 @@ class EvidenceJudge:
         assert first is not None
         return first
 
-    def rank(
-        self, question: str, query: str, passages: list[Passage], kind: str | None = None
-    ) -> list[Sentence]:
+    def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
         """Every sentence of the passages, best answer candidates first."""
         found = [
             Sentence(n, s, e, p.text[s:e])
@@ -111,12 +104,14 @@ class EvidenceJudge:
         if not found:
             return []
         vectors = np.asarray(
-            self.embeddings.embed_documents([query] + [s.text for s in found]), dtype=np.float32
+            self.embeddings.embed_documents([question.query] + [s.text for s in found]),
+            dtype=np.float32,
         )
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-        own = terms(question) - _name_terms(question)
-        context = terms(query)
-        asked_names = names(query)
+        kind = question.answer_type
+        own = question.topic
+        context = terms(question.query)
+        asked_names = question.names
         for s, vector in zip(found, vectors[1:], strict=True):
             stated = terms(s.text) | terms(passages[s.n - 1].usable_title)
             s.similarity = float(vector @ vectors[0])
@@ -124,12 +119,8 @@ class EvidenceJudge:
             lexical = len(context & stated) / len(context) if context else 0.0
             s.typed = satisfies(kind, s.text)
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
-            s.score += 0.5 if expands(question, s.text) else 0.0
+            s.score += 0.5 if expands(question.text, s.text) else 0.0
             if asked_names:  # sentences naming what the question (or conversation) names
                 named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
                 s.score += 0.3 * named
         return sorted(found, key=lambda s: -s.score)
-
-
-def _name_terms(question: str) -> frozenset[str]:
-    return terms(" ".join(names(question)))

@@ -122,7 +122,8 @@ def qualifiers(text: str) -> set[str]:
 def mentions(haystack: str, name: str) -> bool:
     """Does the text mention the name (or a common alias of it), as a whole word?"""
     low = haystack.lower()
-    for form in (name, *ALIASES.get(name, ())):
+    plural = (name[:-1],) if len(name) > 3 and name.endswith("s") and not name.isupper() else ()
+    for form in (name, *plural, *ALIASES.get(name, ())):
         words = r"\s+".join(re.escape(w) for w in form.split())
         if re.search(r"(?<!\w)" + words + r"(?!\w)", low):
             return True

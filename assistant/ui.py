@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer import Answer, Citation, Span
-from assistant.engine import Turn, Waiting
+from assistant.engine import Draft, Turn, Waiting
 from assistant.errors import UserError
 from assistant.links import defang_urls, domain
 from assistant.workspace import Workspace, conversation_markdown
@@ -112,9 +112,13 @@ def respond(
     def with_reply(text: str) -> list[dict[str, Any]]:
         return [*chat, {"role": "assistant", "content": html.escape(defang_urls(text))}]
 
-    streamed = ""
+    streamed = draft = ""
     try:
         for event in engine.stream(message, list(turns), mode, **options):
+            if isinstance(event, Draft):  # work in progress, shown as such until checked
+                draft += event.token
+                yield with_reply(f"✍ drafting and checking… {draft}"), "", turns, "", answers
+                continue
             if isinstance(event, Waiting):
                 ahead = f"{event.ahead} question{'s' if event.ahead != 1 else ''}"
                 waiting = with_reply(f"⏳ waiting for the model: {ahead} ahead of yours…")

@@ -1,8 +1,10 @@
 """Check every sentence of a generated answer against the passages it cites.
 
 A sentence is supported by a passage when the passage (with its title) contains every number
-and every name the sentence states, and either most of the sentence's terms appear in the
-passage or the sentence is close in meaning (MiniLM cosine) to one of the passage's sentences.
+and every name the sentence states, it repeats no word of the question that no passage says,
+and either
+most of the sentence's terms appear in the passage or the sentence is close in meaning
+(MiniLM cosine) to one of the passage's sentences.
 An uncited sentence that another retrieved passage supports gets that citation; a sentence no
 passage supports is removed from the answer and reported as unsupported.
 """
@@ -29,7 +31,17 @@ class Verified:
     unsupported: list[str] = field(default_factory=list)
 
 
-def verify(answer: str, passages: list[Passage], embeddings: Embeddings) -> Verified:
+def verify(
+    answer: str,
+    passages: list[Passage],
+    embeddings: Embeddings,
+    asked: frozenset[str] = frozenset(),
+) -> Verified:
+    """asked: the question's own content words. A sentence that repeats one that no passage
+    says at all claims what the documents do not ("the maritime border … 5,525 miles" when
+    they give only the land border) and is not supported."""
+    said = terms("\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages))
+    beyond = asked - said
     kept: list[str] = []
     quotes: dict[int, str] = {}
     unsupported: list[str] = []
@@ -45,7 +57,7 @@ def verify(answer: str, passages: list[Passage], embeddings: Embeddings) -> Veri
         others = [n for n in range(1, len(passages) + 1) if n not in cited]
         found = None
         for n in cited + others:
-            quote = support(claim, passages[n - 1], embeddings)
+            quote = support(claim, passages[n - 1], embeddings, beyond)
             if quote is not None:
                 found = (n, quote)
                 break
@@ -59,11 +71,13 @@ def verify(answer: str, passages: list[Passage], embeddings: Embeddings) -> Veri
     return Verified(" ".join(kept), citations, unsupported)
 
 
-def support(claim: str, passage: Passage, embeddings: Embeddings) -> str | None:
-    """The passage sentence that supports the claim, or None."""
+def support(
+    claim: str, passage: Passage, embeddings: Embeddings, beyond: frozenset[str] = frozenset()
+) -> str | None:
+    """The passage sentence that supports the claim, or None. beyond: words no passage says."""
     text = passage.usable_text
     haystack = f"{passage.usable_title}\n{text}"
-    if not numbers(claim) <= numbers(haystack):
+    if not numbers(claim) <= numbers(haystack) or terms(claim) & beyond:
         return None
     if any(not mentions(haystack, name) for name in names(claim)):
         return None

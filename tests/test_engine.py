@@ -7,7 +7,7 @@ from langchain_core.messages import AIMessage
 
 from assistant.answer import Answer
 from assistant.app import App
-from assistant.engine import Engine, Turn
+from assistant.engine import Draft, Engine, Turn
 from assistant.errors import UserError
 from assistant.prompts import Prompts
 from assistant.settings import load_settings
@@ -74,8 +74,10 @@ def test_a_supported_generated_answer_is_kept_and_streamed(app: App) -> None:
     events = list(_engine(app, reply).stream(BORDER_Q))
     answer = events[-1]
     assert isinstance(answer, Answer) and answer.mode == "generative"
-    assert "".join(e for e in events if isinstance(e, str)) == reply
+    assert "".join(e.token for e in events if isinstance(e, Draft)) == reply
     assert answer.answer == f"The land border is 5,525 miles long. [{n}]"
+    # what streams as the answer is the checked text, never the draft
+    assert [e for e in events if isinstance(e, str)] == [answer.answer]
     assert [c.n for c in answer.citations] == [n] and answer.citations[0].supported
 
 
@@ -142,3 +144,20 @@ def test_empty_index_refuses(fake_env: Path) -> None:
     app = App(load_settings())
     answer = _engine(app).ask("How long is the border?")
     assert answer.refused and answer.retrieved == []
+
+
+def test_a_claim_about_what_the_question_asks_needs_the_passage_to_say_it(app: App) -> None:
+    """Near miss: the passage gives the land border; "maritime" is not in it."""
+    from assistant.answering.question import read_question
+    from assistant.verify import verify
+
+    engine = _engine(app, "placeholder")
+    passages = engine.retrieve(BORDER_Q)
+    n = _border_n(engine)
+    claim = f"The maritime border between the two countries is 5,525 miles long [{n}]."
+    near_miss = read_question("How long is the maritime border between the two countries?")
+    checked = verify(claim, passages, engine.embeddings, near_miss.topic)
+    assert checked.text == "" and "maritime" in checked.unsupported[0]
+    land = read_question("How long is the land border between the two countries?")
+    claim = f"The land border between the two countries is 5,525 miles long [{n}]."
+    assert verify(claim, passages, engine.embeddings, land.topic).text

@@ -1,0 +1,1 @@
+"""The answer path: the question read once, then evidence, composition and checks."""

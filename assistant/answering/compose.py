@@ -1,0 +1,126 @@
+"""Extractive answers by question shape: each sentence is quoted from a passage and cited.
+
+- fact: the best evidence sentence (and a second one naming what the first does not);
+- yes/no: "Yes." or "No." when the best sentence decides it, then that sentence;
+- list: every relevant sentence, from as many passages and documents as hold one, as a
+  Markdown list;
+- summary: 2–6 relevant sentences, in document order, duplicates dropped;
+- compare: what each document says, each side cited to its own document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer import Passage
+from assistant.answering.question import Question
+from assistant.evidence import Judgement, Sentence
+from assistant.text import mentions, names, terms
+from assistant.verify import Verified, citation
+
+MAX_ITEMS = 6
+MIN_SUMMARY = 2
+NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|n't)\b", re.IGNORECASE)
+
+
+def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    if question.shape == "list":
+        return _listed(_relevant(question, judgement), passages)
+    if question.shape == "summary":
+        return _cited(_in_order(_relevant(question, judgement)[:MAX_ITEMS]), passages)
+    if question.shape == "compare":
+        return _compared(question, judgement, passages)
+    answer = _fact(question, judgement, passages)
+    if question.shape == "yesno":
+        verdict = _verdict(question, judgement.evidence[0])
+        if verdict:
+            return Verified(f"{verdict} {answer.text}", answer.citations)
+    return answer
+
+
+def enough(question: Question, text: str) -> bool:
+    """Does a generated answer have as much as the shape needs?"""
+    items = len(re.findall(r"\[\d+\]", text))
+    if question.shape == "list":
+        return items >= 2
+    if question.shape in ("summary", "compare"):
+        return items >= MIN_SUMMARY
+    return items >= 1
+
+
+def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    first = judgement.evidence[0]
+    chosen = [first]
+    wanted = set(question.names) - names(first.text)
+    for s in judgement.evidence[1:4]:
+        if wanted & names(s.text) and s.text != first.text:
+            chosen.append(s)
+            break
+    return _cited(chosen, passages)
+
+
+def _relevant(question: Question, judgement: Judgement) -> list[Sentence]:
+    """Evidence sentences that speak to the question's topic, best first, no duplicates."""
+    best = judgement.evidence[0]
+    seen: set[frozenset[str]] = set()
+    out = []
+    for s in judgement.evidence:
+        named = not question.names or any(mentions(s.text, n) for n in question.names)
+        on_topic = s.coverage >= 0.5 or s.similarity >= best.similarity - 0.1
+        key = terms(s.text)
+        if s is best or (named and on_topic and key not in seen):
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(s)
+    return out
+
+
+def _in_order(chosen: list[Sentence]) -> list[Sentence]:
+    return sorted(chosen, key=lambda s: (s.n, s.start))
+
+
+def _listed(chosen: list[Sentence], passages: list[Passage]) -> Verified:
+    chosen = chosen[:MAX_ITEMS]
+    if len(chosen) == 1:
+        return _cited(chosen, passages)
+    verified = _cited(chosen, passages, joiner="\n")
+    lines = [f"- {line}" for line in verified.text.split("\n")]
+    return Verified("\n".join(lines), verified.citations)
+
+
+def _compared(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    by_document: dict[str, list[Sentence]] = {}
+    for s in _relevant(question, judgement):
+        side = by_document.setdefault(passages[s.n - 1].source, [])
+        if len(side) < 2:
+            side.append(s)
+    parts, cites = [], {}
+    for source, chosen in list(by_document.items())[:3]:
+        side = _cited(_in_order(chosen), passages)
+        title = passages[chosen[0].n - 1].title
+        parts.append(f"**{title}**: {side.text}")
+        cites.update({c.n: c for c in side.citations})
+        del source
+    return Verified("\n\n".join(parts), list(cites.values()))
+
+
+def _verdict(question: Question, best: Sentence) -> str | None:
+    """Yes when the best sentence states what was asked; No when it states it negated."""
+    if best.coverage < 0.75:
+        return None
+    asked_negated = bool(NEGATION.search(question.text))
+    stated_negated = bool(NEGATION.search(best.text))
+    return "Yes." if asked_negated == stated_negated else "No."
+
+
+def _cited(chosen: list[Sentence], passages: list[Passage], joiner: str = " ") -> Verified:
+    text = joiner.join(f"{_plain(s.text)} [{s.n}]" for s in chosen)
+    cites = {}
+    for s in chosen:
+        cites.setdefault(s.n, citation(s.n, passages[s.n - 1], s.text))
+    return Verified(text, list(cites.values()))
+
+
+def _plain(sentence: str) -> str:
+    return sentence.replace("**", "").strip()

@@ -1,0 +1,95 @@
+"""Read a question once: its shape, what it names, what kind of answer it wants, and, for a
+follow-up, the standalone query resolved against the conversation. Later stages read these
+fields instead of re-parsing the text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.followup import HasTurn, is_follow_up, standalone_query
+from assistant.text import answer_type, names, numbers, qualifiers, terms
+
+Shape = Literal["fact", "list", "summary", "compare", "yesno"]
+
+PLURAL = (
+    r"(?!(?:is|was|has|does|this|its|us|as|yes|his|hers|makes|means|causes|happens|remains|seems|"
+    r"takes|gives|says|stands|goes|comes|needs|requires|includes|lies)\b)\w*[^s\W']s"
+)  # countries, citizens; not verbs
+LIST = re.compile(
+    rf"^\s*(list|name|enumerate)\b|\b(what|who) (are|were)\b|"
+    rf"\b(which|what) (\w+ ){{0,2}}?{PLURAL}\b(?! (of|for|in)\b)",
+    re.IGNORECASE,
+)
+SUMMARY = re.compile(
+    r"^\s*(summari[sz]e|describe|explain|overview|outline)\b|"
+    r"\bwhat do(es)? (the )?(documents?|texts?|sources?|files?|it|they) (say|tell|mention)\b|"
+    r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b",
+    re.IGNORECASE,
+)
+SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
+COMPARE = re.compile(
+    rf"\b(compare|comparison|contrast|differ|differs|difference|differences|versus)\b|"
+    rf"\bboth {SOURCES}\b|\bthe two {SOURCES}\b",
+    re.IGNORECASE,
+)
+YESNO = re.compile(
+    r"^\s*(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b",
+    re.IGNORECASE,
+)
+# Words that say what shape of answer is wanted, not what it is about.
+META = terms(
+    "list name names named enumerate summarise summarize summary describe explain overview outline "
+    "compare comparison contrast differ difference differences versus both document documents "
+    "text texts source sources file files say says said mention mentions mentioned tell "
+    "about people thing things all some each two"
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # as asked (orders to the assistant already taken out)
+    shape: Shape
+    answer_type: str | None  # number | date | duration | None
+    names: frozenset[str]  # of the question and, for a follow-up, of the conversation
+    numbers: frozenset[str]
+    qualifiers: frozenset[str]
+    topic: frozenset[str]  # its own content words, without shape words and names
+    query: str  # what retrieval searches: the standalone question
+    follow_up: bool
+
+    @property
+    def broad(self) -> bool:
+        """Answered from several passages (list, summary, comparison)."""
+        return self.shape in ("list", "summary", "compare")
+
+
+def shape_of(text: str) -> Shape:
+    if COMPARE.search(text):
+        return "compare"
+    if SUMMARY.search(text):
+        return "summary"
+    if YESNO.match(text) and not re.search(r"\bor\b", text):
+        return "yesno"
+    if LIST.search(text) and not answer_type(text):
+        return "list"
+    return "fact"
+
+
+def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
+    follow_up = bool(history) and is_follow_up(text)
+    query = standalone_query(text, history) if follow_up else text
+    own_names = names(text)
+    return Question(
+        text=text,
+        shape=shape_of(text),
+        answer_type=answer_type(text),
+        names=frozenset(names(query) if follow_up else own_names),
+        numbers=frozenset(numbers(text)),
+        qualifiers=frozenset(qualifiers(text)),
+        topic=frozenset(terms(text) - META - terms(" ".join(own_names))),
+        query=query,
+        follow_up=follow_up,
+    )
