@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` s
     import chromadb
     from langchain_chroma import Chroma
 
+    from assistant.answering.answerability import AnswerabilityModel
     from assistant.engine import Engine
     from index.retriever import HybridRetriever
 
@@ -90,6 +91,12 @@ class App:
         )
 
     @cached_property
+    def answerability(self) -> AnswerabilityModel:
+        from assistant.answering.answerability import AnswerabilityModel, artefact_for
+
+        return AnswerabilityModel.load(artefact_for(self.settings.embeddings))
+
+    @cached_property
     def engine(self) -> Engine:
         from assistant.engine import Engine
         from assistant.llm import make_pool
@@ -99,6 +106,7 @@ class App:
             retriever=self.retriever(),
             llm=make_pool(self.settings),
             pool_factory=lambda spec: make_pool(self.settings, spec),
+            answerability=self.answerability,
             prompts=Prompts(self.settings.prompts_dir),
             embeddings=self.embeddings,
             model_name=self.settings.llm,

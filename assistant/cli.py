@@ -78,8 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "bench", help="benchmarks: export a public one as a suite, score retrieval, load-test"
     )
-    p.add_argument("action", choices=["export", "retrieval", "load"])
-    p.add_argument("name", nargs="?", choices=["multihop-rag", "nq-open"])
+    p.add_argument("action", choices=["export", "retrieval", "load", "answers"])
+    p.add_argument("name", nargs="?", choices=["multihop-rag", "nq-open", "squad2", "seed"])
     p.add_argument("--corpus", choices=["multihop-rag", "nq-open"], help="same as NAME")
     p.add_argument("--out", type=Path, help="working folder (default runs/bench/NAME)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
@@ -91,6 +91,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--suite", type=Path, default=None, help="load: questions (default seed)")
     p.add_argument("--url", default=None, help="load: a running server (default: start one)")
     p.set_defaults(run=_bench)
+
+    p = sub.add_parser(
+        "fit-answerability",
+        help="refit the answerability model on public data (writes the committed artefact)",
+    )
+    p.add_argument(
+        "--workdir", type=Path, default=None, help="indexes of the data (runs/fit/EMBEDDINGS)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="default: the shipped artefact")
+    p.add_argument("--limit", type=int, default=None, help="questions per dataset (smoke runs)")
+    p.set_defaults(run=_fit)
 
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
     p.add_argument("--host", default=None)
@@ -239,6 +250,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     if args.action == "load":
         return _bench_load(args)
+    if args.action == "answers":
+        return _bench_answers(args)
     name = args.name or args.corpus
     if not name:
         raise UserError("name a benchmark: multihop-rag or nq-open")
@@ -252,6 +265,24 @@ def _bench(args: argparse.Namespace) -> int:
     from assistant.evaluation.bench import bench_retrieval
 
     bench_retrieval(settings, name, out, args.limit or 500, Console(stderr=True))
+    return 0
+
+
+def _bench_answers(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from assistant.evaluation.answers import bench_answers, write
+    from assistant.settings import load_settings
+
+    names = (
+        [args.name or args.corpus] if (args.name or args.corpus) else ["seed", "squad2", "nq-open"]
+    )
+    if "multihop-rag" in names:
+        raise UserError("bench answers covers seed, squad2 and nq-open (multihop-rag: not yet)")
+    out = args.out or Path("runs/bench/answers")
+    results = bench_answers(load_settings(), names, out, args.limit, Console(stderr=True))
+    write(results, out / "answers.json")
+    print(json.dumps(results, indent=1))
     return 0
 
 
@@ -271,6 +302,20 @@ def _bench_load(args: argparse.Namespace) -> int:
     print(f"written to {out}", file=sys.stderr)
     failed = result["server_crashed"] or result["http_5xx"] or result["extractive_mismatches"]
     return 1 if failed else 0
+
+
+def _fit(args: argparse.Namespace) -> int:
+    from assistant.answering.answerability import artefact_for
+    from assistant.answering.training import fit
+    from assistant.settings import load_settings
+
+    settings = load_settings()
+    workdir = args.workdir or Path("runs/fit") / settings.embeddings.replace(":", "_").replace(
+        "/", "_"
+    )
+    summary = fit(settings, workdir, args.out or artefact_for(settings.embeddings), args.limit)
+    print(json.dumps(summary))
+    return 0
 
 
 def _ui(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
+from assistant.answering.answerability import AnswerabilityModel
 from assistant.answering.compose import compose, enough
 from assistant.answering.question import Question, read_question
 from assistant.errors import UserError
@@ -73,6 +74,7 @@ class Engine:
         max_question_chars: int = 2000,
         judge: EvidenceJudge | None = None,
         pool_factory: Callable[[str], LLMPool] | None = None,
+        answerability: AnswerabilityModel | None = None,
     ) -> None:
         self.retriever = retriever
         default = llm if isinstance(llm, LLMPool) else LLMPool(model_name, [llm])
@@ -84,7 +86,7 @@ class Engine:
         self.model_name = model_name
         self.mode = mode
         self.max_question_chars = max_question_chars
-        self.judge = judge or EvidenceJudge(self.embeddings)
+        self.judge = judge or EvidenceJudge(self.embeddings, answerability)
 
     @property
     def llm(self) -> BaseChatModel:
@@ -116,7 +118,9 @@ class Engine:
         return read_question(question, history).query
 
     def retrieve(self, question: str, history: Sequence[Turn] = ()) -> list[Passage]:
-        return [_passage(d) for d in self.retriever.invoke(self.retrieval_query(question, history))]
+        return [
+            passage_of(d) for d in self.retriever.invoke(self.retrieval_query(question, history))
+        ]
 
     def stream(
         self,
@@ -138,7 +142,7 @@ class Engine:
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
         read = read_question(question, history)
-        passages = [_passage(d) for d in retriever.invoke(read.query)]
+        passages = [passage_of(d) for d in retriever.invoke(read.query)]
         t_retrieve = time.perf_counter()
         judgement = self.judge.judge(read, passages)
         first_token: float | None = None
@@ -285,7 +289,7 @@ def _plain(sentence: str) -> str:
     return sentence.replace("**", "").strip()
 
 
-def _passage(doc: Document) -> Passage:
+def passage_of(doc: Document) -> Passage:
     m = doc.metadata
     return Passage(
         chunk_id=str(doc.id),

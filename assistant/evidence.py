@@ -9,15 +9,12 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
+from assistant.answering.answerability import AnswerabilityModel
 from assistant.answering.question import Question
 from assistant.text import expands, mentions, numbers, qualifiers, satisfies, sentences, terms
+from index.embeddings import vectors_of
 
-
-@dataclass(frozen=True)
-class GateThresholds:
-    min_coverage: float = 0.5  # share of the question's own terms stated by the evidence
-    min_similarity: float = 0.5  # question–sentence cosine that makes up for low coverage
-    candidates: int = 5  # how many of the best sentences may serve as evidence
+CANDIDATES = 5  # how many of the best sentences may serve as evidence
 
 
 @dataclass
@@ -41,57 +38,47 @@ class Judgement:
 
 
 class EvidenceJudge:
-    def __init__(self, embeddings: Embeddings, thresholds: GateThresholds | None = None) -> None:
+    """Ranks the sentences that could answer and picks the evidence. It cannot answer when
+    the evidence never says a name, number or qualifier the question gives, or not the kind
+    of answer asked for (logic, not a threshold); otherwise the fitted answerability model
+    decides. `model=None` skips the model (how its training data is collected)."""
+
+    def __init__(self, embeddings: Embeddings, model: AnswerabilityModel | None = None) -> None:
         self.embeddings = embeddings
-        self.thresholds = thresholds or GateThresholds()
+        self.model = model
 
     def judge(self, question: Question, passages: list[Passage]) -> Judgement:
-        """Can these passages answer? A broad question (list, summary, comparison) may find
-        what it names across passages; any other needs one passage that names it all."""
-        kind = question.answer_type
+        """A broad question (list, summary, comparison) may find what it names across the
+        passages; any other prefers a sentence whose passage names it all."""
         ranked = self.rank(question, passages)
         if not ranked:
             return Judgement(False, "nothing relevant is indexed")
-        t = self.thresholds
-        required_names = question.names
-        required_numbers = question.numbers
-        required_qualifiers = question.qualifiers
         everywhere = "\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages)
-        first: Judgement | None = None
-        for sentence in ranked[: t.candidates]:
-            passage = passages[sentence.n - 1]
-            haystack = (
-                everywhere if question.broad else f"{passage.usable_title}\n{passage.usable_text}"
-            )
-            missing_names = sorted(n for n in required_names if not mentions(haystack, n))
-            missing_numbers = sorted(required_numbers - numbers(sentence.text))
-            missing_qualifiers = sorted(required_qualifiers - qualifiers(passage.text))
-            signals: dict[str, float | bool | str] = {
-                "coverage": round(sentence.coverage, 3),
-                "similarity": round(sentence.similarity, 3),
-                "answer_type": kind or "any",
-                "typed": sentence.typed,
-                "fused_score": passage.score,
-            }
-            if missing_names:
-                reason = f"the passages never mention {missing_names[0]!r}"
-            elif missing_numbers:
-                reason = f"no passage states {missing_numbers[0]} in this context"
-            elif missing_qualifiers:
-                reason = f"no passage says {missing_qualifiers[0]!r}"
-            elif not sentence.typed:
-                reason = f"no passage states the {kind} asked for"
-            elif sentence.coverage < t.min_coverage and sentence.similarity < t.min_similarity:
-                reason = "the passages do not address what the question asks"
-            else:
-                reason = ""
-            judgement = Judgement(not reason, reason or "supported", ranked, signals)
-            if judgement.answerable:
-                judgement.evidence = [sentence] + [s for s in ranked if s is not sentence]
-                return judgement
-            first = first or judgement
-        assert first is not None
-        return first
+        checks = [(s, self._check(question, s, passages, everywhere)) for s in ranked[:CANDIDATES]]
+        sentence, missing = next(
+            ((s, m) for s, m in checks if s.typed and not any(m.values())), checks[0]
+        )
+        signals = features(question, sentence, ranked, passages, missing, everywhere)
+        probability = self.model.probability(signals) if self.model else 1.0
+        possible = not any(missing.values()) and sentence.typed
+        answerable = possible and (self.model is None or self.model.answerable(signals))
+        evidence = [sentence] + [s for s in ranked if s is not sentence]
+        reason = "supported" if answerable else _reason(question, missing, sentence.typed)
+        return Judgement(answerable, reason, evidence, {**signals, "probability": probability})
+
+    def _check(
+        self, question: Question, sentence: Sentence, passages: list[Passage], everywhere: str
+    ) -> dict[str, list[str]]:
+        """What the question asks about that this evidence does not say."""
+        passage = passages[sentence.n - 1]
+        haystack = (
+            everywhere if question.broad else f"{passage.usable_title}\n{passage.usable_text}"
+        )
+        return {
+            "names": sorted(n for n in question.names if not mentions(haystack, n)),
+            "numbers": sorted(question.numbers - numbers(sentence.text)),
+            "qualifiers": sorted(question.qualifiers - qualifiers(passage.text)),
+        }
 
     def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
         """Every sentence of the passages, best answer candidates first."""
@@ -103,9 +90,11 @@ class EvidenceJudge:
         ]
         if not found:
             return []
-        vectors = np.asarray(
-            self.embeddings.embed_documents([question.query] + [s.text for s in found]),
-            dtype=np.float32,
+        vectors = np.concatenate(
+            [
+                vectors_of(self.embeddings, [question.query], keep=False),
+                vectors_of(self.embeddings, [s.text for s in found]),
+            ]
         )
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         kind = question.answer_type
@@ -120,7 +109,53 @@ class EvidenceJudge:
             s.typed = satisfies(kind, s.text)
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
             s.score += 0.5 if expands(question.text, s.text) else 0.0
+            told = question.previous and s.text.replace("**", "").strip() in question.previous
+            if told and not question.topic & terms(s.text):
+                s.score -= 1.0  # a follow-up asks for something it has not been told yet
             if asked_names:  # sentences naming what the question (or conversation) names
                 named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
                 s.score += 0.3 * named
         return sorted(found, key=lambda s: -s.score)
+
+
+def features(
+    question: Question,
+    sentence: Sentence,
+    ranked: list[Sentence],
+    passages: list[Passage],
+    missing: dict[str, list[str]],
+    everywhere: str,
+) -> dict[str, float]:
+    topic = question.topic
+    stated = terms(sentence.text) | terms(passages[sentence.n - 1].usable_title)
+    said = terms(everywhere)
+    query = terms(question.query)
+    others = [s.score for s in ranked if s is not sentence and s.text != sentence.text]
+    return {
+        "similarity": sentence.similarity,
+        "coverage": sentence.coverage,
+        "lexical": len(query & stated) / len(query) if query else 0.0,
+        "typed": float(sentence.typed),
+        "asks_type": float(question.answer_type is not None),
+        "missing_names": len(missing["names"]) / len(question.names) if question.names else 0.0,
+        "missing_numbers": float(bool(missing["numbers"])),
+        "missing_qualifiers": float(bool(missing["qualifiers"])),
+        "beyond": len(topic - said) / len(topic) if topic else 0.0,
+        "sentence_missing": len(topic - stated) / len(topic) if topic else 0.0,
+        "margin": sentence.score - max(others, default=sentence.score),
+        "focus_missing": float(bool(question.focus) and question.focus not in said),
+        "broad": float(question.broad),
+        "topic_size": min(len(topic), 10) / 10,
+    }
+
+
+def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> str:
+    if missing["names"]:
+        return f"the passages never mention {missing['names'][0]!r}"
+    if missing["numbers"]:
+        return f"no passage states {missing['numbers'][0]} in this context"
+    if missing["qualifiers"]:
+        return f"no passage says {missing['qualifiers'][0]!r}"
+    if not typed:
+        return f"no passage states the {question.answer_type} asked for"
+    return "the passages do not address what the question asks"

@@ -19,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Citation, Passage
 from assistant.text import MARKER, mentions, names, numbers, sentences, split_sentences, terms
+from index.embeddings import vectors_of
 
 MIN_TERMS = 0.6
 MIN_SIMILARITY = 0.75
@@ -91,7 +92,9 @@ def support(
         return None
     claim_terms = terms(claim)
     lexical = [len(claim_terms & terms(t)) / len(claim_terms) if claim_terms else 0 for t in texts]
-    vectors = np.asarray(embeddings.embed_documents([claim, *texts]), dtype=np.float32)
+    vectors = np.concatenate(
+        [vectors_of(embeddings, [claim], keep=False), vectors_of(embeddings, texts)]
+    )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     similarity = vectors[1:] @ vectors[0]
     whole = len(claim_terms & terms(haystack)) / len(claim_terms) if claim_terms else 0.0

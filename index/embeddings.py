@@ -6,6 +6,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import UserError
@@ -52,31 +53,45 @@ class SentenceTransformerEmbeddings(Embeddings):
 
 
 class CachedEmbeddings(Embeddings):
-    """Remembers recent vectors, so a sentence scored by the gate is not encoded again when
-    an answer citing it is verified."""
+    """Remembers recent sentence vectors (as float32 arrays: 1.5 KB each, not 12 KB of Python
+    floats), so a sentence scored by the gate is not encoded again when an answer citing it
+    is verified. One-off texts (queries, claims) go through `array(texts, keep=False)`."""
 
     def __init__(self, inner: Embeddings, size: int = 4096) -> None:
         self.inner = inner
         self.size = size
-        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+    def array(self, texts: list[str], keep: bool = True) -> np.ndarray:
+        """The texts' vectors as one (len(texts), dim) float32 array."""
         with self._lock:
             known = {t: self._vectors[t] for t in texts if t in self._vectors}
         missing = list(dict.fromkeys(t for t in texts if t not in known))
         if missing:
-            known.update(zip(missing, self.inner.embed_documents(missing), strict=True))
-        with self._lock:
-            for text in texts:
-                self._vectors[text] = known[text]
-                self._vectors.move_to_end(text)
-            while len(self._vectors) > self.size:
-                self._vectors.popitem(last=False)
-        return [known[t] for t in texts]
+            fresh = np.asarray(self.inner.embed_documents(missing), dtype=np.float32)
+            known.update(zip(missing, fresh, strict=True))
+        if keep:
+            with self._lock:
+                for text in texts:
+                    self._vectors[text] = known[text]
+                    self._vectors.move_to_end(text)
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.array(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
+
+
+def vectors_of(embeddings: Embeddings, texts: list[str], keep: bool = True) -> np.ndarray:
+    """Texts' vectors as a float32 array, through the cache when there is one."""
+    if isinstance(embeddings, CachedEmbeddings):
+        return embeddings.array(texts, keep)
+    return np.asarray(embeddings.embed_documents(texts), dtype=np.float32)
 
 
 class HashingEmbeddings(Embeddings):

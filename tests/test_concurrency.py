@@ -72,7 +72,12 @@ def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
 
 def _engine(app: App, pool: LLMPool) -> Engine:
     return Engine(
-        app.retriever(), pool, Prompts(app.settings.prompts_dir), app.embeddings, pool.name
+        app.retriever(),
+        pool,
+        Prompts(app.settings.prompts_dir),
+        app.embeddings,
+        pool.name,
+        answerability=app.answerability,
     )
 
 

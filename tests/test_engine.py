@@ -36,7 +36,13 @@ def _engine(app: App, *replies: str, mode: str = "generative") -> Engine:
         else Unreachable(messages=iter([]))
     )
     return Engine(
-        app.retriever(), llm, Prompts(app.settings.prompts_dir), app.embeddings, "fake", mode
+        app.retriever(),
+        llm,
+        Prompts(app.settings.prompts_dir),
+        app.embeddings,
+        "fake",
+        mode,
+        answerability=app.answerability,
     )
 
 

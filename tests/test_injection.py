@@ -135,7 +135,12 @@ def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
 
 def _engine(app: App) -> Engine:
     return Engine(
-        app.retriever(), ObedientModel(), Prompts(app.settings.prompts_dir), app.embeddings, "x"
+        app.retriever(),
+        ObedientModel(),
+        Prompts(app.settings.prompts_dir),
+        app.embeddings,
+        "x",
+        answerability=app.answerability,
     )
 
 

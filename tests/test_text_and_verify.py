@@ -1,3 +1,4 @@
+import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from assistant.answer import Passage
@@ -102,4 +103,9 @@ def test_cached_embeddings_encode_each_text_once() -> None:
     assert calls == [["a", "b"]]
     cached.embed_documents(["c"])  # evicts the least recently used ("b")
     cached.embed_documents(["b"])
-    assert calls[-1] == ["b"] and first[0] == inner.embed_documents(["a"])[0]
+    assert calls[-1] == ["b"]
+    assert first[0] == pytest.approx(inner.embed_documents(["a"])[0], rel=1e-6)  # float32
+    # one-off texts (queries, claims) are encoded but not kept
+    cached.array(["once"], keep=False)
+    cached.array(["once"], keep=False)
+    assert calls[-2:] == [["once"], ["once"]]

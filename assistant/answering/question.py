@@ -48,6 +48,19 @@ META = terms(
 )
 
 
+FOCUS = re.compile(
+    r"^\s*(?:and\s+)?(?:what|which)\s+(?:is|was|are|were)?\s*(?:the|a|an)?\s*([a-z][\w-]+)"
+    r"|\bhow (?:many|much)\s+([a-z][\w-]+)"
+    r"|^\s*(?:and|what about|how about)\s+(?:the|a|an)?\s*([a-z][\w-]+)",
+    re.IGNORECASE,
+)
+GENERIC_FOCUS = terms(
+    "year years date time day month number name kind type way reason person place people one "
+    "thing things amount part role percentage share value size did does do is are was were "
+    "will would can could should has have had it its they he she this that there"
+)
+
+
 @dataclass(frozen=True)
 class Question:
     text: str  # as asked (orders to the assistant already taken out)
@@ -59,6 +72,9 @@ class Question:
     topic: frozenset[str]  # its own content words, without shape words and names
     query: str  # what retrieval searches: the standalone question
     follow_up: bool
+    previous: str = ""  # a follow-up's previous answer: what the user has already been told
+    focus: str | None = None  # the thing asked about ("population" in "what is the population
+    # of Canada?"), stemmed; None when the question names only something generic
 
     @property
     def broad(self) -> bool:
@@ -78,18 +94,30 @@ def shape_of(text: str) -> Shape:
     return "fact"
 
 
+def focus_of(text: str) -> str | None:
+    match = FOCUS.search(text)
+    word = next((g for g in match.groups() if g), None) if match else None
+    stem = next(iter(terms(word)), None) if word else None
+    return stem if stem and stem not in GENERIC_FOCUS else None
+
+
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     follow_up = bool(history) and is_follow_up(text)
     query = standalone_query(text, history) if follow_up else text
     own_names = names(text)
+    kind = answer_type(text)
+    if kind is None and follow_up:  # "And the maritime border?" asks what the last one asked
+        kind = answer_type(history[-1].question)
     return Question(
         text=text,
         shape=shape_of(text),
-        answer_type=answer_type(text),
+        answer_type=kind,
         names=frozenset(names(query) if follow_up else own_names),
         numbers=frozenset(numbers(text)),
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(terms(text) - META - terms(" ".join(own_names))),
         query=query,
         follow_up=follow_up,
+        previous=history[-1].answer if follow_up else "",
+        focus=focus_of(text),
     )

@@ -1,0 +1,84 @@
+"""Can the retrieved passages answer the question? A logistic regression over the evidence
+gate's signals, fitted on public data (`assistant fit-answerability`), replaces hand-set
+thresholds. The artefact is a small JSON file of weights, loaded in microseconds."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def artefact_for(embeddings: str) -> Path:
+    """The model fitted with these embeddings (its signals depend on them). The bag-of-words
+    fakes used by tests share one; any sentence-transformers model uses MiniLM's."""
+    kind = "hashing" if embeddings in ("hashing", "fake") else "minilm"
+    return HERE / f"answerability.{kind}.json"
+
+
+FEATURES = (
+    "similarity",  # cosine of the question and the evidence sentence (MiniLM)
+    "coverage",  # share of the question's own words the sentence (or its title) states
+    "lexical",  # share of the search query's words the sentence states
+    "typed",  # the sentence states the kind of answer asked for (a number, a date …)
+    "asks_type",  # the question asks for a number, date or duration
+    "missing_names",  # share of the names asked about that the evidence passage never says
+    "missing_numbers",  # a number of the question is absent from the sentence
+    "missing_qualifiers",  # "next", "former" … asked but not said
+    "beyond",  # share of the question's own words that no retrieved passage says
+    "sentence_missing",  # share of the question's own words the sentence does not say
+    "margin",  # how far the evidence sentence leads the next one
+    "focus_missing",  # the thing asked about ("population of …") is in no retrieved passage
+    "broad",  # list, summary or comparison
+    "topic_size",  # the question's own words, scaled
+)
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    weights: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+    trained_on: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> AnswerabilityModel:
+        data = json.loads(path.read_text())
+        if tuple(data["features"]) != FEATURES:
+            raise ValueError(f"{path}: fitted on other features; run assistant fit-answerability")
+        return cls(
+            tuple(data["weights"]),
+            float(data["intercept"]),
+            tuple(data["mean"]),
+            tuple(data["scale"]),
+            float(data["threshold"]),
+            str(data.get("trained_on", "")),
+        )
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(
+            w * (features[name] - m) / s
+            for w, name, m, s in zip(self.weights, FEATURES, self.mean, self.scale, strict=True)
+        )
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def answerable(self, features: dict[str, float]) -> bool:
+        return self.probability(features) >= self.threshold
+
+    def save(self, path: Path, extra: dict[str, object]) -> None:
+        data = {
+            "features": list(FEATURES),
+            "weights": list(self.weights),
+            "intercept": self.intercept,
+            "mean": list(self.mean),
+            "scale": list(self.scale),
+            "threshold": self.threshold,
+            "trained_on": self.trained_on,
+            **extra,
+        }
+        path.write_text(json.dumps(data, indent=1) + "\n")

@@ -1,0 +1,171 @@
+"""`assistant fit-answerability`: fit the answerability model on the fit splits of public
+data (assistant/evaluation/datasets.py) and write the committed artefact. Never reads the
+report splits nor tests/suites/seed.yaml."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+
+from assistant.answer import Passage
+from assistant.answering.answerability import FEATURES, AnswerabilityModel
+from assistant.answering.question import read_question
+from assistant.app import App
+from assistant.evaluation.datasets import DATASETS, Dataset
+from assistant.evidence import EvidenceJudge
+from assistant.settings import Settings
+from index.embeddings import CachedEmbeddings
+from index.injection import without_orders
+
+MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
+SIGNS = {  # the direction in which each signal may move the verdict
+    "similarity": 1,
+    "coverage": 1,
+    "lexical": 1,
+    "typed": 1,
+    "margin": 1,
+    "missing_names": -1,
+    "missing_numbers": -1,
+    "missing_qualifiers": -1,
+    "beyond": -1,
+    "sentence_missing": -1,
+    "focus_missing": -1,
+}
+
+
+def dataset_app(settings: Settings, dataset: Dataset, workdir: Path) -> App:
+    """An App whose index holds the dataset's corpus (built once, then reused)."""
+    base = dataset.name.rsplit("-", 1)[0]
+    folder = dataset.write_corpus(workdir / base / "corpus")
+    app = App(settings.model_copy(update={"home": workdir / base / ".assistant"}))
+    app.indexer.sync([folder])
+    return app
+
+
+def signals(app: App, judge: EvidenceJudge, question: str) -> dict[str, float]:
+    """The gate's signals for one question, as the engine computes them."""
+    from assistant.engine import passage_of
+
+    read = read_question(without_orders(question))
+    passages: list[Passage] = [passage_of(d) for d in app.retriever().invoke(read.query)]
+    judged = judge.judge(read, passages)
+    return {name: float(judged.signals.get(name, 0.0)) for name in FEATURES}
+
+
+def possible(found: dict[str, float]) -> bool:
+    missing = found["missing_names"] or found["missing_numbers"] or found["missing_qualifiers"]
+    return not missing and bool(found["typed"])
+
+
+def collect(
+    settings: Settings, workdir: Path, console: Console, limit: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Signals and labels of the fit questions that logic does not already refuse; cached per
+    dataset in the workdir, keyed by the questions and the feature list."""
+    rows, labels = [], []
+    for name, build in DATASETS.items():
+        dataset = build(settings.benchmarks_dir, "fit")
+        if limit:  # a quick smoke run: both classes, a few of each
+            yes = [q for q in dataset.questions if q.answerable][: limit // 2]
+            no = [q for q in dataset.questions if not q.answerable][: limit // 2]
+            dataset = Dataset(dataset.name, dataset.documents, yes + no)
+        key = hashlib.sha256(
+            json.dumps([FEATURES, [q.question for q in dataset.questions]]).encode()
+        ).hexdigest()
+        cache = workdir / f"{name}-signals.json"
+        cached = json.loads(cache.read_text()) if cache.exists() else {}
+        if cached.get("key") != key:
+            with console.status(f"indexing {name}…"):
+                app = dataset_app(settings, dataset, workdir)
+            judge = EvidenceJudge(CachedEmbeddings(app.embeddings))
+            found = [signals(app, judge, qa.question) for qa in dataset.questions]
+            cached = {"key": key, "signals": found}
+            cache.write_text(json.dumps(cached))
+        for qa, found in zip(dataset.questions, cached["signals"], strict=True):
+            if possible(found):  # the others are refused by logic before the model is asked
+                rows.append([found[f] for f in FEATURES])
+                labels.append(int(qa.answerable))
+        console.print(f"{name}: {len(dataset.questions)} questions")
+    return np.asarray(rows, dtype=np.float64), np.asarray(labels)
+
+
+def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold with the best balanced accuracy whose false refusals stay in bounds."""
+    best, best_score = 0.5, -1.0
+    for threshold in np.linspace(0.05, 0.95, 91):
+        answered = probabilities >= threshold
+        false_refusals = float(np.mean(~answered[labels == 1]))
+        refusals = float(np.mean(~answered[labels == 0]))
+        score = (refusals + 1 - false_refusals) / 2
+        if false_refusals <= MAX_FALSE_REFUSALS and score > best_score:
+            best, best_score = float(threshold), score
+    return best
+
+
+def fit_weights(z: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarray, float]:
+    """Class-balanced, L2-regularised logistic regression whose weights keep the sign the
+    evidence implies (SIGNS): more support never makes a question less answerable. Without
+    it the fit learns artefacts of its data (SQuAD's unanswerable questions were written to
+    overlap the paragraph, so plain regression rewards low overlap)."""
+    from scipy.optimize import minimize
+
+    balance = np.where(y == 1, len(y) / (2 * max(1, y.sum())), len(y) / (2 * max(1, (1 - y).sum())))
+    sign = np.asarray([SIGNS.get(f, 0) for f in FEATURES])
+
+    def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = params[:-1], params[-1]
+        p = 1 / (1 + np.exp(-np.clip(z @ w + b, -30, 30)))
+        eps = 1e-9
+        value = -np.mean(balance * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+        value += (w @ w) / (2 * c * len(y))
+        residual = balance * (p - y) / len(y)
+        grad = np.append(z.T @ residual + w / (c * len(y)), residual.sum())
+        return float(value), grad
+
+    bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in sign]
+    result = minimize(
+        loss,
+        np.zeros(len(FEATURES) + 1),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[*bounds, (None, None)],
+    )
+    return result.x[:-1], float(result.x[-1])
+
+
+def fit(settings: Settings, workdir: Path, out: Path, limit: int | None = None) -> dict[str, float]:
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    x, y = collect(settings, workdir, console, limit)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    held_out = np.zeros(len(y))
+    folds = np.arange(len(y)) % 5
+    for k in range(5):
+        w, b = fit_weights(z[folds != k], y[folds != k])
+        held_out[folds == k] = 1 / (1 + np.exp(-(z[folds == k] @ w + b)))
+    threshold = choose_threshold(held_out, y)
+    weights, intercept = fit_weights(z, y)
+    answered = held_out >= threshold
+    summary = {
+        "questions": len(y),
+        "unanswerable": int((y == 0).sum()),
+        "cv_refusal_accuracy": round(float(np.mean(~answered[y == 0])), 3),
+        "cv_false_refusal_rate": round(float(np.mean(~answered[y == 1])), 3),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    AnswerabilityModel(
+        tuple(float(v) for v in weights),
+        intercept,
+        tuple(float(m) for m in mean),
+        tuple(float(s) for s in scale),
+        threshold,
+        "fit splits of squad2 and nq-open (assistant/evaluation/datasets.py)",
+    ).save(out, {"fit_summary": summary, "embeddings": settings.embeddings})
+    return summary

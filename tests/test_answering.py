@@ -1,0 +1,90 @@
+"""The question read once, and answers composed by shape from the seed documents."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answering.question import read_question, shape_of
+from assistant.app import App
+from assistant.engine import Turn
+from assistant.settings import load_settings
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        ("How long is the land border?", "fact"),
+        ("What is the crown jewel of defense cooperation?", "fact"),
+        ("What does USMCA stand for?", "fact"),
+        ("What makes NORAD unique among military commands?", "fact"),
+        ("Which climate agreement did the U.S. government rejoin?", "fact"),
+        ("List the people named in the documents.", "list"),
+        ("Which Canadian citizens are arbitrarily detained by Beijing?", "list"),
+        ("What are the commitments on climate?", "list"),
+        ("Which countries take part in the summit?", "list"),
+        ("What do the documents say about the detained Canadians?", "summary"),
+        ("Summarize the partnership roadmap.", "summary"),
+        ("Describe NORAD.", "summary"),
+        ("Compare what the two documents say about NATO.", "compare"),
+        ("How do the two documents differ on climate?", "compare"),
+        ("Is the border closed?", "yesno"),
+        ("Does NORAD defend both countries?", "yesno"),
+        ("Is it NORAD or NATO?", "fact"),
+    ],
+)
+def test_the_shape_of_a_question(question: str, shape: str) -> None:
+    assert shape_of(question) == shape
+
+
+def test_a_question_is_read_once_into_its_parts() -> None:
+    q = read_question("How many land ports-of-entry did the U.S. have in 2019?")
+    assert q.answer_type == "number" and q.numbers == {"2019"} and "u.s" in q.names
+    assert "port" in q.topic and "mani" not in q.topic and q.query == q.text
+    history = [Turn("What is the crown jewel of U.S.-Canada defense cooperation?", "NORAD [1].")]
+    follow = read_question("How old is it?", history)
+    assert follow.follow_up and "norad" in follow.names and "crown jewel" in follow.query
+    first = read_question("How old is it?")  # a follow-up as the first turn stands alone
+    assert not first.follow_up and first.query == "How old is it?"
+
+
+@pytest.fixture
+def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([Path("data")])
+    return app
+
+
+def test_a_list_gathers_items_from_several_passages(app: App) -> None:
+    answer = app.engine.ask("Which Canadian citizens are arbitrarily detained by Beijing?")
+    assert not answer.refused
+    assert "Kovrig" in answer.answer and "Spavor" in answer.answer
+
+
+def test_a_summary_is_several_cited_sentences(app: App) -> None:
+    answer = app.engine.ask("What do the documents say about arbitrary detention?")
+    assert not answer.refused
+    assert answer.answer.count("[") >= 2 and "Kovrig" in answer.answer
+
+
+def test_a_comparison_cites_each_document_on_its_own_side(app: App) -> None:
+    answer = app.engine.ask("Compare what the two documents say about NATO.")
+    assert not answer.refused
+    sides = [part for part in answer.answer.split("\n\n") if part.strip()]
+    assert len(sides) == 2 and len({c.source for c in answer.citations}) == 2
+    for side, title in zip(sides, ("", ""), strict=True):
+        assert side.startswith("**") and "NATO" in side, title
+
+
+def test_a_yes_no_question_starts_with_the_verdict(app: App) -> None:
+    answer = app.engine.ask("Is NORAD the crown jewel of U.S.-Canada defense cooperation?")
+    assert answer.answer.startswith("Yes.") and "[" in answer.answer
+
+
+def test_a_follow_up_gets_new_information_not_the_previous_answer(app: App) -> None:
+    first = app.engine.ask("What is the crown jewel of U.S.-Canada defense cooperation?")
+    assert "NORAD" in first.answer
+    history = [Turn(first.question, first.answer)]
+    follow = app.engine.ask("And what will the two leaders do to modernize it?", history)
+    assert not follow.refused and follow.answer != first.answer
+    assert "moderniz" in follow.answer.lower() and "crown jewel" not in follow.answer
