@@ -209,15 +209,22 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
             how: str,
             done: list[dict[str, Any]],
             k_value: float,
-            llm: str,
+            llm: str | None,
         ) -> Iterator[tuple[list[dict[str, Any]], str, list[Turn], str, list[dict[str, Any]]]]:
             yield from respond(
-                workspace, message, chat, state, how, done, k=int(k_value), llm=llm.strip() or None
+                workspace,
+                message,
+                chat,
+                state,
+                how,
+                done,
+                k=int(k_value),
+                llm=(llm or "").strip() or None,
             )
 
-        def on_apply(k_value: float, llm: str) -> str:
+        def on_apply(k_value: float, llm: str | None) -> str:
             try:
-                return html.escape(workspace.check_settings(int(k_value), llm))
+                return html.escape(workspace.check_settings(int(k_value), llm or ""))
             except UserError as exc:
                 return html.escape(f"⚠ {exc}")
 

@@ -59,8 +59,11 @@ BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote"
 def html_text(raw: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
+    if _tag_depth(raw) > MAX_HTML_DEPTH:  # before a parser builds a tree of it all
+        raise LoadError(f"HTML nested more than {MAX_HTML_DEPTH} levels deep; refused")
     soup = BeautifulSoup(raw, "html.parser")
-    if _depth(soup) > MAX_HTML_DEPTH:
+    if _tree_depth(soup) > MAX_HTML_DEPTH:  # a parser may still nest what the scan did not
+        soup.decompose()
         raise LoadError(f"HTML nested more than {MAX_HTML_DEPTH} levels deep; refused")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(DROP_TAGS):
@@ -83,10 +86,38 @@ def html_text(raw: bytes) -> Extracted:
     if not title:
         h1 = root.find("h1")
         title = h1.get_text(" ", strip=True) if h1 else None
+    soup.decompose()  # the tree is full of reference cycles: free it now, not at the next GC
     return Extracted("\n\n".join(blocks), title)
 
 
-def _depth(soup: object) -> int:
+TAG = re.compile(rb"<(/?)([A-Za-z][\w:-]*)[^>]*?(/?)>")
+VOID = frozenset(b"area base br col embed hr img input link meta param source track wbr".split())
+
+
+OPTIONAL_END = frozenset(b"p li td th tr dt dd option".split())
+
+
+def _tag_depth(raw: bytes) -> int:
+    """How deep the tags nest, from a scan of the bytes. A <p>, <li>, <td> … opened while the
+    same tag is open closes it, as HTML parsers do, so pages that omit those end tags pass."""
+    stack: list[bytes] = []
+    deepest = 0
+    for closing, name, self_closing in TAG.findall(raw):
+        name = name.lower()
+        if closing:
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif not self_closing and name not in VOID:
+            if name in OPTIONAL_END and stack and stack[-1] == name:
+                stack.pop()
+            stack.append(name)
+            deepest = max(deepest, len(stack))
+            if deepest > MAX_HTML_DEPTH:
+                break
+    return deepest
+
+
+def _tree_depth(soup: object) -> int:
     from bs4 import Tag
 
     deepest, stack = 0, [(soup, 0)]

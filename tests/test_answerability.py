@@ -43,9 +43,48 @@ def test_probability_follows_the_evidence() -> None:
     assert model.probability(strong) > model.threshold > model.probability(weak)
 
 
+def _tiny_benchmarks(folder: Path) -> Path:
+    """Synthetic data in the public datasets' formats (CI may not have ../shared)."""
+    squad = folder / "squad2-train-subset"
+    squad.mkdir(parents=True)
+    articles = []
+    for title, impossible in (("Spectre_(2015_film)", True), ("Maple_syrup", False)):
+        qas = []
+        for i in range(30):
+            qas.append(
+                {
+                    "question": f"What colour is the {title} item x{i}?",
+                    "id": f"{title}{i}",
+                    "is_impossible": impossible and i % 2 == 1,
+                    "answers": [] if impossible and i % 2 else [{"text": "red", "answer_start": 0}],
+                }
+            )
+        context = " ".join(f"The {title} item x{i} is red." for i in range(0, 30, 2))
+        articles.append({"title": title, "paragraphs": [{"context": context, "qas": qas}]})
+    (squad / "train-v2.0-10-articles.json").write_text(json.dumps({"data": articles}))
+    nq = folder / "nq-open-oracle"
+    nq.mkdir()
+    rows = [
+        {
+            "question": f"who painted picture p{i}",
+            "answers": [f"Painter q{i}"],
+            "ctxs": [
+                {"title": f"Picture p{i}", "text": f"Picture p{i} was painted by Painter q{i}."}
+            ],
+        }
+        for i in range(1600)
+    ]
+    (nq / "nq-open-oracle.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
+    return folder
+
+
 def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
     out = tmp_path / "answerability.json"
-    env = {**os.environ, "ASSISTANT_EMBEDDINGS": "hashing"}
+    env = {
+        **os.environ,
+        "ASSISTANT_EMBEDDINGS": "hashing",
+        "ASSISTANT_BENCHMARKS_DIR": str(_tiny_benchmarks(tmp_path / "benchmarks")),
+    }
     done = subprocess.run(
         [
             sys.executable,
@@ -70,3 +109,17 @@ def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
     assert 0 < summary["unanswerable"] < summary["questions"] <= 80  # logic refuses some first
     model = AnswerabilityModel.load(out)
     assert len(model.weights) == len(FEATURES)
+
+
+def test_missing_benchmark_data_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "ASSISTANT_BENCHMARKS_DIR": str(tmp_path / "nowhere")}
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "fit-answerability", "--out", str(tmp_path / "x")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "ASSISTANT_BENCHMARKS_DIR" in done.stderr

@@ -16,7 +16,7 @@ from assistant.answer import Passage
 from assistant.answering.answerability import FEATURES, AnswerabilityModel
 from assistant.answering.question import read_question
 from assistant.app import App
-from assistant.evaluation.datasets import DATASETS, Dataset
+from assistant.evaluation.datasets import DATASETS, Dataset, check_benchmarks
 from assistant.evidence import EvidenceJudge
 from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
@@ -139,6 +139,7 @@ def fit_weights(z: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarra
 
 
 def fit(settings: Settings, workdir: Path, out: Path, limit: int | None = None) -> dict[str, float]:
+    check_benchmarks(settings.benchmarks_dir)
     console = Console(stderr=True)
     started = time.perf_counter()
     x, y = collect(settings, workdir, console, limit)

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from assistant.app import App
 from assistant.evaluation import metrics as m
-from assistant.evaluation.datasets import DATASETS, QA, Dataset
+from assistant.evaluation.datasets import DATASETS, QA, Dataset, check_benchmarks
 from assistant.evaluation.suite import load_suite
 from assistant.settings import Settings
 
@@ -134,6 +134,8 @@ def bench_answers(
     settings: Settings, names: list[str], workdir: Path, limit: int | None, console: Console
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
+    if set(names) - {"seed"}:
+        check_benchmarks(settings.benchmarks_dir)
     for name in names:
         dataset = (
             seed_dataset(settings)

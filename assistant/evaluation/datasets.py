@@ -56,6 +56,21 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:80]
 
 
+def check_benchmarks(benchmarks: Path) -> None:
+    from assistant.errors import UserError
+
+    needed = [
+        benchmarks / "squad2-train-subset" / "train-v2.0-10-articles.json",
+        benchmarks / "nq-open-oracle" / "nq-open-oracle.jsonl",
+    ]
+    missing = [str(p) for p in needed if not p.is_file()]
+    if missing:
+        raise UserError(
+            f"benchmark data not found: {missing[0]}; set ASSISTANT_BENCHMARKS_DIR to the "
+            "folder that holds squad2-train-subset/ and nq-open-oracle/"
+        )
+
+
 def squad2(benchmarks: Path, split: Split) -> Dataset:
     data = json.loads(
         (benchmarks / "squad2-train-subset" / "train-v2.0-10-articles.json").read_text()
