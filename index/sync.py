@@ -67,9 +67,6 @@ class Manifest:
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
 
-    def chunk_count(self) -> int:
-        return sum(int(f.get("chunks", 0)) for f in self.files.values())
-
 
 class IndexedFiles:
     """What the manifest on disk records, re-read whenever the file is replaced: readers (the
