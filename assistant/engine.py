@@ -152,21 +152,20 @@ class Engine:
             verified = Verified(self.prompts.text("refusal.txt"), [])
             produced = "refused"
             first_token = time.perf_counter()
-            yield defang_urls(verified.text)
         elif mode == "extractive":
             verified = compose(read, judgement, passages)
             first_token = time.perf_counter()
-            yield defang_urls(verified.text)
         else:
             assert pool is not None
             parts: list[str] = []
             messages = self._messages(read, judgement, passages, history)
             with pool.queue.enter() as ticket:
-                ahead = -1
-                while (slot := ticket.wait(WAIT_POLL_S)) is None:
+                ahead, slot = -1, ticket.wait(0)
+                while slot is None:  # show the place in line at once, then as it moves
                     if ticket.ahead() != ahead:
                         ahead = ticket.ahead()
                         yield Waiting(ahead)
+                    slot = ticket.wait(WAIT_POLL_S)
                 for chunk in pool.models[slot].stream(messages):
                     token = str(chunk.content)
                     if token:
@@ -178,11 +177,12 @@ class Engine:
             if not verified.text:
                 verified = compose(read, judgement, passages)
                 produced = "fallback"
-            yield defang_urls(verified.text)
+        text = defang_urls(verified.text)
+        yield text  # only checked text streams as the answer
         done = time.perf_counter()
         yield Answer(
             question=asked,
-            answer=defang_urls(verified.text),
+            answer=text,
             refused=produced == "refused",
             citations=verified.citations,
             retrieved=[

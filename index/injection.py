@@ -8,6 +8,7 @@ it); in a paragraph longer than MAX_BLOCK, the matching sentence and the two aft
 
 from __future__ import annotations
 
+import bisect
 import re
 
 MAX_BLOCK = 1200
@@ -65,10 +66,14 @@ SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s)|\n")
 
 def instruction_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the paragraphs (or sentences) that address an AI assistant, merged."""
+    gaps = list(PARAGRAPH.finditer(text))
+    starts = [0] + [m.end() for m in gaps]  # where each paragraph begins …
+    ends = [m.start() for m in gaps] + [len(text)]  # … and ends
     spans: list[tuple[int, int]] = []
     for pattern in PATTERNS:
         for match in pattern.finditer(text):
-            spans.append(_enclosing(text, match.start(), match.end()))
+            i = bisect.bisect_right(starts, match.start()) - 1
+            spans.append(_enclosing(text, match.start(), match.end(), starts[i], ends[i]))
     return _merge(spans)
 
 
@@ -76,10 +81,11 @@ def is_instruction(text: str) -> bool:
     return any(p.search(text) for p in PATTERNS)
 
 
-def _enclosing(text: str, start: int, end: int) -> tuple[int, int]:
-    breaks = [0] + [m.end() for m in PARAGRAPH.finditer(text)] + [len(text) + 1]
-    block_start = max(b for b in breaks if b <= start)
-    block_end = min((m.start() for m in PARAGRAPH.finditer(text, end)), default=len(text))
+def _enclosing(
+    text: str, start: int, end: int, block_start: int, block_end: int
+) -> tuple[int, int]:
+    """The paragraph holding the match, or in a long one the sentence and the two after it."""
+    block_end = max(block_end, end)
     if block_end - block_start <= MAX_BLOCK:
         return _trim(text, block_start, block_end)
     sentence_start = max(

@@ -81,7 +81,7 @@ def _engine(app: App, pool: LLMPool) -> Engine:
     )
 
 
-def _run_all(jobs: list[Any]) -> list[Any]:
+def _run_all(jobs: list[Any], while_running: Any = None) -> list[Any]:
     results: list[Any] = [None] * len(jobs)
     errors: list[BaseException] = []
 
@@ -94,6 +94,8 @@ def _run_all(jobs: list[Any]) -> list[Any]:
     threads = [threading.Thread(target=run, args=(i,), name=f"user-{i}") for i in range(len(jobs))]
     for t in threads:
         t.start()
+    if while_running:
+        while_running()
     for t in threads:
         t.join(60)
     assert not errors, errors
@@ -101,22 +103,33 @@ def _run_all(jobs: list[Any]) -> list[Any]:
 
 
 def test_one_model_instance_generates_one_answer_at_a_time(app: App) -> None:
-    engine = _engine(app, LLMPool("embedded", [ExclusiveModel()]))
-    alone = {q: engine.ask(q).answer for q in (BORDER, NORAD, TRADE)}
+    pool = LLMPool("embedded", [ExclusiveModel()])
+    engine = _engine(app, pool)
+    alone = {q: engine.ask(q) for q in (BORDER, NORAD, TRADE)}
+    assert not any(a.refused for a in alone.values())
     questions = [BORDER, NORAD, TRADE] * 4
 
     def ask(q: str) -> tuple[list[Any], str]:
         events = list(engine.stream(q))
         return events, q
 
-    results = _run_all([lambda q=q: ask(q) for q in questions])
+    busy = pool.queue.enter()  # the model is busy until every question has queued behind it
+    assert busy.wait(0) == 0
+
+    def release_when_all_queued() -> None:
+        deadline = time.monotonic() + 60
+        while pool.queue.waiting() < len(questions) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        busy.release()
+
+    results = _run_all([lambda q=q: ask(q) for q in questions], release_when_all_queued)
     assert COUNTER.most == 1
     waits = [e for events, _ in results for e in events if isinstance(e, Waiting)]
-    assert waits and max(w.ahead for w in waits) >= 2  # the queue was shown, with its length
+    assert max(w.ahead for w in waits) == len(questions)  # the queue was shown, with its length
     for events, q in results:
         answer = events[-1]
         assert isinstance(answer, Answer) and answer.question == q
-        assert answer.answer == alone[q]  # the same answer it gets alone
+        assert answer.answer == alone[q].answer  # the same answer it gets alone
 
 
 def test_a_server_model_runs_requests_side_by_side_up_to_the_limit(app: App) -> None:
@@ -173,7 +186,9 @@ def test_questions_are_answered_the_same_while_files_are_indexed(app: App) -> No
         i = 0
         while not stop.is_set():
             path = Path(f"data/upload-{i % 3}.md")
-            path.write_text(f"# Upload {i}\n\nMaple syrup exports rose {i} percent this spring.\n")
+            path.write_text(
+                f"# Quokkas {i}\n\nQuokka habitats on Rottnest island shrank by {i} hectares.\n"
+            )
             app.indexer.sync([path])
             synced.append(i)
             i += 1

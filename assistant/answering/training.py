@@ -10,13 +10,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+from langchain_core.retrievers import BaseRetriever
 from rich.console import Console
 
 from assistant.answer import Passage
 from assistant.answering.answerability import FEATURES, AnswerabilityModel
 from assistant.answering.question import read_question
-from assistant.app import App
-from assistant.evaluation.datasets import DATASETS, Dataset, check_benchmarks
+from assistant.evaluation.datasets import DATASETS, Dataset, check_benchmarks, dataset_app
 from assistant.evidence import EvidenceJudge
 from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
@@ -38,21 +38,12 @@ SIGNS = {  # the direction in which each signal may move the verdict
 }
 
 
-def dataset_app(settings: Settings, dataset: Dataset, workdir: Path) -> App:
-    """An App whose index holds the dataset's corpus (built once, then reused)."""
-    base = dataset.name.rsplit("-", 1)[0]
-    folder = dataset.write_corpus(workdir / base / "corpus")
-    app = App(settings.model_copy(update={"home": workdir / base / ".assistant"}))
-    app.indexer.sync([folder])
-    return app
-
-
-def signals(app: App, judge: EvidenceJudge, question: str) -> dict[str, float]:
+def signals(retriever: BaseRetriever, judge: EvidenceJudge, question: str) -> dict[str, float]:
     """The gate's signals for one question, as the engine computes them."""
     from assistant.engine import passage_of
 
     read = read_question(without_orders(question))
-    passages: list[Passage] = [passage_of(d) for d in app.retriever().invoke(read.query)]
+    passages: list[Passage] = [passage_of(d) for d in retriever.invoke(read.query)]
     judged = judge.judge(read, passages)
     return {name: float(judged.signals.get(name, 0.0)) for name in FEATURES}
 
@@ -83,7 +74,8 @@ def collect(
             with console.status(f"indexing {name}…"):
                 app = dataset_app(settings, dataset, workdir)
             judge = EvidenceJudge(CachedEmbeddings(app.embeddings))
-            found = [signals(app, judge, qa.question) for qa in dataset.questions]
+            retriever = app.retriever()
+            found = [signals(retriever, judge, qa.question) for qa in dataset.questions]
             cached = {"key": key, "signals": found}
             cache.write_text(json.dumps(cached))
         for qa, found in zip(dataset.questions, cached["signals"], strict=True):

@@ -23,7 +23,7 @@ from rich.table import Table
 
 from assistant.app import App
 from assistant.evaluation import metrics as m
-from assistant.evaluation.datasets import DATASETS, QA, Dataset, check_benchmarks
+from assistant.evaluation.datasets import DATASETS, QA, Dataset, check_benchmarks, dataset_app
 from assistant.evaluation.suite import load_suite
 from assistant.settings import Settings
 
@@ -143,10 +143,9 @@ def bench_answers(
             else DATASETS[name](settings.benchmarks_dir, "report")
         )
         questions = _spread(dataset.questions, limit)
-        folder = dataset.write_corpus(workdir / name / "corpus")
-        app = App(settings.model_copy(update={"home": workdir / name / ".assistant"}))
         with console.status(f"indexing {name}…"):
-            app.indexer.sync([folder])
+            app = dataset_app(settings, dataset, workdir)
+        folder = workdir / name / "corpus"
         pipelines = {
             "project generative": _project(app, "generative"),
             "project extractive": _project(app, "extractive"),

@@ -15,7 +15,11 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from assistant.app import App
+    from assistant.settings import Settings
 
 Split = Literal["fit", "report"]
 REPORT_ARTICLE = "The_Legend_of_Zelda:_Twilight_Princess"
@@ -50,6 +54,17 @@ class Dataset:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 path.write_text(text, encoding="utf-8")
         return folder
+
+
+def dataset_app(settings: Settings, dataset: Dataset, workdir: Path) -> App:
+    """An App whose own home indexes the dataset's corpus (in workdir/NAME/, reused)."""
+    from assistant.app import App
+
+    base = dataset.name.removesuffix("-fit").removesuffix("-report")
+    folder = dataset.write_corpus(workdir / base / "corpus")
+    app = App(settings.model_copy(update={"home": workdir / base / ".assistant"}))
+    app.indexer.sync([folder])
+    return app
 
 
 def _safe(name: str) -> str:
