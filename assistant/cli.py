@@ -275,10 +275,10 @@ def _bench_answers(args: argparse.Namespace) -> int:
     from assistant.settings import load_settings
 
     names = (
-        [args.name or args.corpus] if (args.name or args.corpus) else ["seed", "squad2", "nq-open"]
+        [args.name or args.corpus]
+        if (args.name or args.corpus)
+        else ["seed", "squad2", "nq-open", "multihop-rag"]
     )
-    if "multihop-rag" in names:
-        raise UserError("bench answers covers seed, squad2 and nq-open (multihop-rag: not yet)")
     out = args.out or Path("runs/bench/answers")
     results = bench_answers(load_settings(), names, out, args.limit, Console(stderr=True))
     write(results, out / "answers.json")

@@ -159,6 +159,6 @@ def fit(settings: Settings, workdir: Path, out: Path, limit: int | None = None) 
         tuple(float(m) for m in mean),
         tuple(float(s) for s in scale),
         threshold,
-        "fit splits of squad2 and nq-open (assistant/evaluation/datasets.py)",
+        "fit splits of " + ", ".join(DATASETS) + " (assistant/evaluation/datasets.py)",
     ).save(out, {"fit_summary": summary, "embeddings": settings.embeddings})
     return summary

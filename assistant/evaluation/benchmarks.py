@@ -20,8 +20,7 @@ def export(name: str, benchmarks_dir: Path, out: Path, limit: int | None = None)
     corpus.mkdir(parents=True, exist_ok=True)
     docs, cases = exporters[name](benchmarks_dir, limit)
     for filename, meta, body in docs:
-        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-        (corpus / filename).write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
+        (corpus / filename).write_text(with_front_matter(meta, body), encoding="utf-8")
     suite = {"name": name, "description": f"exported from {benchmarks_dir / _folder(name)}"}
     suite["cases"] = cases
     (out / "suite.yaml").write_text(
@@ -51,9 +50,14 @@ def _slug(text: str, n: int = 40) -> str:
 Exported = tuple[list[tuple[str, dict[str, Any], str]], list[dict[str, Any]]]
 
 
-def _multihop(root: Path, limit: int | None) -> Exported:
+def with_front_matter(meta: dict[str, Any], body: str) -> str:
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return f"---\n{front}---\n{body}\n"
+
+
+def multihop_articles(root: Path) -> tuple[list[tuple[str, dict[str, Any], str]], dict[str, str]]:
+    """MultiHop-RAG's articles as (file name, front matter, body), and file name by URL."""
     articles = _read_json(root / "multihop-rag" / "corpus.json")
-    queries = _read_json(root / "multihop-rag" / "MultiHopRAG.json")[:limit]
     docs, file_of = [], {}
     for i, a in enumerate(articles):
         filename = f"{i:04d}-{_slug(a['title'])}.md"
@@ -66,6 +70,12 @@ def _multihop(root: Path, limit: int | None) -> Exported:
             "category": a["category"],
         }
         docs.append((filename, meta, a["body"]))
+    return docs, file_of
+
+
+def _multihop(root: Path, limit: int | None) -> Exported:
+    docs, file_of = multihop_articles(root)
+    queries = _read_json(root / "multihop-rag" / "MultiHopRAG.json")[:limit]
     cases = []
     for i, q in enumerate(queries):
         case: dict[str, Any] = {

@@ -7,6 +7,8 @@ before any result was looked at:
 - nq-open: NQ-open oracle. The corpus holds the gold passages of questions 0–299 and
   1000–1299. Fit: 0–299 (answerable) and 300–599 (asked without their passage:
   unanswerable). Report: 1000–1299 and 1300–1599 the same way. 1600 on are untouched.
+- multihop-rag: all 609 articles. Fit: queries 0–1199; report: 1200–1799 (null_query is
+  unanswerable). 1800 on are untouched.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ NQ_RANGES = {
     "fit": (range(0, 300), range(300, 600)),
     "report": (range(1000, 1300), range(1300, 1600)),
 }
+MULTIHOP_RANGES = {"fit": range(0, 1200), "report": range(1200, 1800)}
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,14 @@ def check_benchmarks(benchmarks: Path) -> None:
     needed = [
         benchmarks / "squad2-train-subset" / "train-v2.0-10-articles.json",
         benchmarks / "nq-open-oracle" / "nq-open-oracle.jsonl",
+        benchmarks / "multihop-rag" / "corpus.json",
+        benchmarks / "multihop-rag" / "MultiHopRAG.json",
     ]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing:
         raise UserError(
             f"benchmark data not found: {missing[0]}; set ASSISTANT_BENCHMARKS_DIR to the "
-            "folder that holds squad2-train-subset/ and nq-open-oracle/"
+            "folder that holds squad2-train-subset/, nq-open-oracle/ and multihop-rag/"
         )
 
 
@@ -127,4 +132,21 @@ def nq_open(benchmarks: Path, split: Split) -> Dataset:
     return Dataset(f"nq-open-{split}", documents, questions)
 
 
-DATASETS = {"squad2": squad2, "nq-open": nq_open}
+def multihop_rag(benchmarks: Path, split: Split) -> Dataset:
+    from assistant.evaluation.benchmarks import multihop_articles, with_front_matter
+
+    docs, _ = multihop_articles(benchmarks)
+    documents = {name: with_front_matter(meta, body) for name, meta, body in docs}
+    queries = json.loads((benchmarks / "multihop-rag" / "MultiHopRAG.json").read_text())
+    questions = [
+        QA(
+            q["query"],
+            () if q["question_type"] == "null_query" else (q["answer"],),
+            q["question_type"],
+        )
+        for q in (queries[i] for i in MULTIHOP_RANGES[split])
+    ]
+    return Dataset(f"multihop-rag-{split}", documents, questions)
+
+
+DATASETS = {"squad2": squad2, "nq-open": nq_open, "multihop-rag": multihop_rag}
