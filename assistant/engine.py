@@ -17,7 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import AnswerabilityModel
-from assistant.answering.compose import compose, enough
+from assistant.answering.compose import compose, enough, near_miss
 from assistant.answering.question import Question, read_question
 from assistant.errors import UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
@@ -149,7 +149,7 @@ class Engine:
         unsupported: list[str] = []
         produced = mode
         if not judgement.answerable:
-            verified = Verified(self.prompts.text("refusal.txt"), [])
+            verified = self._refusal(read, judgement, passages)
             produced = "refused"
             first_token = time.perf_counter()
         elif mode == "extractive":
@@ -238,6 +238,21 @@ class Engine:
         if reject:
             return Verified("", [], [*verified.unsupported, verified.text])
         return verified
+
+    def _refusal(self, read: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+        refusal = self.prompts.text("refusal.txt")
+        near = near_miss(read, judgement, passages)
+        if near is None:
+            return Verified(refusal, [])
+        text = self.prompts.render(
+            "refusal_near.j2",
+            refusal=refusal,
+            asked=near.asked,
+            given=near.given,
+            quote=near.sentence.text.strip(),
+            n=near.sentence.n,
+        )
+        return Verified(text, [near.citation])
 
     def _messages(
         self,

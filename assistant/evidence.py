@@ -35,6 +35,7 @@ class Judgement:
     reason: str
     evidence: list[Sentence] = field(default_factory=list)  # best first
     signals: dict[str, float | bool | str] = field(default_factory=dict)
+    missing: dict[str, list[str]] = field(default_factory=dict)  # what the evidence never says
 
 
 class EvidenceJudge:
@@ -64,7 +65,9 @@ class EvidenceJudge:
         answerable = possible and (self.model is None or self.model.answerable(signals))
         evidence = [sentence] + [s for s in ranked if s is not sentence]
         reason = "supported" if answerable else _reason(question, missing, sentence.typed)
-        return Judgement(answerable, reason, evidence, {**signals, "probability": probability})
+        return Judgement(
+            answerable, reason, evidence, {**signals, "probability": probability}, missing
+        )
 
     def _check(
         self, question: Question, sentence: Sentence, passages: list[Passage], everywhere: str
@@ -74,10 +77,12 @@ class EvidenceJudge:
         haystack = (
             everywhere if question.broad else f"{passage.usable_title}\n{passage.usable_text}"
         )
+        said = terms(everywhere)
         return {
             "names": sorted(n for n in question.names if not mentions(haystack, n)),
             "numbers": sorted(question.numbers - numbers(sentence.text)),
             "qualifiers": sorted(question.qualifiers - qualifiers(passage.text)),
+            "modifiers": sorted(m for m, h in question.modified if h in said and m not in said),
         }
 
     def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
@@ -140,6 +145,7 @@ def features(
         "missing_names": len(missing["names"]) / len(question.names) if question.names else 0.0,
         "missing_numbers": float(bool(missing["numbers"])),
         "missing_qualifiers": float(bool(missing["qualifiers"])),
+        "missing_modifiers": float(bool(missing["modifiers"])),
         "beyond": len(topic - said) / len(topic) if topic else 0.0,
         "sentence_missing": len(topic - stated) / len(topic) if topic else 0.0,
         "margin": sentence.score - max(others, default=sentence.score),
@@ -156,6 +162,8 @@ def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> s
         return f"no passage states {missing['numbers'][0]} in this context"
     if missing["qualifiers"]:
         return f"no passage says {missing['qualifiers'][0]!r}"
+    if missing["modifiers"]:
+        return f"no passage says {missing['modifiers'][0]!r} of what the question asks about"
     if not typed:
         return f"no passage states the {question.answer_type} asked for"
     return "the passages do not address what the question asks"

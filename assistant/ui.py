@@ -64,8 +64,11 @@ def render_citations(answer: Answer | None) -> str:
             f"<blockquote>{marked_text(r.text, r.flagged)}</blockquote></li>"
             for r in answer.retrieved[:3]
         )
-        return f'<p class="refused">{html.escape(answer.answer)}</p>' + (
-            f"<p>Related passages:</p><ul>{related}</ul>" if related else ""
+        nearest = "".join(_citation_html(c) for c in answer.citations)
+        return (
+            f'<p class="refused">{html.escape(answer.answer)}</p>'
+            + nearest
+            + (f"<p>Related passages:</p><ul>{related}</ul>" if related else "")
         )
     parts = [_citation_html(c) for c in answer.citations]
     if answer.unsupported:

@@ -88,3 +88,39 @@ def test_a_follow_up_gets_new_information_not_the_previous_answer(app: App) -> N
     follow = app.engine.ask("And what will the two leaders do to modernize it?", history)
     assert not follow.refused and follow.answer != first.answer
     assert "moderniz" in follow.answer.lower() and "crown jewel" not in follow.answer
+
+
+def test_a_question_knows_which_word_modifies_which() -> None:
+    q = read_question("How long is the maritime border between the two countries?")
+    assert ("maritim", "border") in q.modified
+    assert not any("between" in pair for pair in q.modified)  # prepositions modify nothing
+    assert not read_question("Who was the Canadian prime minister?").modified & {
+        ("canadian", "prime")
+    }  # names are checked as names
+
+
+def test_a_near_miss_is_refused_with_what_the_documents_give_instead(app: App) -> None:
+    answer = app.engine.ask("How long is the maritime border between the two countries?")
+    assert answer.refused
+    assert "border, not the maritime border" in answer.answer
+    assert len(answer.citations) == 1 and "border" in answer.citations[0].quote
+    same = app.engine.ask("How long is the land border between the two countries?")
+    assert not same.refused and "5,525" in same.answer
+
+
+def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    folder = fake_env / "bridges"
+    folder.mkdir()
+    (folder / "bridges.txt").write_text(
+        "Bridges of the town\n\nThe red bridge over the river is 300 metres long. "
+        "It was opened in 1931 and repainted in 2004.\n\nThe ferry crosses the lake twice a day."
+    )
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([folder])
+    near = app.engine.ask("How long is the blue bridge over the river?")
+    assert near.refused and "red bridge, not the blue bridge" in near.answer
+    assert "300 metres" in near.citations[0].quote
+    named = app.engine.ask("How long is the bridge over the Danube?")
+    assert named.refused and "Danube" in named.answer
+    assert not app.engine.ask("How long is the red bridge over the river?").refused

@@ -28,6 +28,7 @@ FEATURES = (
     "missing_names",  # share of the names asked about that the evidence passage never says
     "missing_numbers",  # a number of the question is absent from the sentence
     "missing_qualifiers",  # "next", "former" … asked but not said
+    "missing_modifiers",  # "maritime" of "maritime border": the head is said, it never is
     "beyond",  # share of the question's own words that no retrieved passage says
     "sentence_missing",  # share of the question's own words the sentence does not say
     "margin",  # how far the evidence sentence leads the next one

@@ -6,20 +6,25 @@
   Markdown list;
 - summary: 2–6 relevant sentences, in document order, duplicates dropped;
 - compare: what each document says, each side cited to its own document.
+
+A refusal for a near miss (the documents' own subject with a changed detail) points at the
+nearest passage: "They give the land border, not the maritime border: “…” [2]".
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.answer import Passage
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
 from assistant.text import mentions, names, terms
-from assistant.verify import Verified, citation
+from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
 MIN_SUMMARY = 2
+WORD = re.compile(r"[A-Za-z][\w'-]*")
 NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|n't)\b", re.IGNORECASE)
 
 
@@ -36,6 +41,55 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
         if verdict:
             return Verified(f"{verdict} {answer.text}", answer.citations)
     return answer
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    asked: str  # what the question asks about that the documents never say
+    given: str | None  # what the nearest passage gives instead, when it is the same kind
+    sentence: Sentence
+    citation: Citation
+
+
+def near_miss(question: Question, judgement: Judgement, passages: list[Passage]) -> NearMiss | None:
+    """For a refusal: the nearest evidence and what it lacks, when the lack is something
+    concrete (a name, number, qualifier or the modifier of what was asked about)."""
+    missing = judgement.missing
+    if not judgement.evidence or not any(missing.values()):
+        return None
+    for modifier in missing.get("modifiers", []):
+        head = next(h for m, h in question.modified if m == modifier)
+        asked = _phrase(question.text, modifier, head)
+        holding = [s for s in judgement.evidence if head in terms(s.text)]
+        nearest = next((s for s in holding if s.typed), holding[0] if holding else None)
+        if asked and nearest:
+            cite = citation(nearest.n, passages[nearest.n - 1], nearest.text)
+            return NearMiss(asked, _phrase(nearest.text, None, head), nearest, cite)
+    best = judgement.evidence[0]
+    cite = citation(best.n, passages[best.n - 1], best.text)
+    for kind in ("names", "numbers", "qualifiers"):
+        if missing.get(kind):
+            return NearMiss(_as_written(question.text, missing[kind][0]), None, best, cite)
+    return None
+
+
+def _phrase(text: str, modifier: str | None, head: str) -> str | None:
+    """The words of text whose stems are (modifier, head); with modifier None, the head and
+    the content word before it ("land border")."""
+    words = WORD.findall(text)
+    for i in range(1, len(words)):
+        if terms(words[i]) != {head}:
+            continue
+        before = terms(words[i - 1])
+        wanted = len(before) == 1 if modifier is None else before == {modifier}
+        if wanted:
+            return f"{words[i - 1]} {words[i]}"
+    return None
+
+
+def _as_written(text: str, word: str) -> str:
+    found = re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)
+    return found.group() if found else word
 
 
 def enough(question: Question, text: str) -> bool:

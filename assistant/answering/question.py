@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.followup import HasTurn, is_follow_up, standalone_query
-from assistant.text import answer_type, names, numbers, qualifiers, terms
+from assistant.text import answer_type, modifier_pairs, names, numbers, qualifiers, terms
 
 Shape = Literal["fact", "list", "summary", "compare", "yesno"]
 
@@ -70,6 +70,7 @@ class Question:
     numbers: frozenset[str]
     qualifiers: frozenset[str]
     topic: frozenset[str]  # its own content words, without shape words and names
+    modified: frozenset[tuple[str, str]]  # (modifier, head) stems, names left out
     query: str  # what retrieval searches: the standalone question
     follow_up: bool
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
@@ -116,6 +117,9 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         numbers=frozenset(numbers(text)),
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(terms(text) - META - terms(" ".join(own_names))),
+        modified=frozenset(
+            (m, h) for m, h in modifier_pairs(text, frozenset(own_names)) if not {m, h} & META
+        ),
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",

@@ -32,6 +32,7 @@ SIGNS = {  # the direction in which each signal may move the verdict
     "missing_names": -1,
     "missing_numbers": -1,
     "missing_qualifiers": -1,
+    "missing_modifiers": -1,
     "beyond": -1,
     "sentence_missing": -1,
     "focus_missing": -1,
@@ -48,9 +49,24 @@ def signals(retriever: BaseRetriever, judge: EvidenceJudge, question: str) -> di
     return {name: float(judged.signals.get(name, 0.0)) for name in FEATURES}
 
 
+LOGIC = ("missing_names", "missing_numbers", "missing_qualifiers", "missing_modifiers")
+
+
 def possible(found: dict[str, float]) -> bool:
-    missing = found["missing_names"] or found["missing_numbers"] or found["missing_qualifiers"]
-    return not missing and bool(found["typed"])
+    return not any(found[name] for name in LOGIC) and bool(found["typed"])
+
+
+def refused_by_logic(found: list[dict[str, float]], answerable: list[bool]) -> str:
+    """Per logic check: how many answerable / unanswerable questions it alone refuses."""
+    parts = []
+    for name in (*LOGIC, "typed"):
+        hit = [
+            (a, f)
+            for a, f in zip(answerable, found, strict=True)
+            if bool(f[name]) == (name != "typed")
+        ]
+        parts.append(f"{name} {sum(a for a, _ in hit)}/{sum(not a for a, _ in hit)}")
+    return "refused by logic (answerable/unanswerable): " + ", ".join(parts)
 
 
 def collect(
@@ -82,7 +98,11 @@ def collect(
             if possible(found):  # the others are refused by logic before the model is asked
                 rows.append([found[f] for f in FEATURES])
                 labels.append(int(qa.answerable))
-        console.print(f"{name}: {len(dataset.questions)} questions")
+        labels_of = [qa.answerable for qa in dataset.questions]
+        console.print(
+            f"{name}: {len(dataset.questions)} questions "
+            f"({sum(labels_of)} answerable); {refused_by_logic(cached['signals'], labels_of)}"
+        )
     return np.asarray(rows, dtype=np.float64), np.asarray(labels)
 
 
