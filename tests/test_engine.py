@@ -110,8 +110,11 @@ def test_unanswerable_questions_are_refused_without_the_model(app: App) -> None:
         "What was the value of US-Canada trade in 2020?",
     ):
         answer = engine.ask(question)
-        assert answer.refused and answer.citations == [], question
-        assert answer.answer == "The documents do not contain the answer to this question."
+        assert answer.refused, question
+        assert answer.answer.startswith("The documents do not contain the answer to this question.")
+        assert len(answer.citations) <= 1  # at most the nearest passage of a near miss
+        if answer.citations:  # which then says what the documents lack
+            assert "Mexico" in answer.answer or "2020" in answer.answer, answer.answer
         assert answer.retrieved, "related passages are still offered"
 
 
