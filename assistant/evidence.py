@@ -3,6 +3,8 @@ that could answer: the gate before generation and the source of extractive answe
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,11 +12,13 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import AnswerabilityModel
+from assistant.answering.parser import QUANTIFIERS
 from assistant.answering.question import Question
 from assistant.text import expands, mentions, numbers, qualifiers, satisfies, sentences, terms
 from index.embeddings import vectors_of
 
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
+MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
 
 
 @dataclass
@@ -59,6 +63,10 @@ class EvidenceJudge:
         sentence, missing = next(
             ((s, m) for s, m in checks if s.typed and not any(m.values())), checks[0]
         )
+        said = terms(everywhere)
+        missing["modifiers"] = sorted(  # "maritime border" asked, "land border" would answer
+            m for m, h in question.modified if m not in said and contrasted(h, sentence.text)
+        )
         signals = features(question, sentence, ranked, passages, missing, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
         possible = not any(missing.values()) and sentence.typed
@@ -77,12 +85,10 @@ class EvidenceJudge:
         haystack = (
             everywhere if question.broad else f"{passage.usable_title}\n{passage.usable_text}"
         )
-        said = terms(everywhere)
         return {
             "names": sorted(n for n in question.names if not mentions(haystack, n)),
             "numbers": sorted(question.numbers - numbers(sentence.text)),
             "qualifiers": sorted(question.qualifiers - qualifiers(passage.text)),
-            "modifiers": sorted(m for m, h in question.modified if h in said and m not in said),
         }
 
     def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
@@ -121,6 +127,16 @@ class EvidenceJudge:
                 named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
                 s.score += 0.3 * named
         return sorted(found, key=lambda s: -s.score)
+
+
+def contrasted(head: str, text: str) -> bool:
+    """Does the text give the head noun (a stem) with a modifier of its own, as "land border"
+    is a different border from the "maritime border" asked about? A bare "border" does not."""
+    words = MODIFIED.findall(text)
+    for left, right in itertools.pairwise(words):
+        if terms(right) == {head} and left.islower() and terms(left) and left not in QUANTIFIERS:
+            return True
+    return False
 
 
 def features(

@@ -3,7 +3,6 @@ numbers and the kind of answer a question asks for."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from functools import lru_cache
 
@@ -94,34 +93,6 @@ def split_sentences(text: str) -> list[str]:
 def terms(text: str) -> frozenset[str]:
     """Stemmed content words, without question words."""
     return frozenset(tokenize(text)) - QUESTION_WORDS
-
-
-# Words that modify nothing by themselves (bm25s's stopword list is short).
-FUNCTION_WORDS = frozenset(
-    re.findall(
-        r"\w+",
-        "about above across after against along among around before behind below beneath "
-        "beside between beyond during except inside into like near onto outside over since "
-        "than through throughout toward towards under until upon via within without per "
-        "also only just very more most less least some any all each every other such own "
-        "same so too then now ever even still much many few several from off out up down "
-        "again already almost often always never here there",
-    )
-)
-
-
-def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple[str, str]]:
-    """(modifier, head) stems of adjacent content words: ("maritim", "border") in "the
-    maritime border". A near-miss question changes the modifier and keeps the head."""
-    pairs = set()
-    words = re.findall(r"[A-Za-z][\w'-]*|\S", text)
-    for left, right in itertools.pairwise(words):
-        if {left.lower(), right.lower()} & (FUNCTION_WORDS | skip):
-            continue
-        a, b = terms(left), terms(right)
-        if len(a) == 1 and len(b) == 1 and left[0].isalpha() and right[0].isalpha():
-            pairs.add((next(iter(a)), next(iter(b))))
-    return frozenset(pairs)
 
 
 def numbers(text: str) -> set[str]:

@@ -57,8 +57,9 @@ def verify(
         ]
         others = [n for n in range(1, len(passages) + 1) if n not in cited]
         found = None
+        vector = vectors_of(embeddings, [claim], keep=False)  # once, not once per passage
         for n in cited + others:
-            quote = support(claim, passages[n - 1], embeddings, beyond)
+            quote = support(claim, passages[n - 1], embeddings, beyond, vector)
             if quote is not None:
                 found = (n, quote)
                 break
@@ -73,7 +74,11 @@ def verify(
 
 
 def support(
-    claim: str, passage: Passage, embeddings: Embeddings, beyond: frozenset[str] = frozenset()
+    claim: str,
+    passage: Passage,
+    embeddings: Embeddings,
+    beyond: frozenset[str] = frozenset(),
+    claim_vector: np.ndarray | None = None,
 ) -> str | None:
     """The passage sentence that supports the claim, or None. beyond: words no passage says."""
     text = passage.usable_text
@@ -92,9 +97,9 @@ def support(
         return None
     claim_terms = terms(claim)
     lexical = [len(claim_terms & terms(t)) / len(claim_terms) if claim_terms else 0 for t in texts]
-    vectors = np.concatenate(
-        [vectors_of(embeddings, [claim], keep=False), vectors_of(embeddings, texts)]
-    )
+    if claim_vector is None:
+        claim_vector = vectors_of(embeddings, [claim], keep=False)
+    vectors = np.concatenate([claim_vector, vectors_of(embeddings, texts)])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     similarity = vectors[1:] @ vectors[0]
     whole = len(claim_terms & terms(haystack)) / len(claim_terms) if claim_terms else 0.0

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.answering.parser import modifier_pairs
 from assistant.followup import HasTurn, is_follow_up, standalone_query
-from assistant.text import answer_type, modifier_pairs, names, numbers, qualifiers, terms
+from assistant.text import answer_type, names, numbers, qualifiers, terms
 
 Shape = Literal["fact", "list", "summary", "compare", "yesno"]
 

