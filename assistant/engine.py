@@ -34,6 +34,7 @@ HISTORY_TURNS = 2
 PROMPT_PASSAGES = 3
 SENTENCES_PER_PASSAGE = 2
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
+FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
 
@@ -142,7 +143,7 @@ class Engine:
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
         read = read_question(question, history)
-        passages = [passage_of(d) for d in retriever.invoke(read.query)]
+        passages = passages_for(retriever, read)
         t_retrieve = time.perf_counter()
         judgement = self.judge.judge(read, passages)
         first_token: float | None = None
@@ -152,8 +153,9 @@ class Engine:
             verified = self._refusal(read, judgement, passages)
             produced = "refused"
             first_token = time.perf_counter()
-        elif mode == "extractive":
-            verified = compose(read, judgement, passages)
+        elif mode == "extractive" or read.answer_type == "person":
+            verified = compose(read, judgement, passages)  # who is named: read, not generated
+            produced = "extractive"
             first_token = time.perf_counter()
         else:
             assert pool is not None
@@ -302,6 +304,17 @@ def _short_passages(
 
 def _plain(sentence: str) -> str:
     return sentence.replace("**", "").strip()
+
+
+def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
+    """What a search for the question finds; for a question about the whole folder, every
+    chunk when the folder is small enough to read through."""
+    everything = getattr(retriever, "everything", None)
+    if read.of_the_folder and everything is not None:
+        docs = everything(FOLDER_CHUNKS)
+        if docs:
+            return [passage_of(d) for d in docs]
+    return [passage_of(d) for d in retriever.invoke(read.query)]
 
 
 def passage_of(doc: Document) -> Passage:

@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import AnswerabilityModel
-from assistant.answering.parser import QUANTIFIERS
+from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.text import expands, mentions, numbers, qualifiers, satisfies, sentences, terms
 from index.embeddings import vectors_of
@@ -31,6 +31,7 @@ class Sentence:
     coverage: float = 0.0  # share of the question's own terms in the sentence or its headings
     typed: bool = True
     score: float = 0.0
+    people: tuple[str, ...] = ()  # whom it names, read only when the question asks for people
 
 
 @dataclass
@@ -70,7 +71,11 @@ class EvidenceJudge:
         signals = features(question, sentence, ranked, passages, missing, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
         possible = not any(missing.values()) and sentence.typed
-        answerable = possible and (self.model is None or self.model.answerable(signals))
+        answerable = possible and (
+            self.model is None
+            or question.of_the_folder  # typed evidence: the folder does name people
+            or self.model.answerable(signals)
+        )
         evidence = [sentence] + [s for s in ranked if s is not sentence]
         reason = "supported" if answerable else _reason(question, missing, sentence.typed)
         return Judgement(
@@ -112,12 +117,15 @@ class EvidenceJudge:
         own = question.topic
         context = terms(question.query)
         asked_names = question.names
+        if kind == "person":
+            for s, named in zip(found, people([s.text for s in found]), strict=True):
+                s.people = tuple(named)
         for s, vector in zip(found, vectors[1:], strict=True):
             stated = terms(s.text) | terms(passages[s.n - 1].usable_title)
             s.similarity = float(vector @ vectors[0])
             s.coverage = len(own & stated) / len(own) if own else 1.0
             lexical = len(context & stated) / len(context) if context else 0.0
-            s.typed = satisfies(kind, s.text)
+            s.typed = bool(s.people) if kind == "person" else satisfies(kind, s.text)
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
             s.score += 0.5 if expands(question.text, s.text) else 0.0
             told = question.previous and s.text.replace("**", "").strip() in question.previous

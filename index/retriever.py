@@ -72,6 +72,20 @@ class HybridRetriever(BaseRetriever):
             out.append(doc)
         return out
 
+    def everything(self, limit: int) -> list[Document] | None:
+        """Every live chunk in reading order, for a question about the whole folder ("list the
+        people named in the documents"); None when the index holds more than limit."""
+        got = self.store.get(limit=limit + 1, include=["metadatas", "documents"])
+        if len(got["ids"]) > limit:
+            return None
+        live = self.live() if self.live is not None else None
+        docs = [
+            Document(page_content=text, metadata=dict(meta), id=cid)
+            for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+            if live is None or live.get(meta.get("source")) == meta.get("sha256")
+        ]
+        return sorted(docs, key=lambda d: (d.metadata["source"], int(d.metadata["start"])))
+
     def _fetch(
         self, order: list[str], wanted: int
     ) -> tuple[dict[str, Document], dict[str, np.ndarray]]:

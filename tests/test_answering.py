@@ -1,5 +1,6 @@
 """The question read once, and answers composed by shape from the seed documents."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,31 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
     named = app.engine.ask("How long is the bridge over the Danube?")
     assert named.refused and "Danube" in named.answer
     assert not app.engine.ask("How long is the red bridge over the river?").refused
+
+
+def test_the_people_of_the_whole_folder_are_listed_each_once(app: App) -> None:
+    answer = app.engine.ask("List the people named in the documents.")
+    assert not answer.refused
+    lines = answer.answer.splitlines()
+    labels = [line.split(":")[0] for line in lines]
+    for person in ("Antony J. Blinken", "Trudeau", "Garneau", "Biden", "Spavor", "Kovrig"):
+        assert sum(person in label for label in labels) == 1, person
+    assert not any(w in label for label in labels for w in ("Roadmap", "COVID"))  # not people
+    assert all(re.search(r"\[\d+\]$", line) for line in lines)  # every item cited
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert {c.n for c in answer.citations} == cited
+    assert len(answer.retrieved) > app.settings.k  # the whole (small) folder, not a top k
+
+
+def test_a_folder_that_names_nobody_refuses_a_list_of_people(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    folder = fake_env / "rivers"
+    folder.mkdir()
+    (folder / "rivers.txt").write_text(
+        "Rivers\n\nThe river floods every spring. The bridge over it is 300 metres long."
+    )
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([folder])
+    assert app.engine.ask("Which people are named in the documents?").refused

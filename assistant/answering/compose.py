@@ -23,12 +23,19 @@ from assistant.text import mentions, names, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
+MAX_PEOPLE = 12
+TITLES = (
+    r"(?:President|Vice President|Prime Minister|Minister|Secretary|Senator|Governor|Ambassador|"
+    r"Chancellor|King|Queen|Premier|Mayor|General|Judge|Justice|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)"
+)
 MIN_SUMMARY = 2
 WORD = re.compile(r"[A-Za-z][\w'-]*")
 NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|n't)\b", re.IGNORECASE)
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    if question.answer_type == "person":
+        return _people(judgement, passages)
     if question.shape == "list":
         return _listed(_relevant(question, judgement), passages)
     if question.shape == "summary":
@@ -143,6 +150,39 @@ def _listed(chosen: list[Sentence], passages: list[Passage]) -> Verified:
     return Verified("\n".join(lines), verified.citations)
 
 
+def _people(judgement: Judgement, passages: list[Passage]) -> Verified:
+    """Each person once ("Biden" is "Joe Biden"), with the first sentence naming them."""
+    named = [s for s in _in_order(judgement.evidence) if s.people]
+    full = {p.split()[-1].lower() for s in named for p in s.people if _is_full_name(p)}
+    items: dict[str, list[str]] = {}  # sentence text -> the people it introduces
+    sources: dict[str, Sentence] = {}
+    seen: set[str] = set()
+    for s in named:
+        for person in s.people:
+            key = person.split()[-1].lower()
+            titled = re.search(rf"\b{TITLES}\s+{re.escape(person)}\b", s.text)
+            if key in seen or not (_is_full_name(person) or key in full or titled):
+                continue  # "Roadmap" or "COVID-19" taken for a name: never titled, never full
+            seen.add(key)
+            initial = re.search(rf"\b[A-Z][a-z]+ (?={re.escape(person)})", s.text)
+            if re.match(r"[A-Z]\. ", person) and initial:  # "J. Blinken" of "Antony J. Blinken"
+                person = initial.group() + person
+            items.setdefault(s.text, []).append(person)
+            sources[s.text] = s
+    lines, cites = [], {}
+    for text, people in list(items.items())[:MAX_PEOPLE]:
+        s = sources[text]
+        lines.append(f"- {' and '.join(people)}: {_plain(text)} [{s.n}]")
+        cites.setdefault(s.n, citation(s.n, passages[s.n - 1], text))
+    return Verified("\n".join(lines), list(cites.values()))
+
+
+def _is_full_name(person: str) -> bool:
+    """Two or more words, each a capitalised word or an initial: "Antony J. Blinken"."""
+    words = person.split()
+    return len(words) > 1 and all(re.fullmatch(r"[A-Z][a-z'’-]+|[A-Z]\.", w) for w in words)
+
+
 def _compared(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     by_document: dict[str, list[Sentence]] = {}
     for s in _relevant(question, judgement):
@@ -177,4 +217,4 @@ def _cited(chosen: list[Sentence], passages: list[Passage], joiner: str = " ") -
 
 
 def _plain(sentence: str) -> str:
-    return sentence.replace("**", "").strip()
+    return " ".join(sentence.replace("**", "").split())

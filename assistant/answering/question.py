@@ -30,6 +30,11 @@ SUMMARY = re.compile(
     r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b",
     re.IGNORECASE,
 )
+GROUPS = r"(people|persons|individuals|officials|leaders)"
+PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
+    rf"^\s*(list|name|enumerate)\b.*\b{GROUPS}\b|\b(which|what) {GROUPS}\b|^\s*who (are|were)\b",
+    re.IGNORECASE,
+)
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
 COMPARE = re.compile(
     rf"\b(compare|comparison|contrast|differ|differs|difference|differences|versus)\b|"
@@ -44,8 +49,8 @@ YESNO = re.compile(
 META = terms(
     "list name names named enumerate summarise summarize summary describe explain overview outline "
     "compare comparison contrast differ difference differences versus both document documents "
-    "text texts source sources file files say says said mention mentions mentioned tell "
-    "about people thing things all some each two"
+    "text texts source sources file files fact sheet sheets article articles say says said mention "
+    "mentions mentioned tell about people thing things all some each two"
 )
 
 
@@ -66,7 +71,7 @@ GENERIC_FOCUS = terms(
 class Question:
     text: str  # as asked (orders to the assistant already taken out)
     shape: Shape
-    answer_type: str | None  # number | date | duration | None
+    answer_type: str | None  # number | date | duration | person (a list of people) | None
     names: frozenset[str]  # of the question and, for a follow-up, of the conversation
     numbers: frozenset[str]
     qualifiers: frozenset[str]
@@ -77,6 +82,12 @@ class Question:
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
     focus: str | None = None  # the thing asked about ("population" in "what is the population
     # of Canada?"), stemmed; None when the question names only something generic
+
+    @property
+    def of_the_folder(self) -> bool:
+        """Asks for the people of every document, about nothing in particular: the answer
+        reads the whole folder rather than what a search for the question finds."""
+        return self.answer_type == "person" and not self.topic and not self.names
 
     @property
     def broad(self) -> bool:
@@ -110,9 +121,12 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     kind = answer_type(text)
     if kind is None and follow_up:  # "And the maritime border?" asks what the last one asked
         kind = answer_type(history[-1].question)
+    shape = shape_of(text)
+    if kind is None and shape in ("list", "fact") and PEOPLE.search(text):
+        shape, kind = "list", "person"
     return Question(
         text=text,
-        shape=shape_of(text),
+        shape=shape,
         answer_type=kind,
         names=frozenset(names(query) if follow_up else own_names),
         numbers=frozenset(numbers(text)),

@@ -13,7 +13,6 @@ import numpy as np
 from langchain_core.retrievers import BaseRetriever
 from rich.console import Console
 
-from assistant.answer import Passage
 from assistant.answering.answerability import FEATURES, AnswerabilityModel
 from assistant.answering.question import read_question
 from assistant.evaluation.datasets import DATASETS, Dataset, check_benchmarks, dataset_app
@@ -42,10 +41,10 @@ SIGNS = {  # the direction in which each signal may move the verdict
 
 def signals(retriever: BaseRetriever, judge: EvidenceJudge, question: str) -> dict[str, float]:
     """The gate's signals for one question, as the engine computes them."""
-    from assistant.engine import passage_of
+    from assistant.engine import passages_for
 
     read = read_question(without_orders(question))
-    passages: list[Passage] = [passage_of(d) for d in retriever.invoke(read.query)]
+    passages = passages_for(retriever, read)
     judged = judge.judge(read, passages)
     return {name: float(judged.signals.get(name, 0.0)) for name in FEATURES}
 

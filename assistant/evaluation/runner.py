@@ -11,6 +11,7 @@ from typing import Any
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer
+from assistant.answering.question import read_question
 from assistant.engine import Engine, Turn
 from assistant.evaluation import metrics as m
 from assistant.evaluation.suite import LOWER_IS_BETTER, Case, Suite
@@ -83,9 +84,10 @@ class SuiteRunner:
             t0 = time.perf_counter()
             docs = self.ranker.invoke(self.engine.retrieval_query(turn.question, history))
             ranked = [(d.metadata["source"], d.page_content) for d in docs]
-            result.metrics.update(m.retrieval_metrics(ranked, expect.sources, expect.evidence))
-            if expect.facts:
-                result.metrics["fact_hit_at_5"] = m.fact_hit(ranked, expect.facts)
+            if not read_question(turn.question, history).of_the_folder:  # else nothing is ranked
+                result.metrics.update(m.retrieval_metrics(ranked, expect.sources, expect.evidence))
+                if expect.facts:
+                    result.metrics["fact_hit_at_5"] = m.fact_hit(ranked, expect.facts)
             if self.retrieval_only:
                 result.metrics["latency_retrieve_ms"] = (time.perf_counter() - t0) * 1000
                 return result
