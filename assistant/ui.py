@@ -6,11 +6,13 @@ from __future__ import annotations
 import html
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer import Answer, Citation, Span
+from assistant.answering import parser
 from assistant.engine import Draft, Turn, Waiting
 from assistant.errors import UserError
 from assistant.links import defang_urls, domain
@@ -292,6 +294,7 @@ def launch(app: App, host: str, port: int, insecure: bool = False) -> None:
     from assistant.api import create_api
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    threading.Thread(target=parser.load, name="load-parser", daemon=True).start()
     workspace = Workspace(app)
     demo = create_app(workspace).queue(default_concurrency_limit=QUEUE_WORKERS)
     password = app.settings.secret
