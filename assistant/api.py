@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
 from assistant.engine import Draft, Turn, Waiting
-from assistant.errors import UserError
+from assistant.errors import ModelUnavailable, UserError
 from assistant.ui import ChatEngine
 
 REPORT_NAME = re.compile(r"[A-Za-z0-9_.-]+\.html")
@@ -141,6 +141,8 @@ def _final(events: Iterator[str | Answer]) -> Answer:
         for event in events:
             if isinstance(event, Answer):
                 return event
+    except ModelUnavailable as exc:
+        raise HTTPException(status_code=503, detail=str(exc)) from None
     except UserError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     raise HTTPException(status_code=500, detail="the engine produced no answer")

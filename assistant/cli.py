@@ -128,13 +128,16 @@ def _index(args: argparse.Namespace) -> int:
 
     app = _app()
     paths = args.paths or [app.settings.data_dir]
+    if not any(p.exists() for p in paths):
+        shown = ", ".join(str(p) for p in paths)
+        raise UserError(f"{shown}: no such file or folder; give the files or folders to index")
     console = Console(stderr=True)
     with console.status("indexing…") as status:
         report = app.indexer.sync(paths, on_file=lambda f: status.update(f"indexing {f}"))
     for error in report.errors:
         print(f"skipped {error}", file=sys.stderr)
     print(f"{report.summary()}; {app.chunk_count()} chunks in the index")
-    return 0
+    return 1 if report.errors else 0  # the rest is indexed; the skipped files are listed
 
 
 def _retrieve(args: argparse.Namespace) -> int:

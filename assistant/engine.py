@@ -11,6 +11,7 @@ from typing import Literal
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.exceptions import ModelError
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.retrievers import BaseRetriever
@@ -19,7 +20,7 @@ from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import AnswerabilityModel
 from assistant.answering.compose import compose, enough, near_miss
 from assistant.answering.question import Question, read_question
-from assistant.errors import UserError
+from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
@@ -168,12 +169,19 @@ class Engine:
                         ahead = ticket.ahead()
                         yield Waiting(ahead)
                     slot = ticket.wait(WAIT_POLL_S)
-                for chunk in pool.models[slot].stream(messages):
-                    token = str(chunk.content)
-                    if token:
-                        first_token = first_token or time.perf_counter()
-                        parts.append(token)
-                        yield Draft(token)
+                try:
+                    for chunk in pool.models[slot].stream(messages):
+                        token = str(chunk.content)
+                        if token:
+                            first_token = first_token or time.perf_counter()
+                            parts.append(token)
+                            yield Draft(token)
+                except ModelError as exc:
+                    raise ModelUnavailable(
+                        f"the model {pool.name} failed ({type(exc).__name__}: "
+                        f"{str(exc).splitlines()[0][:200]}); check ASSISTANT_LLM and that its "
+                        "server is running, or ask with --mode extractive"
+                    ) from None
             verified = self._checked("".join(parts), read, judgement, passages)
             unsupported = verified.unsupported
             if not verified.text:

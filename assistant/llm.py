@@ -19,6 +19,8 @@ VALID_FORMS = (
     "openai:MODEL@BASE_URL (any OpenAI-compatible server), fake or fake:slow (tests)"
 )
 SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+LLM_CONNECT_TIMEOUT_S = 5.0  # a server that is not there is reported within this
+LLM_READ_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def make_llm(settings: Settings, spec_string: str | None = None) -> BaseChatMode
             max_tokens=settings.max_answer_tokens,
         )
     if spec.kind == "openai":
+        import httpx
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
@@ -91,6 +94,8 @@ def make_llm(settings: Settings, spec_string: str | None = None) -> BaseChatMode
             api_key=os.environ.get("OPENAI_API_KEY", "not-needed"),  # type: ignore[arg-type]
             temperature=0,
             max_completion_tokens=settings.max_answer_tokens,
+            timeout=httpx.Timeout(LLM_READ_TIMEOUT_S, connect=LLM_CONNECT_TIMEOUT_S),
+            max_retries=0,  # a server that is down is said at once, not after retries
         )
     from assistant.fake_llm import QuotingFakeChatModel
 

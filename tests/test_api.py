@@ -1,12 +1,17 @@
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from assistant.answer import Answer
 from assistant.api import create_api
+from assistant.app import App
 from assistant.engine import Turn
 from assistant.errors import UserError
+from assistant.settings import load_settings
+from tests.test_cli import closed_port
 from tests.test_ui import _answer
 
 
@@ -110,3 +115,18 @@ def test_reports_are_served_by_name_only(tmp_path) -> None:
     assert "Suite seed" in client.get("/reports/seed.html").text
     assert client.get("/reports/..%2Fsecret.html").status_code == 404
     assert client.get("/reports/missing.html").status_code == 404
+
+
+def test_a_model_server_that_is_down_is_503_not_500(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_LLM", f"openai:m@http://127.0.0.1:{closed_port()}/v1")
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    client = TestClient(create_api(app.engine))
+    r = client.post("/v1/ask", json={"question": "How long is the land border?"})
+    assert r.status_code == 503 and "ASSISTANT_LLM" in r.json()["detail"]
+    r = client.post(
+        "/v1/ask", json={"question": "How long is the land border?", "mode": "extractive"}
+    )
+    assert r.status_code == 200 and "5,525" in r.json()["answer"]

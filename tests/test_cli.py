@@ -1,4 +1,5 @@
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def test_index_reports_bad_files_in_one_line_each(
 ) -> None:
     Path("data/empty.txt").write_bytes(b"")
     code, _, err = _run(capfd, "index", "data", "nope.md")
-    assert code == 0
+    assert code == 1  # the rest is indexed, the exit code says something was skipped
     lines = [line for line in err.splitlines() if line.startswith("skipped")]
     assert len(lines) == 2
     assert any("empty.txt" in line and "empty file" in line for line in lines)
@@ -74,3 +75,32 @@ def test_chat_keeps_the_conversation(
     code, out, _ = _run(capfd, "chat")
     assert code == 0
     assert out.count("[1]") >= 2
+
+
+def test_indexing_a_path_that_does_not_exist_is_one_line(
+    fake_env: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(capfd, "index", "/nonexistent")
+    assert code == 2 and not out
+    assert err.strip().splitlines() == [
+        "error: /nonexistent: no such file or folder; give the files or folders to index"
+    ]
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_model_server_that_is_down_is_one_line(
+    fake_env: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(capfd, "index")
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    monkeypatch.setenv("ASSISTANT_LLM", f"openai:m@{url}")
+    code, _, err = _run(capfd, "ask", "How long is the land border?")
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1, err
+    assert lines[0].startswith(f"error: the model openai:m@{url} failed (")
+    assert "ASSISTANT_LLM" in lines[0] and "--mode extractive" in lines[0]
