@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
@@ -24,6 +25,15 @@ from assistant.errors import ModelUnavailable, UserError
 from assistant.ui import ChatEngine
 
 REPORT_NAME = re.compile(r"[A-Za-z0-9_.-]+\.html")
+SOURCES_BLOCK = re.compile(r"\n\nSources:\n(?:\[\d+\] [^\n]*(?:\n|$))+\s*$")
+TOKEN = re.compile(r"\w+|[^\w\s]")
+ERROR_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    404: "not_found_error",
+    422: "invalid_request_error",
+    503: "service_unavailable",
+}
 
 
 class AskRequest(BaseModel):
@@ -32,9 +42,20 @@ class AskRequest(BaseModel):
     history: list[Turn] = Field(default_factory=list, description="earlier turns, oldest first")
 
 
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
 class ChatMessage(BaseModel):
     role: Literal["system", "user", "assistant", "tool", "developer"]
-    content: str
+    content: str | list[TextPart]
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(part.text for part in self.content)
 
 
 class ChatRequest(BaseModel):
@@ -84,7 +105,19 @@ def create_api(
         description="Answers from your documents, with verified citations.",
         version="1",
     )
+    api.add_exception_handler(HTTPException, _openai_error)  # type: ignore[arg-type]
+    api.add_exception_handler(RequestValidationError, _openai_error)  # type: ignore[arg-type]
     guarded = APIRouter(dependencies=[Depends(check)])
+    started = int(time.time())
+
+    @guarded.get("/v1/models")
+    def models() -> dict[str, Any]:
+        return {
+            "object": "list",
+            "data": [
+                {"id": model_name, "object": "model", "created": started, "owned_by": "assistant"}
+            ],
+        }
 
     @guarded.post("/v1/ask", response_model=Answer)
     def ask(request: AskRequest) -> Answer:
@@ -92,10 +125,17 @@ def create_api(
 
     @guarded.post("/v1/chat/completions", response_model=None)
     def chat(request: ChatRequest) -> dict[str, Any] | StreamingResponse:
+        if request.model not in (model_name, "assistant"):
+            raise HTTPException(
+                status_code=404,
+                detail=f"model {request.model!r} does not exist; /v1/models lists {model_name!r}",
+            )
         question, history = _conversation(request.messages)
         events = engine.stream(question, history)
         if request.stream:
-            return StreamingResponse(_sse(events, model_name), media_type="text/event-stream")
+            return StreamingResponse(
+                _sse(events, model_name, request.messages), media_type="text/event-stream"
+            )
         answer = _final(events)
         return {
             "id": f"chatcmpl-{uuid.uuid4().hex}",
@@ -109,6 +149,7 @@ def create_api(
                     "finish_reason": "stop",
                 }
             ],
+            "usage": usage(request.messages, with_sources(answer)),
             "citations": [c.model_dump() for c in answer.citations],
             "refused": answer.refused,
         }
@@ -129,6 +170,42 @@ def with_sources(answer: Answer) -> str:
     if not answer.citations:
         return answer.answer
     return answer.answer + "\n\nSources:\n" + "\n".join(_source(c) for c in answer.citations)
+
+
+def strip_sources(text: str) -> str:
+    """An answer as a client sends it back in the history, without the Sources block."""
+    return SOURCES_BLOCK.sub("", text)
+
+
+def tokens(text: str) -> int:
+    """Words and punctuation marks: the count `usage` reports (the assistant answers from
+    passages, so there is no one model tokenizer to count with)."""
+    return len(TOKEN.findall(text))
+
+
+def usage(messages: list[ChatMessage], answer: str) -> dict[str, int]:
+    prompt = sum(tokens(m.text) for m in messages)
+    completion = tokens(answer)
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+    }
+
+
+def _openai_error(request: Request, exc: Exception) -> JSONResponse:
+    """Errors in the shape OpenAI clients parse: {"error": {"message", "type", "code"}}."""
+    if isinstance(exc, RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+        status, message = 422, f"{where}: {first.get('msg', 'invalid request')}"
+    else:
+        assert isinstance(exc, HTTPException)
+        status, message = exc.status_code, str(exc.detail)
+    kind = ERROR_TYPES.get(status, "api_error")
+    body = {"error": {"message": message, "type": kind, "param": None, "code": status}}
+    # the API's own clients read `detail`; OpenAI clients read `error`
+    return JSONResponse({**body, "detail": message}, status, headers=getattr(exc, "headers", None))
 
 
 def _source(c: Citation) -> str:
@@ -155,14 +232,14 @@ def _conversation(messages: list[ChatMessage]) -> tuple[str, list[Turn]]:
     history, pending = [], None
     for m in messages[:-1]:
         if m.role == "user":
-            pending = m.content
+            pending = m.text
         elif m.role == "assistant" and pending is not None:
-            history.append(Turn(pending, m.content))
+            history.append(Turn(pending, strip_sources(m.text)))
             pending = None
-    return messages[-1].content, history
+    return messages[-1].text, history
 
 
-def _sse(events: Iterator[str | Answer], model: str) -> Iterator[str]:
+def _sse(events: Iterator[str | Answer], model: str, messages: list[ChatMessage]) -> Iterator[str]:
     ident, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
@@ -192,6 +269,7 @@ def _sse(events: Iterator[str | Answer], model: str) -> Iterator[str]:
                     "stop",
                     citations=[c.model_dump() for c in event.citations],
                     refused=event.refused,
+                    usage=usage(messages, with_sources(event)),
                 )
             else:
                 streamed += event

@@ -72,7 +72,9 @@ def test_chat_completions_carries_history_and_citations() -> None:
         {"role": "assistant", "content": "A command [1]."},
         {"role": "user", "content": "How old is it?"},
     ]
-    body = client.post("/v1/chat/completions", json={"model": "x", "messages": messages}).json()
+    body = client.post(
+        "/v1/chat/completions", json={"model": "assistant", "messages": messages}
+    ).json()
     content = body["choices"][0]["message"]["content"]
     assert content.startswith("The border is 5,525 miles [1].") and "Sources:\n[1]" in content
     assert body["citations"][0]["source"] == "data/a.txt" and body["object"] == "chat.completion"
