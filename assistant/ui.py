@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answer import Answer, Citation, Span
 from assistant.answering import parser
 from assistant.engine import Draft, Turn, Waiting
-from assistant.errors import UserError
+from assistant.errors import ModelUnavailable, UserError
 from assistant.links import defang_urls, domain
 from assistant.workspace import Workspace, conversation_markdown
 
@@ -117,27 +117,34 @@ def respond(
     def with_reply(text: str) -> list[dict[str, Any]]:
         return [*chat, {"role": "assistant", "content": html.escape(defang_urls(text))}]
 
-    streamed = draft = ""
-    try:
-        for event in engine.stream(message, list(turns), mode, **options):
-            if isinstance(event, Draft):  # work in progress, shown as such until checked
-                draft += event.token
-                yield with_reply(f"✍ drafting and checking… {draft}"), "", turns, "", answers
-                continue
-            if isinstance(event, Waiting):
-                ahead = f"{event.ahead} question{'s' if event.ahead != 1 else ''}"
-                waiting = with_reply(f"⏳ waiting for the model: {ahead} ahead of yours…")
-                yield waiting, "", turns, "", answers
-                continue
-            if isinstance(event, Answer):
-                turns = [*turns, Turn(event.question, event.answer)]
-                answers.append(event.model_dump())
-                yield with_reply(event.answer), render_citations(event), turns, "", answers
-                return
-            streamed += event
-            yield with_reply(streamed), "", turns, "", answers
-    except UserError as exc:
-        yield with_reply(f"⚠ {exc}"), "", turns, message, answers
+    note = ""  # why the answer was made without the model, when it was
+    for attempt in (mode, "extractive"):
+        streamed = draft = ""
+        try:
+            for event in engine.stream(message, list(turns), attempt, **options):
+                if isinstance(event, Draft):  # work in progress, shown as such until checked
+                    draft += event.token
+                    yield with_reply(f"✍ drafting and checking… {draft}"), "", turns, "", answers
+                    continue
+                if isinstance(event, Waiting):
+                    ahead = f"{event.ahead} question{'s' if event.ahead != 1 else ''}"
+                    waiting = with_reply(f"⏳ waiting for the model: {ahead} ahead of yours…")
+                    yield waiting, "", turns, "", answers
+                    continue
+                if isinstance(event, Answer):
+                    turns = [*turns, Turn(event.question, event.answer)]
+                    answers.append(event.model_dump())
+                    reply = with_reply(note + event.answer)
+                    yield reply, render_citations(event), turns, "", answers
+                    return
+                streamed += event
+                yield with_reply(note + streamed), "", turns, "", answers
+        except ModelUnavailable as exc:  # this conversation's model: answer without it, say so
+            note = f"⚠ {exc}. Answered from the documents without the model (extractive):\n\n"
+            continue
+        except UserError as exc:
+            yield with_reply(f"⚠ {exc}"), "", turns, message, answers
+            return
 
 
 def status_markdown(workspace: Workspace) -> str:

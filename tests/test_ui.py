@@ -3,7 +3,7 @@ from typing import ClassVar
 
 from assistant.answer import Answer, Citation, Retrieved
 from assistant.engine import Turn
-from assistant.errors import UserError
+from assistant.errors import ModelUnavailable, UserError
 from assistant.ui import create_app, render_citations, respond
 
 EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -126,3 +126,26 @@ def test_a_waiting_question_shows_how_many_are_ahead() -> None:
     shown = [s[0][-1]["content"] for s in steps]
     assert "2 questions ahead of yours" in shown[0] and "1 question ahead" in shown[1]
     assert shown[-1] == "The border is 5,525 miles [1]."
+
+
+class DownModelEngine(FakeEngine):
+    """Its model server is down: generative answers fail, extractive ones work."""
+
+    def stream(
+        self, question: str, history: list[Turn], mode: str | None = None
+    ) -> Iterator[str | Answer]:
+        if mode != "extractive":
+            self.modes.append(mode)
+            raise ModelUnavailable("the model openai:m@http://127.0.0.1:9/v1 failed")
+        yield from super().stream(question, history, mode)
+
+
+def test_a_model_that_cannot_be_reached_gets_an_extractive_answer_marked_as_such() -> None:
+    engine = DownModelEngine()
+    *_, (chat, citations, turns, box, answers) = respond(engine, "How long?", [], [])
+    assert answers[-1]["answer"] == "The border is 5,525 miles [1]."
+    reply = chat[-1]["content"]
+    assert reply.startswith("⚠ the model openai:m@") and " failed. " in reply
+    assert "without the model (extractive)" in reply and "5,525 miles [1]" in reply
+    assert engine.modes == [None, "extractive"] and "5,525" in citations
+    assert turns == [Turn("How long?", "The border is 5,525 miles [1].")] and box == ""
