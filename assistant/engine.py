@@ -26,7 +26,7 @@ from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
 from assistant.text import MARKER, satisfies, terms
-from assistant.verify import Verified, verify
+from assistant.verify import Verified, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
@@ -187,6 +187,7 @@ class Engine:
             if not verified.text:
                 verified = compose(read, judgement, passages)
                 produced = "fallback"
+        verified = renumbered(verified)
         text = defang_urls(verified.text)
         yield text  # only checked text streams as the answer
         done = time.perf_counter()

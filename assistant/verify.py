@@ -124,3 +124,24 @@ def citation(n: int, p: Passage, quote: str) -> Citation:
         page=p.page,
         flagged=p.flagged,
     )
+
+
+def renumbered(verified: Verified) -> Verified:
+    """Citations numbered [1], [2], … in the order the answer first cites them, whatever the
+    passages' places in the retrieval were; the markers in the text follow."""
+    order: list[int] = []
+    for marker in MARKER.finditer(verified.text):
+        order += [int(n) for n in re.findall(r"\d+", marker.group(1)) if int(n) not in order]
+    order += [c.n for c in verified.citations if c.n not in order]
+    new = {old: i for i, old in enumerate(order, 1)}
+
+    def rewrite(marker: re.Match[str]) -> str:
+        numbers = ", ".join(str(new[int(n)]) for n in re.findall(r"\d+", marker.group(1)))
+        return marker.group().replace(marker.group(1), numbers, 1)
+
+    citations = [c.model_copy(update={"n": new[c.n]}) for c in verified.citations]
+    return Verified(
+        MARKER.sub(rewrite, verified.text),
+        sorted(citations, key=lambda c: c.n),
+        verified.unsupported,
+    )

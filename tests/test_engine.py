@@ -81,17 +81,19 @@ def test_a_supported_generated_answer_is_kept_and_streamed(app: App) -> None:
     answer = events[-1]
     assert isinstance(answer, Answer) and answer.mode == "generative"
     assert "".join(e.token for e in events if isinstance(e, Draft)) == reply
-    assert answer.answer == f"The land border is 5,525 miles long. [{n}]"
+    assert answer.answer == "The land border is 5,525 miles long. [1]"  # numbered from 1
     # what streams as the answer is the checked text, never the draft
     assert [e for e in events if isinstance(e, str)] == [answer.answer]
-    assert [c.n for c in answer.citations] == [n] and answer.citations[0].supported
+    assert [c.n for c in answer.citations] == [1] and answer.citations[0].supported
+    assert answer.citations[0].chunk_id == answer.retrieved[n - 1].chunk_id
 
 
 def test_an_uncited_sentence_gets_the_passage_that_supports_it(app: App) -> None:
     engine = _engine(app, "placeholder")
     n = _border_n(engine)
     answer = _engine(app, "The land border is 5,525 miles long.").ask(BORDER_Q)
-    assert answer.mode == "generative" and answer.answer.endswith(f"[{n}]")
+    assert answer.mode == "generative" and answer.answer.endswith("[1]")
+    assert answer.citations[0].chunk_id == answer.retrieved[n - 1].chunk_id
 
 
 def test_an_invented_number_falls_back_to_quoting_the_evidence(app: App) -> None:

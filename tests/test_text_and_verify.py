@@ -1,9 +1,9 @@
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
-from assistant.answer import Passage
+from assistant.answer import Citation, Passage
 from assistant.text import answer_type, mentions, names, numbers, satisfies, split_sentences
-from assistant.verify import verify
+from assistant.verify import Verified, renumbered, verify
 
 BORDER = (
     "• The United States and Canada share the world’s longest land border –5,525 miles – and "
@@ -109,3 +109,15 @@ def test_cached_embeddings_encode_each_text_once() -> None:
     cached.array(["once"], keep=False)
     cached.array(["once"], keep=False)
     assert calls[-2:] == [["once"], ["once"]]
+
+
+def test_citations_are_numbered_from_one_in_the_order_the_answer_cites_them() -> None:
+    def cite(n: int) -> Citation:
+        return Citation(
+            n=n, source="a", title="A", url=None, chunk_id=f"c{n}", start=0, end=1,
+            text="x", quote="x", supported=True,
+        )  # fmt: skip
+
+    verified = renumbered(Verified("Land [4]. Ports [2, 4]. Sea [7].", [cite(2), cite(4), cite(7)]))
+    assert verified.text == "Land [1]. Ports [2, 1]. Sea [3]."
+    assert [(c.n, c.chunk_id) for c in verified.citations] == [(1, "c4"), (2, "c2"), (3, "c7")]
