@@ -29,9 +29,17 @@ class Passage(BaseModel):
     def usable_text(self) -> str:
         return blank(self.text, self.flagged)
 
+    heading: str = ""  # "Title (publisher, date) > Section", as indexed with the chunk
+
     @property
     def usable_title(self) -> str:
         return "" if self.title_flagged else self.title
+
+    @property
+    def identity(self) -> str:
+        """The document's title, publisher and date, and the section: what a question may
+        name the passage by ("the TechCrunch report of October 5")."""
+        return "" if self.title_flagged else (self.heading or self.title)
 
 
 class Citation(BaseModel):

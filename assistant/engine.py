@@ -332,6 +332,7 @@ def passage_of(doc: Document) -> Passage:
         chunk_id=str(doc.id),
         source=m["source"],
         title=m.get("title", m["source"]),
+        heading=m.get("heading", ""),
         url=m.get("url"),
         start=int(m["start"]),
         end=int(m["end"]),

@@ -18,6 +18,7 @@ from assistant.text import expands, mentions, numbers, qualifiers, satisfies, se
 from index.embeddings import vectors_of
 
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
 
 
@@ -44,10 +45,13 @@ class Judgement:
 
 
 class EvidenceJudge:
-    """Ranks the sentences that could answer and picks the evidence. It cannot answer when
-    the evidence never says a name, number or qualifier the question gives, or not the kind
-    of answer asked for (logic, not a threshold); otherwise the fitted answerability model
-    decides. `model=None` skips the model (how its training data is collected)."""
+    """Ranks the sentences that could answer and picks the evidence. It cannot answer when the
+    evidence lacks a name, number or qualifier the question gives (a name or date that
+    identifies another retrieved document, its publisher or title, counts as given: a
+    question may span documents), speaks of another kind of the thing asked about (a near
+    miss), or is not the kind of answer asked for (logic, not a threshold); otherwise the
+    fitted answerability model decides. `model=None` skips the model (how its training data
+    is collected)."""
 
     def __init__(self, embeddings: Embeddings, model: AnswerabilityModel | None = None) -> None:
         self.embeddings = embeddings
@@ -59,15 +63,26 @@ class EvidenceJudge:
         ranked = self.rank(question, passages)
         if not ranked:
             return Judgement(False, "nothing relevant is indexed")
-        everywhere = "\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages)
-        checks = [(s, self._check(question, s, passages, everywhere)) for s in ranked[:CANDIDATES]]
-        sentence, missing = next(
-            ((s, m) for s, m in checks if s.typed and not any(m.values())), checks[0]
+        everywhere = "\n".join(f"{p.identity}\n{p.usable_text}" for p in passages)
+        candidates = ranked[:CANDIDATES]
+        sentence = next(  # prefer evidence whose passage says all the question gives
+            (s for s in candidates if s.typed and self._whole(question, s, passages, everywhere)),
+            next((s for s in candidates if s.typed), candidates[0]),
         )
+        passage = passages[sentence.n - 1]
         said = terms(everywhere)
-        missing["modifiers"] = sorted(  # "maritime border" asked, "land border" would answer
-            m for m, h in question.modified if m not in said and contrasted(h, sentence.text)
-        )
+        named_by = "\n".join(p.identity for p in passages)  # "the Fortune report of …"
+        own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
+        missing = {  # refused by logic
+            "names": sorted(
+                n for n in question.names if not (mentions(own, n) or mentions(named_by, n))
+            ),
+            "numbers": sorted(question.numbers - numbers(sentence.text) - dated(named_by)),
+            "qualifiers": sorted(question.qualifiers - qualifiers(passage.text)),
+            "modifiers": sorted(  # "maritime border" asked, "land border" would answer
+                m for m, h in question.modified if m not in said and contrasted(h, sentence.text)
+            ),
+        }
         signals = features(question, sentence, ranked, passages, missing, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
         possible = not any(missing.values()) and sentence.typed
@@ -79,22 +94,31 @@ class EvidenceJudge:
         evidence = [sentence] + [s for s in ranked if s is not sentence]
         reason = "supported" if answerable else _reason(question, missing, sentence.typed)
         return Judgement(
-            answerable, reason, evidence, {**signals, "probability": probability}, missing
+            answerable,
+            reason,
+            evidence,
+            {
+                **signals,
+                **{f"no_{kind}": float(bool(lack)) for kind, lack in missing.items()},
+                "possible": float(possible),
+                "probability": probability,
+            },
+            missing,
         )
 
-    def _check(
-        self, question: Question, sentence: Sentence, passages: list[Passage], everywhere: str
-    ) -> dict[str, list[str]]:
-        """What the question asks about that this evidence does not say."""
+    @staticmethod
+    def _whole(
+        question: Question, sentence: Sentence, passages: list[Passage], everywhere: str
+    ) -> bool:
+        """Does this evidence say every name, number and qualifier the question gives? A
+        broad question may find the names across the passages."""
         passage = passages[sentence.n - 1]
-        haystack = (
-            everywhere if question.broad else f"{passage.usable_title}\n{passage.usable_text}"
+        own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
+        return (
+            all(mentions(own, n) for n in question.names)
+            and question.numbers <= numbers(sentence.text)
+            and question.qualifiers <= qualifiers(passage.text)
         )
-        return {
-            "names": sorted(n for n in question.names if not mentions(haystack, n)),
-            "numbers": sorted(question.numbers - numbers(sentence.text)),
-            "qualifiers": sorted(question.qualifiers - qualifiers(passage.text)),
-        }
 
     def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
         """Every sentence of the passages, best answer candidates first."""
@@ -137,6 +161,15 @@ class EvidenceJudge:
         return sorted(found, key=lambda s: -s.score)
 
 
+def dated(text: str) -> set[str]:
+    """The year and day of each ISO date ("2023-09-26": 2023 and 26), as a question gives
+    them ("September 26, 2023"), and every other number."""
+    found = numbers(text)
+    for year, _month, day in ISO_DATE.findall(text):
+        found |= {year, str(int(day))}
+    return found
+
+
 def contrasted(head: str, text: str) -> bool:
     """Does the text give the head noun (a stem) with a modifier of its own, as "land border"
     is a different border from the "maritime border" asked about? A bare "border" does not."""
@@ -156,7 +189,9 @@ def features(
     everywhere: str,
 ) -> dict[str, float]:
     topic = question.topic
-    stated = terms(sentence.text) | terms(passages[sentence.n - 1].usable_title)
+    passage = passages[sentence.n - 1]
+    own = f"{passage.identity}\n{passage.usable_text}"
+    stated = terms(sentence.text) | terms(passage.usable_title)
     said = terms(everywhere)
     query = terms(question.query)
     others = [s.score for s in ranked if s is not sentence and s.text != sentence.text]
@@ -166,8 +201,12 @@ def features(
         "lexical": len(query & stated) / len(query) if query else 0.0,
         "typed": float(sentence.typed),
         "asks_type": float(question.answer_type is not None),
-        "missing_names": len(missing["names"]) / len(question.names) if question.names else 0.0,
-        "missing_numbers": float(bool(missing["numbers"])),
+        "missing_names": (
+            sum(not mentions(own, n) for n in question.names) / len(question.names)
+            if question.names
+            else 0.0
+        ),
+        "missing_numbers": float(bool(question.numbers - numbers(sentence.text))),
         "missing_qualifiers": float(bool(missing["qualifiers"])),
         "missing_modifiers": float(bool(missing["modifiers"])),
         "beyond": len(topic - said) / len(topic) if topic else 0.0,

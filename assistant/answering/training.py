@@ -21,7 +21,7 @@ from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
-SIGNALS_VERSION = 2  # bump when a signal's definition changes: cached signals are recomputed
+SIGNALS_VERSION = 3  # bump when a signal's definition changes: cached signals are recomputed
 MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
@@ -39,27 +39,23 @@ SIGNS = {  # the direction in which each signal may move the verdict
 }
 
 
+# the logic checks (assistant/evidence.py): each alone refuses before the model is asked
+LOGIC = ("no_names", "no_numbers", "no_qualifiers", "no_modifiers", "possible")
+
+
 def signals(retriever: BaseRetriever, judge: EvidenceJudge, question: str) -> dict[str, float]:
-    """The gate's signals for one question, as the engine computes them."""
+    """The gate's signals for one question, and its logic checks, as the engine computes them."""
     from assistant.engine import passages_for
 
     read = read_question(without_orders(question))
-    passages = passages_for(retriever, read)
-    judged = judge.judge(read, passages)
-    return {name: float(judged.signals.get(name, 0.0)) for name in FEATURES}
-
-
-LOGIC = ("missing_names", "missing_numbers", "missing_qualifiers", "missing_modifiers")
-
-
-def possible(found: dict[str, float]) -> bool:
-    return not any(found[name] for name in LOGIC) and bool(found["typed"])
+    judged = judge.judge(read, passages_for(retriever, read))
+    return {name: float(judged.signals.get(name, 0.0)) for name in (*FEATURES, *LOGIC)}
 
 
 def refused_by_logic(found: list[dict[str, float]], answerable: list[bool]) -> str:
     """Per logic check: how many answerable / unanswerable questions it alone refuses."""
     parts = []
-    for name in (*LOGIC, "typed"):
+    for name in (*LOGIC[:-1], "typed"):
         hit = [
             (a, f)
             for a, f in zip(answerable, found, strict=True)
@@ -83,7 +79,7 @@ def collect(
             dataset = Dataset(dataset.name, dataset.documents, yes + no)
         key = hashlib.sha256(
             json.dumps(
-                [SIGNALS_VERSION, FEATURES, [q.question for q in dataset.questions]]
+                [SIGNALS_VERSION, FEATURES, LOGIC, [q.question for q in dataset.questions]]
             ).encode()
         ).hexdigest()
         cache = workdir / f"{name}-signals.json"
@@ -97,7 +93,7 @@ def collect(
             cached = {"key": key, "signals": found}
             cache.write_text(json.dumps(cached))
         for qa, found in zip(dataset.questions, cached["signals"], strict=True):
-            if possible(found):  # the others are refused by logic before the model is asked
+            if found["possible"]:  # the others are refused by logic before the model is asked
                 rows.append([found[f] for f in FEATURES])
                 labels.append(int(qa.answerable))
         labels_of = [qa.answerable for qa in dataset.questions]
