@@ -4,6 +4,7 @@ numbers and the kind of answer a question asks for."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from index.bm25_store import tokenize
@@ -119,12 +120,20 @@ def qualifiers(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w in QUALIFIERS}
 
 
+def unaccented(text: str) -> str:
+    """ "Beyoncé" as "Beyonce": people type names without their accents."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def mentions(haystack: str, name: str) -> bool:
     """Does the text mention the name (or a common alias of it), as a whole word?"""
-    low = haystack.lower()
+    low = unaccented(haystack.lower())
     plural = (name[:-1],) if len(name) > 3 and name.endswith("s") and not name.isupper() else ()
     for form in (name, *plural, *ALIASES.get(name, ())):
-        words = r"\s+".join(re.escape(w) for w in form.split())
+        words = r"\s+".join(re.escape(w) for w in unaccented(form).split())
         if re.search(r"(?<!\w)" + words + r"(?!\w)", low):
             return True
     return False

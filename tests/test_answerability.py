@@ -7,7 +7,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from assistant.answering.answerability import FEATURES, AnswerabilityModel, artefact_for
+from assistant.evaluation.datasets import Dataset, dataset_app
+from assistant.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,3 +159,23 @@ def test_missing_benchmark_data_is_one_line(tmp_path: Path) -> None:
     )
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "ASSISTANT_BENCHMARKS_DIR" in done.stderr
+
+
+def test_a_dataset_home_indexes_its_own_corpus_only(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    settings = load_settings()
+    text = "The red bridge is 300 metres long."
+    dataset = Dataset("bridges", {"a.txt": text}, [])
+    old = dataset.write_corpus(fake_env / "old" / "corpus")  # indexed before the workdir moved
+    home = fake_env / "w" / "bridges" / ".assistant"
+    subprocess.run(  # another process, as a run before the move was
+        [sys.executable, "-m", "assistant.cli", "index", str(old)],
+        env={**os.environ, "ASSISTANT_HOME": str(home)},
+        check=True,
+        capture_output=True,
+    )
+    app = dataset_app(settings, dataset, fake_env / "w")
+    passages = app.engine.retrieve("How long is the red bridge?")
+    assert [p.source for p in passages] == ["w/bridges/corpus/a.txt"]  # not twice

@@ -121,3 +121,9 @@ def test_citations_are_numbered_from_one_in_the_order_the_answer_cites_them() ->
     verified = renumbered(Verified("Land [4]. Ports [2, 4]. Sea [7].", [cite(2), cite(4), cite(7)]))
     assert verified.text == "Land [1]. Ports [2, 1]. Sea [3]."
     assert [(c.n, c.chunk_id) for c in verified.citations] == [(1, "c4"), (2, "c2"), (3, "c7")]
+
+
+def test_names_are_found_with_or_without_their_accents() -> None:
+    assert mentions("Beyoncé Giselle Knowles-Carter", "beyonce")
+    assert mentions("Frederic Chopin", "frédéric")
+    assert not mentions("Beyoncé", "beyonc")

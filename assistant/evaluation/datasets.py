@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+
+from index.documents import source_name
 
 if TYPE_CHECKING:
     from assistant.app import App
@@ -65,7 +68,13 @@ def dataset_app(settings: Settings, dataset: Dataset, workdir: Path) -> App:
 
     base = dataset.name.removesuffix("-fit").removesuffix("-report")
     folder = dataset.write_corpus(workdir / base / "corpus")
-    app = App(settings.model_copy(update={"home": workdir / base / ".assistant"}))
+    home = workdir / base / ".assistant"
+    manifest = home / "manifest.json"
+    if manifest.exists():  # a home that holds files of another folder (a moved workdir):
+        own = source_name(folder).rstrip("/") + "/"  # its passages would count twice
+        if any(not s.startswith(own) for s in json.loads(manifest.read_text())["files"]):
+            shutil.rmtree(home)
+    app = App(settings.model_copy(update={"home": home}))
     app.indexer.sync([folder])
     return app
 
