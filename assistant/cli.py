@@ -59,9 +59,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=["generative", "extractive"], default=None)
     p.set_defaults(run=_ask)
 
-    p = sub.add_parser("chat", help="a conversation in the terminal")
+    p = sub.add_parser("chat", help="a conversation in the terminal (stored, like the browser's)")
     p.add_argument("--mode", choices=["generative", "extractive"], default=None)
+    p.add_argument(
+        "--resume",
+        nargs="?",
+        const="",
+        metavar="ID",
+        help="go on with a stored conversation: the latest, or the one with this id or title",
+    )
+    p.add_argument("--list", action="store_true", help="list the stored conversations")
     p.set_defaults(run=_chat)
+
+    p = sub.add_parser("docs", help="list the indexed documents, or remove some")
+    p.add_argument("action", choices=["list", "remove"])
+    p.add_argument("sources", nargs="*", help="remove: the documents, as `docs list` names them")
+    p.add_argument("--json", action="store_true", help="list: one JSON object per document")
+    p.set_defaults(run=_docs)
 
     p = sub.add_parser("eval", help="run an evaluation suite; exit 1 when a threshold fails")
     p.add_argument("suite", type=Path)
@@ -203,9 +217,23 @@ def _print_answer(answer: Answer) -> None:
 def _chat(args: argparse.Namespace) -> int:
     from assistant.answer import Answer
     from assistant.engine import Turn
+    from assistant.serving.conversations import Conversations
 
-    engine = _app().engine
-    history: list[Turn] = []
+    app = _app()
+    store = Conversations(app.settings.home / "conversations.sqlite")
+    if args.list:
+        for s in store.list():
+            print(f"{s.id[:8]}  {s.answers:3d} answers  {s.title}")
+        return 0
+    cid = ""
+    if args.resume is not None:
+        if not args.resume and not store.list():
+            raise UserError("there is no stored conversation to resume; start one with `chat`")
+        cid = store.find(args.resume) if args.resume else store.list()[0].id
+        print(f"Resuming: {store.title(cid)}")
+        for earlier in store.answers(cid):
+            print(f"> {earlier.question}\n{earlier.answer}\n")
+    engine = app.engine
     print("Ask about your documents. Empty line or Ctrl-D to quit.")
     while True:
         try:
@@ -214,16 +242,41 @@ def _chat(args: argparse.Namespace) -> int:
             break
         if not question:
             break
+        history = [Turn(a.question, a.answer) for a in store.answers(cid)] if cid else []
         try:
             for event in engine.stream(question, history, args.mode):
                 if isinstance(event, Answer):
                     print()
                     _print_answer(event)
-                    history.append(Turn(event.question, event.answer))
+                    cid = cid or store.create()
+                    store.add(cid, event)
                 elif isinstance(event, str):
                     print(event, end="", flush=True)
         except UserError as exc:
             print(f"error: {exc}")
+    if cid:
+        print(f"saved as {cid[:8]}: `assistant chat --resume {cid[:8]}` goes on with it")
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from assistant.serving.workspace import Workspace
+
+    workspace = Workspace(_app())
+    if args.action == "remove":
+        if not args.sources:
+            raise UserError("name the documents to remove; `assistant docs list` shows them")
+        for source in args.sources:
+            print(workspace.remove_document(source))
+        return 0
+    for d in workspace.documents():
+        when = d.indexed.strftime("%Y-%m-%d %H:%M:%S UTC")
+        if args.json:
+            row = {**d.__dict__, "indexed": when}
+            print(json.dumps(row))
+        else:
+            mark = "  (uploaded)" if d.uploaded else ""
+            print(f"{d.source}  {d.kind}  {d.size} bytes  {d.chunks} chunks  {when}{mark}")
     return 0
 
 
@@ -325,7 +378,7 @@ def _ui(args: argparse.Namespace) -> int:
     from assistant.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # before any thread starts
-    from assistant.ui import launch
+    from assistant.serving.server import launch
 
     app = _app()
     launch(

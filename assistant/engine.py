@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
@@ -61,6 +61,16 @@ class Waiting:
 
 
 Event = str | Draft | Waiting | Answer
+
+
+class ChatEngine(Protocol):
+    """What the front ends need of an engine (tests give them fakes)."""
+
+    def stream(
+        self, question: str, history: list[Turn], mode: str | None = None, **options: Any
+    ) -> Generator[Event, None, None]: ...
+
+
 WAIT_POLL_S = 0.5
 
 
@@ -132,7 +142,7 @@ class Engine:
         *,
         k: int | None = None,
         llm: str | None = None,
-    ) -> Iterator[Event]:
+    ) -> Generator[Event, None, None]:
         """Yield Waiting while queued for the model, the answer's text as it is produced, then
         the final, verified Answer. k and llm apply to this request only."""
         asked = self.check_question(question)

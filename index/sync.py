@@ -13,6 +13,7 @@ import fcntl
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,11 +60,20 @@ class Manifest:
         self.config: dict[str, Any] = data.get("config", {})
         self.files: dict[str, dict[str, Any]] = data.get("files", {})
         self.in_progress: bool = data.get("in_progress", False)
+        # removed by the user while the file stays in the folder: syncs of the folder skip it
+        self.excluded: set[str] = set(data.get("excluded", []))
+        self.uploaded: set[str] = set(data.get("uploaded", []))  # copied in through the UI
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
-        data = {"config": self.config, "in_progress": self.in_progress, "files": self.files}
+        data = {
+            "config": self.config,
+            "in_progress": self.in_progress,
+            "excluded": sorted(self.excluded),
+            "uploaded": sorted(self.uploaded),
+            "files": self.files,
+        }
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, self.path)
 
@@ -152,6 +162,27 @@ class Indexer:
             self._pending.clear()
             return self._sync(paths, on_file)
 
+    def remove(self, sources: Iterable[str]) -> list[str]:
+        """Take documents out of the index; a file still in its folder is excluded from later
+        syncs of the folder until it is indexed by name again. Returns what was removed."""
+        with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
+            self.manifest = Manifest(self.manifest.path)
+            removed = [s for s in sources if s in self.manifest.files]
+            for source in removed:
+                self._delete_ids(self._ids_of(source))
+                self.manifest.files.pop(source)
+                self.manifest.excluded.add(source)
+            if removed:
+                self.bm25.save()
+                self.manifest.save()
+            return removed
+
+    def mark_uploaded(self, sources: Iterable[str]) -> None:
+        with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
+            self.manifest = Manifest(self.manifest.path)
+            self.manifest.uploaded.update(sources)
+            self.manifest.save()
+
     def _sync(self, paths: Iterable[Path], on_file: Callable[[str], None]) -> SyncReport:
         report = SyncReport()
         roots = list(paths)
@@ -161,9 +192,13 @@ class Indexer:
             self._reset()
         changed: list[tuple[Path, str, SourceDocument, dict[str, int]]] = []
         seen: set[str] = set()
+        named = {source_name(r) for r in roots if not r.is_dir()}
+        self.manifest.excluded -= named  # a file indexed by name is wanted again
         for path, problem in discover(roots):
             name = source_name(path)
             on_file(name)
+            if name in self.manifest.excluded:
+                continue
             if problem:
                 report.errors.append(f"{name}: {problem}")
                 continue
@@ -191,6 +226,8 @@ class Indexer:
                 continue
             changed.append((path, name, doc, before))
         gone = {s for s in self._sources_under(roots) - seen if not Path(s).exists()}
+        self.manifest.excluded = {s for s in self.manifest.excluded if Path(s).exists()}
+        self.manifest.uploaded = {s for s in self.manifest.uploaded if Path(s).exists()}
         if not changed and not gone and not self.manifest.in_progress:
             if report.unchanged:
                 self.manifest.save()  # refreshed mtimes
@@ -237,7 +274,7 @@ class Indexer:
     def _queue(self, doc: SourceDocument, stat: dict[str, int], report: SyncReport) -> None:
         chunks = chunk_document(doc, self.chunk_size)
         kind = "updated" if doc.source in self.manifest.files else "added"
-        entry = {"sha256": doc.sha256, "chunks": len(chunks), **stat}
+        entry = {"sha256": doc.sha256, "chunks": len(chunks), "indexed_at": time.time(), **stat}
         self._pending.append(_Pending(doc, chunks, entry, kind))
         if sum(len(p.chunks) for p in self._pending) >= FLUSH_CHUNKS:
             self._flush(report)
@@ -282,7 +319,12 @@ class Indexer:
             self._upsert(chunks, self.embeddings.embed_documents([c.indexed_text for c in chunks]))
         self._delete_ids(old_ids)
         self.manifest.files.pop(old, None)
-        self.manifest.files[doc.source] = {"sha256": doc.sha256, "chunks": len(chunks), **stat}
+        self.manifest.files[doc.source] = {
+            "sha256": doc.sha256,
+            "chunks": len(chunks),
+            "indexed_at": time.time(),
+            **stat,
+        }
 
     def _delete_ids(self, ids: list[str]) -> None:
         if ids:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.api import create_api
 from assistant.errors import UserError
-from assistant.ui import check_exposure
+from assistant.serving.api import create_api
+from assistant.serving.server import check_exposure
 from tests.test_api import FakeEngine
 
 KEY = "k3y-for-tests"
@@ -103,8 +103,8 @@ def test_uploads_are_limited_in_count_and_checked_by_content(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assistant.app import App
+    from assistant.serving.workspace import Workspace
     from assistant.settings import load_settings
-    from assistant.workspace import Workspace
 
     monkeypatch.setenv("ASSISTANT_MAX_UPLOADS", "3")
     workspace = Workspace(App(load_settings()))

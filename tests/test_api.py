@@ -6,10 +6,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from assistant.answer import Answer
-from assistant.api import create_api
 from assistant.app import App
 from assistant.engine import Turn
 from assistant.errors import UserError
+from assistant.serving.api import create_api
 from assistant.settings import load_settings
 from tests.test_cli import closed_port
 from tests.test_ui import _answer

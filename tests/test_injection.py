@@ -14,9 +14,9 @@ from assistant.app import App
 from assistant.engine import Engine
 from assistant.fake_llm import QuotingFakeChatModel
 from assistant.prompts import Prompts
+from assistant.serving.render import render_citations
+from assistant.serving.workspace import Workspace
 from assistant.settings import load_settings
-from assistant.ui import render_citations
-from assistant.workspace import Workspace
 from index.injection import instruction_spans, is_instruction
 
 PAYLOAD = re.compile(r"pwned|evil\.example|closed forever|9,999|aliens|one dollar", re.I)

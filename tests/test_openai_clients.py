@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 
-from assistant.api import create_api
+from assistant.serving.api import create_api
 from tests.test_api import FakeEngine
 
 MODEL = "smollm2"

@@ -4,8 +4,9 @@ import pytest
 
 from assistant.app import App
 from assistant.errors import UserError
+from assistant.serving.conversations import conversation_markdown
+from assistant.serving.workspace import Workspace, safe_name
 from assistant.settings import load_settings
-from assistant.workspace import Workspace, conversation_markdown, safe_name
 
 
 @pytest.fixture
@@ -102,6 +103,37 @@ def test_run_suite_writes_a_report(workspace: Workspace) -> None:
     assert (workspace.app.settings.home / "reports" / report).read_text().startswith("<!doctype")
     with pytest.raises(UserError, match="choose one of the listed suites"):
         workspace.run_suite("/etc/passwd")
+
+
+def test_documents_are_listed_removed_and_come_back_when_indexed_by_name(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    docs = {d.source: d for d in workspace.documents()}
+    assert len(docs) == 2 and all(d.chunks > 0 and d.size > 0 for d in docs.values())
+    source = next(s for s in docs if s.endswith(".txt"))
+    question = "How long is the land border between the United States and Canada?"
+    assert "5,525" in workspace.app.engine.ask(question).answer
+    assert "stays in its folder" in workspace.remove_document(source)
+    assert Path(source).exists() and source not in {d.source for d in workspace.documents()}
+    assert all(p.source != source for p in workspace.app.engine.retrieve(question))
+    workspace.reindex()  # the folder's sync skips a document the user removed
+    assert source not in {d.source for d in workspace.documents()}
+    workspace.app.indexer.sync([Path(source)])  # indexed by name: wanted again
+    assert source in {d.source for d in workspace.documents()}
+    with pytest.raises(UserError, match="not in the index"):
+        workspace.remove_document("data/nothing.md")
+
+
+def test_removing_an_upload_deletes_its_file(workspace: Workspace, tmp_path: Path) -> None:
+    note = tmp_path / "maple.md"
+    note.write_text("# Maple\n\nThe maple syrup reserve holds 3,100 barrels.\n")
+    workspace.add_files([note])
+    [upload] = [d for d in workspace.documents() if d.uploaded]
+    assert upload.source == "data/maple.md" and upload.kind == "md"
+    assert "deleted the uploaded file" in workspace.remove_document(upload.source)
+    assert not Path("data/maple.md").exists() and len(workspace.documents()) == 2
+    answer = workspace.app.engine.ask("How many barrels does the maple syrup reserve hold?")
+    assert "3,100" not in answer.answer
 
 
 def test_conversation_export() -> None:

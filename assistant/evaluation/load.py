@@ -162,7 +162,8 @@ class Client:
             raise IncompleteStream("the stream ended without [DONE]")
         return "".join(parts).split("\n\nSources:\n")[0]
 
-    def browser(self, question: str, chat: list[dict[str, Any]], mode: str) -> tuple[str, Any]:
+    def browser(self, question: str, conversation: str, mode: str) -> tuple[str, str]:
+        """Through the Gradio queue, in a conversation the server stores ("" starts one)."""
         if self._gradio is None:
             from gradio_client import Client as GradioClient
 
@@ -172,11 +173,12 @@ class Client:
                 verbose=False,
                 auth=tuple(auth.split(":", 1)) if auth else None,  # type: ignore[arg-type]
             )
-        result = self._gradio.predict(question, chat, mode, 4, "", api_name="/ask")
-        chat = result[0]
+        conversation, chat = self._gradio.predict(
+            question, conversation, mode, 4, "", api_name="/ask"
+        )
         if _text(chat[-2]) != question:
             raise MixUp("the browser conversation shows another question")
-        return _text(chat[-1]), chat
+        return _text(chat[-1]), conversation
 
 
 def _text(message: dict[str, Any]) -> str:
@@ -217,7 +219,7 @@ def run_user(
         mode = "generative" if transport == "stream" or (user + j) % 2 else "extractive"
         j += 1
         history: list[dict[str, str]] = []
-        chat: list[dict[str, Any]] = []
+        conversation = ""
         asked: list[str] = []
         for question in turns:
             if time.monotonic() >= deadline:
@@ -231,7 +233,7 @@ def run_user(
                 elif transport == "stream":
                     answer = client.stream(question, history)
                 else:
-                    answer, chat = client.browser(question, chat, mode)
+                    answer, conversation = client.browser(question, conversation, mode)
                 if mode == "extractive" and answer != reference[tuple(asked)]:
                     error = "extractive answer differs from the one asked alone"
                 history.append({"question": question, "answer": answer})

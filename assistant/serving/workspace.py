@@ -5,24 +5,41 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer
 from assistant.app import App
-from assistant.engine import Turn, Waiting
+from assistant.engine import Event, Turn
 from assistant.errors import UserError
+from assistant.serving.conversations import Conversations
 from index.documents import SUPPORTED_SUFFIXES
 from index.formats import content_problem
+from index.sync import Manifest
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    title: str
+    kind: str
+    size: int
+    chunks: int
+    indexed: datetime
+    uploaded: bool
 
 
 class Workspace:
     def __init__(self, app: App) -> None:
         self.app = app
+        self.conversations = Conversations(app.settings.home / "conversations.sqlite")
+        self.ready = threading.Event()  # models loaded (the server clears it while warming up)
+        self.ready.set()
 
     @property
     def examples(self) -> list[str]:
@@ -30,7 +47,7 @@ class Workspace:
 
     def stream(
         self, question: str, history: list[Turn], mode: str | None = None, **options: Any
-    ) -> Iterator[str | Waiting | Answer]:
+    ) -> Generator[Event, None, None]:
         return self.app.engine.stream(question, history, mode, **options)  # type: ignore[arg-type]
 
     def check_settings(self, k: int, llm: str) -> str:
@@ -52,7 +69,9 @@ class Workspace:
             "last_sync": synced,
         }
 
-    def add_files(self, uploads: Sequence[str | Path]) -> str:
+    def add_files(
+        self, uploads: Sequence[str | Path], on_file: Callable[[str], None] = lambda _: None
+    ) -> str:
         """Copy uploaded files into the corpus folder (checked, renamed safely), then sync."""
         s = self.app.settings
         corpus = s.data_dir.resolve()
@@ -89,9 +108,49 @@ class Workspace:
             target = _free_target(corpus, safe_name(src.name))
             shutil.copyfile(src, target)
             targets.append(target)
-        report = self.app.indexer.sync(targets)
+        from index.documents import source_name
+
+        self.app.indexer.mark_uploaded(source_name(t) for t in targets)
+        report = self.app.indexer.sync(targets, on_file)
         lines = [f"added {t.name}" for t in targets] + problems + report.errors
         return "; ".join(lines)
+
+    def documents(self) -> list[Document]:
+        """What the index holds, newest first."""
+        indexed = self.app.indexed.files()
+        uploaded = Manifest(self.app.indexed.path).uploaded
+        rows = [
+            Document(
+                source=source,
+                title=Path(source).stem,
+                kind=Path(source).suffix.lstrip(".").lower(),
+                size=int(entry.get("size", 0)),
+                chunks=int(entry.get("chunks", 0)),
+                indexed=datetime.fromtimestamp(
+                    entry.get("indexed_at", entry.get("mtime_ns", 0) / 1e9), UTC
+                ),
+                uploaded=source in uploaded,
+            )
+            for source, entry in indexed.items()
+        ]
+        return sorted(rows, key=lambda d: d.source)
+
+    def remove_document(self, source: str) -> str:
+        """Out of the index; out of the folder too when it came in as an upload."""
+        doc = next((d for d in self.documents() if d.source == source), None)
+        if doc is None:
+            raise UserError(f"{source}: not in the index; `assistant docs list` shows what is")
+        self.app.indexer.remove([source])
+        if doc.uploaded:
+            Path(source).unlink(missing_ok=True)
+            return f"removed {source} from the index and deleted the uploaded file"
+        return f"removed {source} from the index (the file stays in its folder)"
+
+    def reindex(self) -> str:
+        """Sync the corpus folder, and re-read every indexed file that lives elsewhere."""
+        folder = self.app.settings.data_dir
+        elsewhere = [Path(s) for s in self.app.indexed.files() if not _under(Path(s), folder)]
+        return self.app.indexer.sync([folder, *[p for p in elsewhere if p.exists()]]).summary()
 
     def suites(self) -> list[str]:
         return sorted(str(p) for p in self.app.settings.suites_dir.glob("*.yaml"))
@@ -133,14 +192,5 @@ def _free_target(folder: Path, name: str) -> Path:
     return target
 
 
-def conversation_markdown(answers: list[dict[str, Any]]) -> str:
-    """A conversation with its citations, as Markdown."""
-    out = ["# Conversation", ""]
-    for a in answers:
-        out += [f"**Q:** {a['question']}", "", f"**A:** {a['answer']}", ""]
-        for c in a.get("citations", []):
-            where = c["source"] + (f", page {c['page']}" if c.get("page") else "")
-            out.append(f"- [{c['n']}] {c['title']} ({where}, characters {c['start']}–{c['end']})")
-            out.append(f"  > {c['quote']}")
-        out.append("")
-    return "\n".join(out)
+def _under(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())

@@ -20,9 +20,8 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from assistant.answer import Answer, Citation
-from assistant.engine import Draft, Turn, Waiting
+from assistant.engine import ChatEngine, Draft, Turn, Waiting
 from assistant.errors import ModelUnavailable, UserError
-from assistant.ui import ChatEngine
 
 REPORT_NAME = re.compile(r"[A-Za-z0-9_.-]+\.html")
 SOURCES_BLOCK = re.compile(r"\n\nSources:\n(?:\[\d+\] [^\n]*(?:\n|$))+\s*$")
@@ -39,6 +38,7 @@ ERROR_TYPES = {
 class AskRequest(BaseModel):
     question: str = Field(min_length=1, max_length=2000)
     mode: Literal["generative", "extractive"] | None = None
+    k: int | None = Field(default=None, ge=1, le=20, description="passages to retrieve")
     history: list[Turn] = Field(default_factory=list, description="earlier turns, oldest first")
 
 
@@ -121,7 +121,8 @@ def create_api(
 
     @guarded.post("/v1/ask", response_model=Answer)
     def ask(request: AskRequest) -> Answer:
-        return _final(engine.stream(request.question, request.history, request.mode))
+        options = {"k": request.k} if request.k else {}
+        return _final(engine.stream(request.question, request.history, request.mode, **options))
 
     @guarded.post("/v1/chat/completions", response_model=None)
     def chat(request: ChatRequest) -> dict[str, Any] | StreamingResponse:

@@ -1,0 +1,83 @@
+"""One server: the Gradio chat at /, the HTTP API at /v1 (OpenAPI schema at /docs). Models load
+in the background as it starts, so that the first question is as fast as later ones."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from assistant.errors import UserError
+
+if TYPE_CHECKING:
+    from assistant.app import App
+    from assistant.serving.workspace import Workspace
+
+QUEUE_WORKERS = 16  # browser questions run side by side; the model queue orders generation
+WARM_QUESTION = "What is this about?"
+log = logging.getLogger(__name__)
+
+
+def check_exposure(host: str, secret: str | None, insecure: bool) -> None:
+    """Refuse to serve beyond this machine without a secret, unless told to."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not secret and not insecure:
+        raise UserError(
+            f"refusing to serve on {host} without a secret: set ASSISTANT_API_KEY "
+            "(or pass --insecure to serve it open to the network)"
+        )
+
+
+def warm_up(workspace: Workspace) -> None:
+    """Load what the first answer needs: parser, embedder, indexes, answerability model, LLM."""
+    from assistant.answering import parser
+
+    t0 = time.perf_counter()
+    try:
+        parser.load()
+        engine = workspace.app.engine
+        for _ in engine.stream(WARM_QUESTION, [], "extractive"):
+            pass
+        for model in engine.pool().models:
+            getattr(model, "_client", lambda: None)()  # the embedded model loads its weights
+    except Exception as exc:  # a model that cannot load is reported when a question needs it
+        log.warning("warm-up stopped: %s", exc)
+    finally:
+        workspace.ready.set()
+        log.info("models loaded in %.1f s", time.perf_counter() - t0)
+
+
+def launch(app: App, host: str, port: int, insecure: bool = False) -> None:
+    check_exposure(host, app.settings.secret, insecure)
+    import gradio as gr
+    import uvicorn
+
+    from assistant.serving.api import create_api
+    from assistant.serving.chat_ui import create_app, css
+    from assistant.serving.workspace import Workspace
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    workspace = Workspace(app)
+    workspace.ready.clear()
+    threading.Thread(target=warm_up, args=(workspace,), name="warm-up", daemon=True).start()
+    demo = create_app(workspace).queue(default_concurrency_limit=QUEUE_WORKERS)
+    password = app.settings.secret
+    server = gr.mount_gradio_app(
+        create_api(workspace, app.settings.llm, app.settings.home / "reports", password),
+        demo,
+        path="/",
+        server_name=host,
+        server_port=port,
+        auth=("assistant", password) if password else None,
+        show_error=False,
+        max_file_size=int(app.settings.max_upload_mb * 1_000_000),
+        css=css(),
+    )
+    print(f"chat on http://{host}:{port}/  ·  API docs on http://{host}:{port}/docs")
+    uvicorn.run(server, host=host, port=port, log_level="warning")
