@@ -199,6 +199,9 @@ class FakeWorkspace(FakeEngine):
     def documents(self) -> list:
         return []
 
+    def browser_secret(self) -> str:
+        return "test"
+
     def status(self) -> dict:
         return {"documents": 0, "chunks": 0, "last_sync": "never"}
 

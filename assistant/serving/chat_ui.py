@@ -64,7 +64,9 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
         return rows, gr.update(choices=[r[5].removesuffix(" (uploaded)") for r in rows], value=None)
 
     with gr.Blocks(title=title, analytics_enabled=False) as demo:
-        cid = gr.BrowserState("", storage_key="assistant-conversation")
+        cid = gr.BrowserState(
+            "", storage_key="assistant-conversation", secret=workspace.browser_secret()
+        )
         with gr.Sidebar(label="Conversations", elem_id="sidebar"):
             new = gr.Button("New conversation", elem_id="new-conversation")
             picker = gr.Radio([], label="Conversations", elem_id="conversations")

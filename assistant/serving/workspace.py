@@ -3,7 +3,10 @@ an evaluation suite, export a conversation. Wraps App; the UI talks only to this
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import secrets
 import shutil
 import threading
 from collections.abc import Callable, Generator, Sequence
@@ -49,6 +52,20 @@ class Workspace:
         self, question: str, history: list[Turn], mode: str | None = None, **options: Any
     ) -> Generator[Event, None, None]:
         return self.app.engine.stream(question, history, mode, **options)  # type: ignore[arg-type]
+
+    def browser_secret(self) -> str:
+        """Signs what the browser keeps (its conversation id); stable across restarts."""
+        path = self.app.settings.home / "browser-state.key"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        if not path.exists():
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)  # the first process to get here sets it for everyone
+            tmp.unlink()
+        return path.read_text().strip()
 
     def check_settings(self, k: int, llm: str) -> str:
         """Validate one conversation's settings (they never change other conversations)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -17,6 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
+CLI = [sys.executable, "-m", "assistant.cli"]
 MINI_SUITE = """name: mini
 thresholds: {fact_accuracy: 1.0}
 cases:
@@ -31,15 +33,14 @@ The second widget is <img src=x onerror="window.__xss = 2"> shown here.
 """
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    work = tmp_path_factory.mktemp("ui")
+def make_workdir(work: Path) -> dict[str, str]:
+    """A copy of data/ plus a tricky document and a mini suite; returns the server's env."""
     shutil.copytree(ROOT / "data", work / "data")
     (work / "data" / "tricky.md").write_text(EVIL_DOC)
     (work / "suites").mkdir()
@@ -53,12 +54,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "HF_HUB_OFFLINE": "1",
         "GRADIO_ANALYTICS_ENABLED": "False",
     }
-    cli = [sys.executable, "-m", "assistant.cli"]
-    subprocess.run([*cli, "index"], cwd=work, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = (work / "server.log").open("wb")
+    subprocess.run([*CLI, "index"], cwd=work, env=env, check=True, capture_output=True)
+    return env
+
+
+@contextlib.contextmanager
+def running_server(work: Path, env: dict[str, str], port: int) -> Iterator[str]:
+    """`assistant ui` on 127.0.0.1:port until the block ends."""
+    log = (work / "server.log").open("ab")
     proc = subprocess.Popen(
-        [*cli, "ui", "--port", str(port)], cwd=work, env=env, stdout=log, stderr=log
+        [*CLI, "ui", "--port", str(port)], cwd=work, env=env, stdout=log, stderr=log
     )
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -76,6 +81,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=10)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    work = tmp_path_factory.mktemp("ui")
+    env = make_workdir(work)
+    with running_server(work, env, free_port()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -56,19 +56,28 @@ def test_index_status_upload_then_ask(page: Any, tmp_path: Path) -> None:
     page.locator("#index-status").get_by_text("3 documents").wait_for()
     note = tmp_path / "maple.md"
     note.write_text("# Maple\n\nThe maple syrup reserve holds 3,100 barrels of syrup.\n")
-    page.get_by_text("Add documents").click()
+    page.locator("#documents").get_by_text("Documents").first.click()
     page.locator("#upload input[type=file]").set_input_files(str(note))
     page.wait_for_timeout(1000)
     page.locator("#add").click()
     page.locator("#added").get_by_text("added maple.md").wait_for()
     page.get_by_text("4 documents").wait_for()
-    assert "3,100" in ask(page, "How many barrels of maple syrup does the reserve hold?")[-1]
+    page.locator("#documents-table").get_by_text("data/maple.md (uploaded)").wait_for()
+    maple = "How many barrels of maple syrup does the reserve hold?"
+    assert "3,100" in ask(page, maple)[-1]
+    # delete it, and it is gone from the list and from answers
+    page.locator("#document-choice input").click()
+    page.get_by_role("option", name="data/maple.md").click()
+    page.locator("#remove").click()
+    page.locator("#added").get_by_text("deleted the uploaded file").wait_for()
+    page.get_by_text("3 documents").wait_for()
+    assert "3,100" not in ask(page, maple)[-1]
 
 
 def test_unsupported_upload_is_refused_with_a_message(page: Any, tmp_path: Path) -> None:
     bad = tmp_path / "tool.exe"
     bad.write_bytes(b"MZ" * 50)
-    page.get_by_text("Add documents").click()
+    page.locator("#documents").get_by_text("Documents").first.click()
     page.locator("#upload input[type=file]").set_input_files(str(bad))
     page.wait_for_timeout(1000)
     page.locator("#add").click()
@@ -88,6 +97,29 @@ def test_run_a_suite_and_open_its_report(page: Any) -> None:
     assert "Suite mini" in report.locator("h1").inner_text()
 
 
+def test_conversation_is_resumed_with_its_citations_after_a_restart(
+    browser: Any, tmp_path: Path
+) -> None:
+    from tests.browser.conftest import free_port, make_workdir, running_server
+
+    env, port = make_workdir(tmp_path), free_port()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        with running_server(tmp_path, env, port) as url:
+            page = context.new_page()
+            page.goto(url)
+            assert "5,525" in ask(page, BORDER_Q)[-1]
+        with running_server(tmp_path, env, port) as url:  # a new process, same store
+            page = context.new_page()
+            page.goto(url)
+            page.locator("#chat").get_by_text("5,525").first.wait_for()
+            assert "5,525 miles" in page.locator("#citations mark").first.inner_text()
+            page.locator("#conversations").get_by_text(BORDER_Q[:40]).wait_for()
+            assert "NORAD" in ask(page, "What is the crown jewel of defense cooperation?")[-1]
+    finally:
+        context.close()
+
+
 def test_document_html_is_shown_as_text_never_run(page: Any) -> None:
     ask(page, "What is the hostile widget described here?")
     page.wait_for_timeout(500)
@@ -105,4 +137,68 @@ def test_export_conversation_as_markdown(page: Any) -> None:
     with page.expect_download() as download:
         link.click()
     text = Path(download.value.path()).read_text()
-    assert text.startswith("# Conversation") and "5,525" in text and "> " in text
+    assert text.startswith("# ") and "5,525" in text and "> " in text
+
+
+def test_stop_ends_the_answer_and_the_chat_goes_on(page: Any) -> None:
+    page.locator("#question textarea").fill(BORDER_Q)
+    page.locator("#ask").click()
+    bot = page.locator('[data-testid="bot"]').last
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=bot]')].pop()"
+        "?.innerText.includes('drafting')"
+    )
+    page.locator("#stop").click()
+    page.locator("#chat").get_by_text("⏹ Stopped.").wait_for(timeout=10_000)
+    assert "5,525" not in bot.inner_text()
+    assert "5,525" in ask(page, BORDER_Q)[-1]
+
+
+def test_two_questions_in_a_row_are_both_answered_in_order(page: Any) -> None:
+    box = page.locator("#question textarea")
+    box.fill(BORDER_Q)
+    page.locator("#ask").click()
+    box.fill("What is the crown jewel of defense cooperation?")
+    page.locator("#ask").click()
+    page.wait_for_function(
+        "() => { const b = [...document.querySelectorAll('[data-testid=bot]')];"
+        " return b.length === 2 && b[1].innerText.includes('NORAD')"
+        " && b[0].innerText.includes('5,525'); }",
+        timeout=60_000,
+    )
+    users = page.locator('[data-testid="user"]').all_inner_texts()
+    assert [u.strip() for u in users] == [
+        BORDER_Q,
+        "What is the crown jewel of defense cooperation?",
+    ]
+    page.locator("#citations details").nth(1).wait_for()  # every answer's citations
+
+
+CONTRAST = """(selector) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return [...document.querySelectorAll(selector)].map((el) => {
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_citations_are_legible_in_light_and_dark_themes(page: Any, server: str, theme: str) -> None:
+    page.goto(f"{server}?__theme={theme}")
+    assert ("dark" in (page.locator("body").get_attribute("class") or "")) == (theme == "dark")
+    ask(page, BORDER_Q)
+    for selector in ("#citations mark", "#citations blockquote", "#citations small"):
+        ratios = page.evaluate(CONTRAST, selector)
+        assert ratios and min(ratios) >= 4.5, (theme, selector, ratios)
