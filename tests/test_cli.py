@@ -104,3 +104,53 @@ def test_a_model_server_that_is_down_is_one_line(
     assert code == 2 and len(lines) == 1, err
     assert lines[0].startswith(f"error: the model openai:m@{url} failed (")
     assert "ASSISTANT_LLM" in lines[0] and "--mode extractive" in lines[0]
+
+
+def test_chat_is_stored_and_resumed_with_its_history(
+    fake_env: Path, capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _run(capfd, "index")
+    questions = iter(["What is the crown jewel of defense cooperation?", ""])
+    monkeypatch.setattr("builtins.input", lambda _prompt="": next(questions))
+    code, out, _ = _run(capfd, "chat")
+    short = out.strip().splitlines()[-1].split()[2].rstrip(":")
+    assert code == 0 and "--resume" in out
+    code, out, _ = _run(capfd, "chat", "--list")
+    assert code == 0 and out.startswith(short) and "1 answers" in out
+    questions = iter(["How old is it?", ""])
+    code, out, _ = _run(capfd, "chat", "--resume", short)
+    assert code == 0 and "Resuming: What is the crown jewel" in out and "NORAD" in out
+    _, out, _ = _run(capfd, "chat", "--list")
+    assert "2 answers" in out
+
+
+def test_docs_list_and_remove(fake_env: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    _run(capfd, "index")
+    code, out, _ = _run(capfd, "docs", "list", "--json")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 2 and all(r["chunks"] > 0 for r in rows)
+    source = rows[0]["source"]
+    code, out, _ = _run(capfd, "docs", "remove", source)
+    assert code == 0 and "stays in its folder" in out
+    _, out, _ = _run(capfd, "docs", "list")
+    assert source not in out and len(out.splitlines()) == 1
+    _run(capfd, "index")  # a removed document stays out of later syncs of the folder
+    _, out, _ = _run(capfd, "docs", "list")
+    assert source not in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("docs", "remove", "data/nothing.md"), "data/nothing.md: not in the index"),
+        (("docs", "remove"), "name the documents to remove"),
+        (("chat", "--resume", "nothing"), "no conversation match 'nothing'"),
+        (("chat", "--resume"), "there is no stored conversation to resume"),
+    ],
+)
+def test_docs_and_chat_mistakes_are_one_line(
+    fake_env: Path, capfd: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    code, _, err = _run(capfd, *argv)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and message in lines[0], err
