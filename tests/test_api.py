@@ -132,3 +132,27 @@ def test_a_model_server_that_is_down_is_503_not_500(
         "/v1/ask", json={"question": "How long is the land border?", "mode": "extractive"}
     )
     assert r.status_code == 200 and "5,525" in r.json()["answer"]
+
+
+def test_health_says_loading_until_the_models_are_ready() -> None:
+    import threading
+
+    ready = threading.Event()
+    client = TestClient(create_api(FakeEngine(), ready=ready))
+    assert client.get("/health").json() == {"status": "loading"}
+    ready.set()
+    assert client.get("/health").json() == {"status": "ready"}
+
+
+def test_k_is_a_per_request_setting_and_is_validated() -> None:
+    class KEngine(FakeEngine):
+        def stream(self, question, history, mode=None, **options):
+            self.options = options
+            yield from super().stream(question, history, mode)
+
+    engine = KEngine()
+    client = TestClient(create_api(engine))
+    assert client.post("/v1/ask", json={"question": "q", "k": 7}).status_code == 200
+    assert engine.options == {"k": 7}
+    r = client.post("/v1/ask", json={"question": "q", "k": 0})
+    assert r.status_code == 422 and "k" in json.dumps(r.json())

@@ -146,9 +146,12 @@ def test_docs_list_and_remove(fake_env: Path, capfd: pytest.CaptureFixture[str])
         (("docs", "remove"), "name the documents to remove"),
         (("chat", "--resume", "nothing"), "no conversation match 'nothing'"),
         (("chat", "--resume"), "there is no stored conversation to resume"),
+        (("eval", "nope.yaml"), "nope.yaml: suite file not found"),
+        (("ui", "--host", "0.0.0.0"), "refusing to serve on 0.0.0.0 without a secret"),
+        (("retrieve", " "), "the question is empty"),
     ],
 )
-def test_docs_and_chat_mistakes_are_one_line(
+def test_user_mistakes_are_one_line_and_exit_2(
     fake_env: Path, capfd: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
 ) -> None:
     code, _, err = _run(capfd, *argv)

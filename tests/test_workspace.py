@@ -158,3 +158,14 @@ def test_conversation_export() -> None:
     )
     assert "**Q:** How long?" in md and "- [1] T (data/a.txt, characters 3–9)" in md
     assert "  > It is 5,525 miles." in md
+
+
+def test_models_warm_up_in_the_background_and_the_status_says_so(workspace: Workspace) -> None:
+    from assistant.serving.chat_ui import status_markdown
+    from assistant.serving.server import warm_up
+
+    workspace.ready.clear()
+    assert "Loading models" in status_markdown(workspace)
+    warm_up(workspace)
+    assert workspace.ready.is_set() and "2 documents" in status_markdown(workspace)
+    assert "engine" in workspace.app.__dict__  # built, so the first question pays nothing

@@ -8,6 +8,7 @@ import binascii
 import json
 import re
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -86,6 +87,7 @@ def create_api(
     model_name: str = "assistant",
     reports: Path | None = None,
     password: str | None = None,
+    ready: threading.Event | None = None,
 ) -> FastAPI:
     """With a secret (ASSISTANT_API_KEY), every route asks for it as a Bearer token or as
     HTTP Basic credentials with the user "assistant"."""
@@ -109,6 +111,11 @@ def create_api(
     api.add_exception_handler(RequestValidationError, _openai_error)  # type: ignore[arg-type]
     guarded = APIRouter(dependencies=[Depends(check)])
     started = int(time.time())
+
+    @api.get("/health")
+    def health() -> dict[str, str]:
+        """"loading" while the models load at start-up, then "ready"."""
+        return {"status": "ready" if ready is None or ready.is_set() else "loading"}
 
     @guarded.get("/v1/models")
     def models() -> dict[str, Any]:

@@ -69,7 +69,9 @@ def launch(app: App, host: str, port: int, insecure: bool = False) -> None:
     demo = create_app(workspace).queue(default_concurrency_limit=QUEUE_WORKERS)
     password = app.settings.secret
     server = gr.mount_gradio_app(
-        create_api(workspace, app.settings.llm, app.settings.home / "reports", password),
+        create_api(
+            workspace, app.settings.llm, app.settings.home / "reports", password, workspace.ready
+        ),
         demo,
         path="/",
         server_name=host,
