@@ -275,6 +275,11 @@ class Engine:
         )
         return Verified(text, [near.citation])
 
+    def system_prompt(self, shape: str = "fact") -> str:
+        refusal = self.prompts.text("refusal.txt")
+        instruction = self.prompts.text(f"shape_{shape}.txt")
+        return self.prompts.render("answer_system.j2", refusal=refusal, instruction=instruction)
+
     def _messages(
         self,
         question: Question,
@@ -282,10 +287,7 @@ class Engine:
         passages: list[Passage],
         history: Sequence[Turn],
     ) -> list[BaseMessage]:
-        refusal = self.prompts.text("refusal.txt")
-        instruction = self.prompts.text(f"shape_{question.shape}.txt")
-        system = self.prompts.render("answer_system.j2", refusal=refusal, instruction=instruction)
-        messages: list[BaseMessage] = [SystemMessage(system)]
+        messages: list[BaseMessage] = [SystemMessage(self.system_prompt(question.shape))]
         for turn in history[-HISTORY_TURNS:]:
             messages += [HumanMessage(turn.question), AIMessage(turn.answer)]
         wide = question.broad

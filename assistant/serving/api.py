@@ -114,7 +114,7 @@ def create_api(
 
     @api.get("/health")
     def health() -> dict[str, str]:
-        """"loading" while the models load at start-up, then "ready"."""
+        """ "loading" while the models load at start-up, then "ready"."""
         return {"status": "ready" if ready is None or ready.is_set() else "loading"}
 
     @guarded.get("/v1/models")

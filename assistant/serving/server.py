@@ -14,6 +14,7 @@ from assistant.errors import UserError
 
 if TYPE_CHECKING:
     from assistant.app import App
+    from assistant.llm import LLMPool
     from assistant.serving.workspace import Workspace
 
 QUEUE_WORKERS = 16  # browser questions run side by side; the model queue orders generation
@@ -44,13 +45,33 @@ def warm_up(workspace: Workspace) -> None:
         engine = workspace.app.engine
         for _ in engine.stream(WARM_QUESTION, [], "extractive"):
             pass
-        for model in engine.pool().models:
-            getattr(model, "_client", lambda: None)()  # the embedded model loads its weights
+        _warm_embedded_models(engine.pool(), engine.system_prompt())
     except Exception as exc:  # a model that cannot load is reported when a question needs it
         log.warning("warm-up stopped: %s", exc)
     finally:
         workspace.ready.set()
         log.info("models loaded in %.1f s", time.perf_counter() - t0)
+
+
+def _warm_embedded_models(pool: LLMPool, system: str) -> None:
+    """Load each embedded model and have it read the system prompt, which llama.cpp then keeps
+    as the cached prefix of every answer's prompt. Every slot of the model queue is held, so
+    that no question shares a model with it."""
+    tickets = [pool.queue.enter() for _ in pool.models]
+    try:
+        for ticket in tickets:
+            model = pool.models[ticket.wait() or 0]
+            if hasattr(model, "_client"):  # llama.cpp in this process, not a server
+                model._client().create_chat_completion(
+                    messages=[
+                        {"role": "system", "content": system},
+                        {"role": "user", "content": WARM_QUESTION},
+                    ],
+                    max_tokens=1,
+                )
+    finally:
+        for ticket in tickets:
+            ticket.release()
 
 
 def launch(app: App, host: str, port: int, insecure: bool = False) -> None:

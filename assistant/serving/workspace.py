@@ -51,7 +51,8 @@ class Workspace:
     def stream(
         self, question: str, history: list[Turn], mode: str | None = None, **options: Any
     ) -> Generator[Event, None, None]:
-        return self.app.engine.stream(question, history, mode, **options)  # type: ignore[arg-type]
+        self.ready.wait()  # questions asked while the models load wait for them
+        yield from self.app.engine.stream(question, history, mode, **options)  # type: ignore[arg-type]
 
     def browser_secret(self) -> str:
         """Signs what the browser keeps (its conversation id); stable across restarts."""
