@@ -132,7 +132,7 @@ class EvidenceJudge:
             return []
         vectors = np.concatenate(
             [
-                vectors_of(self.embeddings, [question.query], keep=False),
+                vectors_of(self.embeddings, [question.resolved or question.query], keep=False),
                 vectors_of(self.embeddings, [s.text for s in found]),
             ]
         )

@@ -25,6 +25,9 @@ POINTING = re.compile(
 NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*")
 OPENER = re.compile(r"^\s*(and|also|so|but|what about|how about)\b", re.IGNORECASE)
 GENERIC = terms("year years age number time times name called kind else more other another")
+SINGULAR = re.compile(r"\b(it|its|he|him|his|she)\b", re.IGNORECASE)
+CAPITALISED_RUN = re.compile(r"\b[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*")
+NOT_A_SUBJECT = {"The", "A", "An", "It", "This", "That", "These", "In", "On", "Yes", "No"}
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -50,3 +53,27 @@ def standalone_query(question: str, history: Sequence[HasTurn]) -> str:
         w for w in MARKER.sub("", last.answer).split() if w[:1].isupper() or w[:1].isdigit()
     ]
     return " ".join([last.question, *answer_words[:12], question])
+
+
+def resolved_question(question: str, history: Sequence[HasTurn]) -> str | None:
+    """The follow-up with its singular pronoun replaced by what the previous answer names
+    first: "How old is it?" after "NORAD is the crown jewel…" → "How old is NORAD?". None when
+    there is no pronoun or no name to put in its place."""
+    if not history:
+        return None
+    pronoun = SINGULAR.search(question)
+    answer = MARKER.sub("", history[-1].answer)
+    subject = next((m.group(0) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m)), None)
+    if pronoun is None or subject is None:
+        return None
+    possessive = pronoun.group(1).lower() in ("its", "his")
+    replacement = subject + ("'s" if possessive else "")
+    return question[: pronoun.start()] + replacement + question[pronoun.end() :]
+
+
+def _a_name(match: re.Match[str]) -> bool:
+    """A capitalised run that names something: not an ordinary word capitalised because it
+    opens a sentence ("Finally, …"), unless it is an acronym ("NORAD is …")."""
+    word = match.group(0)
+    opens = match.start() == 0 or match.string[: match.start()].rstrip().endswith((".", "!", "?"))
+    return word not in NOT_A_SUBJECT and not (opens and " " not in word and not word.isupper())

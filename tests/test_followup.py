@@ -1,7 +1,7 @@
 import pytest
 
 from assistant.engine import Turn
-from assistant.followup import is_follow_up, standalone_query
+from assistant.followup import is_follow_up, resolved_question, standalone_query
 
 NORAD = Turn(
     "What is the crown jewel of defense cooperation?",
@@ -41,3 +41,21 @@ def test_follow_up_query_carries_the_topic() -> None:
     query = standalone_query("How many years has it existed?", [NORAD])
     assert "NORAD" in query and "crown jewel" in query and query.endswith("existed?")
     assert standalone_query("How old is it?", []) == "How old is it?"
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "resolved"),
+    [
+        ("How old is it?", "NORAD is the crown jewel of defense. [1]", "How old is NORAD?"),
+        ("What is its budget?", "It is run by NORAD and the Pentagon.", "What is NORAD's budget?"),
+        ("What did he say?", "Secretary Blinken spoke.", "What did Secretary Blinken say?"),
+        ("Who is part of it?", "Finally, the leaders revive the North American Summit.",
+         "Who is part of North American Summit?"),
+        ("How long is it?", "The land border is 5,525 miles. [1]", None),  # names nothing
+        ("And the maritime border?", "NORAD is old.", None),  # no pronoun
+    ],
+)  # fmt: skip
+def test_a_pronoun_is_replaced_by_what_the_last_answer_names_first(
+    question: str, previous: str, resolved: str | None
+) -> None:
+    assert resolved_question(question, [Turn("q", previous)]) == resolved

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.answering.parser import modifier_pairs
-from assistant.followup import HasTurn, is_follow_up, standalone_query
+from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
 from assistant.text import answer_type, names, numbers, qualifiers, terms
 
 Shape = Literal["fact", "list", "summary", "compare", "yesno"]
@@ -80,6 +80,7 @@ class Question:
     query: str  # what retrieval searches: the standalone question
     follow_up: bool
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
+    resolved: str = ""  # a follow-up with its pronoun replaced ("How old is NORAD?"), if any
     focus: str | None = None  # the thing asked about ("population" in "what is the population
     # of Canada?"), stemmed; None when the question names only something generic
 
@@ -138,5 +139,6 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
+        resolved=(resolved_question(text, history) or "") if follow_up else "",
         focus=focus_of(text),
     )
