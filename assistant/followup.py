@@ -63,7 +63,8 @@ def resolved_question(question: str, history: Sequence[HasTurn]) -> str | None:
         return None
     pronoun = SINGULAR.search(question)
     answer = MARKER.sub("", history[-1].answer)
-    subject = next((m.group(0) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m)), None)
+    names = (_bare(m.group(0)) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m))
+    subject = next(names, None)
     if pronoun is None or subject is None:
         return None
     possessive = pronoun.group(1).lower() in ("its", "his")
@@ -77,3 +78,9 @@ def _a_name(match: re.Match[str]) -> bool:
     word = match.group(0)
     opens = match.start() == 0 or match.string[: match.start()].rstrip().endswith((".", "!", "?"))
     return word not in NOT_A_SUBJECT and not (opens and " " not in word and not word.isupper())
+
+
+def _bare(name: str) -> str:
+    """Without the full stop that ends its sentence ("Summit." but not "U.S.")."""
+    last = name.split()[-1]
+    return name[:-1] if last.endswith(".") and last.count(".") == 1 else name
