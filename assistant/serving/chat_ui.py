@@ -138,23 +138,18 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
         loading = gr.Timer(2.0, active=not workspace.ready.is_set())
 
         def on_load(current: str) -> tuple[Any, ...]:
-            current = current if current and store.exists(current) else ""
-            chat, cited = runner.view(current)
+            """Shows the conversation this browser had open. It never sets the conversation id
+            (a question asked before the page finished loading may have set it already)."""
             rows, choice = documents()
-            title_now = store.title(current) if current else ""
-            return (
-                current,
-                listing(current),
-                chat,
-                cited,
-                status_markdown(workspace),
-                title_now,
-                rows,
-                choice,
-            )
+            known = current if current and store.exists(current) else ""
+            shown: tuple[Any, ...] = (gr.update(), gr.update(), gr.update())
+            if known:
+                chat, cited = runner.view(known)
+                shown = (chat, cited, store.title(known))
+            return (listing(known), *shown, status_markdown(workspace), rows, choice)
 
         def on_enqueue(message: str, current: str) -> tuple[str, list[dict[str, Any]], str, str]:
-            if not current:
+            if not current or not store.exists(current):  # none yet, or deleted elsewhere
                 current = store.create()
             chat, cited = runner.enqueue(current, message)
             return current, chat, cited, ""
@@ -271,7 +266,7 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
         demo.load(
             on_load,
             cid,
-            [cid, picker, chatbot, citations, status, name, table, chosen],
+            [picker, chatbot, citations, name, status, table, chosen],
             api_name=False,
         )
     return demo
