@@ -92,12 +92,16 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "bench", help="benchmarks: export a public one as a suite, score retrieval, load-test"
     )
-    p.add_argument("action", choices=["export", "retrieval", "load", "answers"])
+    p.add_argument("action", choices=["export", "retrieval", "load", "answers", "perf"])
     p.add_argument("name", nargs="?", choices=["multihop-rag", "nq-open", "squad2", "seed"])
     p.add_argument("--corpus", choices=["multihop-rag", "nq-open"], help="same as NAME")
     p.add_argument("--out", type=Path, help="working folder (default runs/bench/NAME)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument("--users", type=int, default=20, help="load: concurrent users")
+    p.add_argument("--chunks", type=int, default=10_000, help="perf: corpus size in chunks")
+    p.add_argument(
+        "--embedder", choices=["fake", "minilm", "hashing"], default="fake", help="perf: embedder"
+    )
     p.add_argument("--minutes", type=float, default=10.0, help="load: how long")
     p.add_argument(
         "--warmup", type=float, default=1.0, help="load: minutes of the same load run first"
@@ -308,6 +312,8 @@ def _bench(args: argparse.Namespace) -> int:
         return _bench_load(args)
     if args.action == "answers":
         return _bench_answers(args)
+    if args.action == "perf":
+        return _bench_perf(args)
     name = args.name or args.corpus
     if not name:
         raise UserError("name a benchmark: multihop-rag or nq-open")
@@ -321,6 +327,19 @@ def _bench(args: argparse.Namespace) -> int:
     from assistant.evaluation.bench import bench_retrieval
 
     bench_retrieval(settings, name, out, args.limit or 500, Console(stderr=True))
+    return 0
+
+
+def _bench_perf(args: argparse.Namespace) -> int:
+    from assistant.evaluation.perf import bench_perf, print_perf
+    from assistant.settings import load_settings
+
+    out = args.out or Path("runs/bench") / f"perf-{args.embedder}-{args.chunks}"
+    out.mkdir(parents=True, exist_ok=True)
+    result = bench_perf(load_settings(), args.chunks, args.embedder, out)
+    print_perf(result)
+    (out / "perf.json").write_text(json.dumps(result, indent=1))
+    print(f"written to {out / 'perf.json'}")
     return 0
 
 

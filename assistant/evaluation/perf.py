@@ -1,0 +1,161 @@
+"""`assistant bench perf --chunks N`: how indexing and retrieval scale on one machine.
+
+Builds a corpus of about N chunks by copying MultiHop-RAG's 609 articles (each copy marked, so
+that every file is new content), indexes it with `assistant index` as a child process (wall time
+and peak RSS of that process), then times an unchanged re-index, adding one small file (as a
+CLI process, and in a warm process the way the server's upload does), retrieval p50/p95 with
+and without the query embedding, and, for MiniLM, raw `SentenceTransformer.encode` on a sample
+of the same chunks at the same batch size. Prints a table and writes JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings
+
+SAMPLE_QUERIES = 60
+RAW_SAMPLE_CHUNKS = 1024
+
+
+def _corpus(settings: Settings, folder: Path, chunks: int) -> tuple[int, list[str]]:
+    """Copies of the articles until about `chunks` chunks; returns (chunks, sample queries)."""
+    from assistant.evaluation.benchmarks import multihop_articles, with_front_matter
+    from index.chunking import chunk_document
+    from index.documents import load_document
+
+    docs, _ = multihop_articles(settings.benchmarks_dir)
+    texts = {name: with_front_matter(meta, body) for name, meta, body in docs}
+    shutil.rmtree(folder, ignore_errors=True)
+
+    def write(copy: int) -> list[Path]:
+        sub = folder / f"copy{copy:03d}"
+        sub.mkdir(parents=True)
+        for name, text in texts.items():
+            (sub / name).write_text(f"{text}\n\nCopy {copy}.\n", encoding="utf-8")
+        return sorted(sub.iterdir())
+
+    first = write(0)
+    max_bytes = int(settings.max_file_mb * 1_000_000)
+    per_copy = sum(
+        len(chunk_document(load_document(p, max_bytes), settings.chunk_size)) for p in first
+    )
+    copies = max(1, round(chunks / per_copy))
+    for c in range(1, copies):
+        write(c)
+    queries = json.loads(
+        (settings.benchmarks_dir / "multihop-rag" / "MultiHopRAG.json").read_text()
+    )
+    return per_copy * copies, [q["query"] for q in queries[:SAMPLE_QUERIES]]
+
+
+def _child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    """Run `assistant ARGV`; returns (seconds, peak RSS in bytes) of that process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", *argv],
+        env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"assistant {' '.join(argv)} failed: {proc.stderr.read().decode()}")  # type: ignore[union-attr]
+    return seconds, usage.ru_maxrss * 1024
+
+
+def _disk(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    values = sorted(values)
+    return {
+        "p50_ms": round(statistics.median(values) * 1000, 2),
+        "p95_ms": round(values[int(0.95 * (len(values) - 1))] * 1000, 2),
+    }
+
+
+def _timed(fn: Any, items: list[Any]) -> list[float]:
+    out = []
+    for item in items:
+        t0 = time.perf_counter()
+        fn(item)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def bench_perf(settings: Settings, chunks: int, embedder: str, workdir: Path) -> dict[str, Any]:
+    from assistant.app import App
+
+    workdir = workdir.resolve()
+    corpus, home = workdir / "corpus", workdir / ".assistant"
+    total, queries = _corpus(settings, corpus, chunks)
+    shutil.rmtree(home, ignore_errors=True)
+    env = {**os.environ, "ASSISTANT_HOME": str(home), "ASSISTANT_EMBEDDINGS": embedder}
+    index_s, index_rss = _child(["index", str(corpus)], env, workdir)
+    again_s, _ = _child(["index", str(corpus)], env, workdir)
+    extra = corpus / "added-one.md"
+    extra.write_text("# One more\n\nThe maple syrup reserve holds 3,100 barrels.\n")
+    add_cli_s, _ = _child(["index", str(extra)], env, workdir)
+
+    app = App(settings.model_copy(update={"home": home, "embeddings": embedder}))
+    retriever = app.retriever()
+    retriever.invoke(queries[0])  # load models and snapshots
+    warm = corpus / "added-two.md"
+    warm.write_text("# Two more\n\nThe honey reserve holds 1,200 jars.\n")
+    t0 = time.perf_counter()
+    app.indexer.sync([warm])
+    add_warm_s = time.perf_counter() - t0
+
+    hybrid = _timed(retriever.invoke, queries)
+    vectors = app.embeddings.embed_documents(queries)
+    dense = _timed(
+        lambda v: app.store.similarity_search_by_vector(v, k=retriever.candidates), vectors
+    )
+    keyword = _timed(lambda q: app.bm25.search(q, retriever.candidates), queries)
+    result: dict[str, Any] = {
+        "embedder": embedder,
+        "chunks": app.chunk_count(),
+        "estimated_chunks": total,
+        "index_s": round(index_s, 1),
+        "index_chunks_per_s": round(total / index_s, 1),
+        "index_peak_rss_mb": round(index_rss / 1e6),
+        "disk_mb": round(_disk(home) / 1e6, 1),
+        "unchanged_reindex_s": round(again_s, 2),
+        "add_one_file_cli_s": round(add_cli_s, 2),
+        "add_one_file_warm_s": round(add_warm_s, 2),
+        "retrieval_hybrid_with_query_embedding": _percentiles(hybrid),
+        "retrieval_dense_without_embedding": _percentiles(dense),
+        "retrieval_bm25": _percentiles(keyword),
+    }
+    if embedder == "minilm":
+        stored = app.store.get(limit=RAW_SAMPLE_CHUNKS, include=["documents"])["documents"]
+        model = app.embeddings._load()  # type: ignore[attr-defined]
+        t0 = time.perf_counter()
+        model.encode(stored, batch_size=app.embeddings.batch_size, show_progress_bar=False)  # type: ignore[attr-defined]
+        raw = len(stored) / (time.perf_counter() - t0)
+        result["raw_minilm_chunks_per_s"] = round(raw, 1)
+        result["index_vs_raw_minilm"] = round(result["index_chunks_per_s"] / raw, 3)
+    return result
+
+
+def print_perf(result: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"bench perf: {result['chunks']} chunks, {result['embedder']} embedder")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for key, value in result.items():
+        if isinstance(value, dict):
+            value = " / ".join(f"{v}" for v in value.values()) + " ms (p50 / p95)"
+        table.add_row(key, str(value))
+    Console().print(table)
