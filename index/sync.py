@@ -146,6 +146,7 @@ class Indexer:
         self.chunk_size = chunk_size
         self.max_bytes = max_bytes
         self._pending: list[_Pending] = []
+        self._resuming = False  # this sync finishes an interrupted one
         self._lock = threading.Lock()
 
     @property
@@ -186,7 +187,7 @@ class Indexer:
     def _sync(self, paths: Iterable[Path], on_file: Callable[[str], None]) -> SyncReport:
         report = SyncReport()
         roots = list(paths)
-        interrupted = self.manifest.in_progress
+        interrupted = self._resuming = self.manifest.in_progress
         if self.manifest.config != self.config:
             report.rebuilt = bool(self.manifest.files)
             self._reset()
@@ -250,6 +251,7 @@ class Indexer:
             report.removed.append(source)
         if interrupted:
             self._sweep_orphans()
+            self._repair_keywords()
         self.bm25.save()
         self.manifest.in_progress = False
         self.manifest.save()
@@ -287,13 +289,15 @@ class Indexer:
         vectors = self.embeddings.embed_documents([c.indexed_text for c in chunks])
         self._upsert(chunks, vectors)
         for p in self._pending:
-            keep = {c.chunk_id for c in p.chunks}
-            self._delete_ids([i for i in self._ids_of(p.doc.source) if i not in keep])
+            if p.kind == "updated" or self._resuming:  # older chunks of it may be stored
+                keep = {c.chunk_id for c in p.chunks}
+                self._delete_ids([i for i in self._ids_of(p.doc.source) if i not in keep])
             self.manifest.files[p.doc.source] = p.entry
             getattr(report, p.kind).append(p.doc.source)
         report.chunks_written += len(chunks)
         self._pending.clear()
-        self.bm25.save()
+        # The keyword index is rebuilt once, at the end of the sync (a rebuild per batch made
+        # indexing quadratic); a run killed before then is repaired by _repair_keywords.
         self.manifest.save()
 
     def _upsert(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
@@ -345,6 +349,16 @@ class Indexer:
         self._delete_ids(orphans)
         live = set(stored["ids"]) - set(orphans)
         self.bm25.delete([i for i in list(self.bm25.tokens) if i not in live])
+
+    def _repair_keywords(self) -> None:
+        """After an interrupted run: tokenize the stored chunks the keyword index lacks."""
+        stored = self.collection.get(include=["metadatas", "documents"])
+        rows = zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True)
+        missing = [
+            (i, f"{m.get('heading', '')}\n{d}") for i, m, d in rows if i not in self.bm25.tokens
+        ]
+        if missing:
+            self.bm25.upsert([i for i, _ in missing], [t for _, t in missing])
 
     def _sources_under(self, roots: list[Path]) -> set[str]:
         dirs = [source_name(r) for r in roots if r.is_dir()]
