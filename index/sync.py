@@ -15,6 +15,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,6 +148,8 @@ class Indexer:
         self.max_bytes = max_bytes
         self._pending: list[_Pending] = []
         self._resuming = False  # this sync finishes an interrupted one
+        self._writer: ThreadPoolExecutor | None = None
+        self._in_flight: Future[None] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -161,6 +164,7 @@ class Indexer:
         with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)  # another process may have synced
             self._pending.clear()
+            self._in_flight = None
             return self._sync(paths, on_file)
 
     def remove(self, sources: Iterable[str]) -> list[str]:
@@ -236,15 +240,18 @@ class Indexer:
         self.manifest.in_progress = True
         self.manifest.save()
         by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
-        for _path, name, doc, stat in changed:
-            old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
-            if old is not None:
-                self._rename(old, doc, stat)
-                gone.discard(old)
-                report.renamed.append(f"{old} → {name}")
-            else:
-                self._queue(doc, stat, report)
-        self._flush(report)
+        with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as self._writer:
+            for _path, name, doc, stat in changed:
+                old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
+                if old is not None:
+                    self._rename(old, doc, stat)
+                    gone.discard(old)
+                    report.renamed.append(f"{old} → {name}")
+                else:
+                    self._queue(doc, stat, report)
+            self._flush(report)
+            self._drain()
+        self._writer = None
         for source in sorted(gone):
             self._delete_ids(self._ids_of(source))
             self.manifest.files.pop(source, None)
@@ -282,20 +289,35 @@ class Indexer:
             self._flush(report)
 
     def _flush(self, report: SyncReport) -> None:
-        """Embed every pending chunk in one pass, write Chroma and BM25, then record the files."""
+        """Hand the pending files to the writer thread, which embeds and writes them while the
+        next batch is chunked (one batch in flight at a time, so memory stays bounded)."""
         if not self._pending:
             return
-        chunks = [c for p in self._pending for c in p.chunks]
+        batch, self._pending = self._pending, []
+        self._drain()
+        if self._writer is None:
+            self._write(batch, report)
+        else:
+            self._in_flight = self._writer.submit(self._write, batch, report)
+
+    def _drain(self) -> None:
+        """Wait for the batch being written; its error, if any, is raised here."""
+        future, self._in_flight = self._in_flight, None
+        if future is not None:
+            future.result()
+
+    def _write(self, batch: list[_Pending], report: SyncReport) -> None:
+        """Embed a batch in one pass, write Chroma and the keyword tokens, record the files."""
+        chunks = [c for p in batch for c in p.chunks]
         vectors = self.embeddings.embed_documents([c.indexed_text for c in chunks])
         self._upsert(chunks, vectors)
-        for p in self._pending:
+        for p in batch:
             if p.kind == "updated" or self._resuming:  # older chunks of it may be stored
                 keep = {c.chunk_id for c in p.chunks}
                 self._delete_ids([i for i in self._ids_of(p.doc.source) if i not in keep])
             self.manifest.files[p.doc.source] = p.entry
             getattr(report, p.kind).append(p.doc.source)
         report.chunks_written += len(chunks)
-        self._pending.clear()
         # The keyword index is rebuilt once, at the end of the sync (a rebuild per batch made
         # indexing quadratic); a run killed before then is repaired by _repair_keywords.
         self.manifest.save()
@@ -313,6 +335,7 @@ class Indexer:
 
     def _rename(self, old: str, doc: SourceDocument, stat: dict[str, int]) -> None:
         """Same content under a new name: move the vectors instead of re-embedding."""
+        self._drain()
         chunks = chunk_document(doc, self.chunk_size)
         old_ids = self._ids_of(old)
         stored = self.collection.get(ids=old_ids, include=["embeddings", "documents"])
