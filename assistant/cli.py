@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import UserError
 
@@ -150,12 +153,38 @@ def _index(args: argparse.Namespace) -> int:
         shown = ", ".join(str(p) for p in paths)
         raise UserError(f"{shown}: no such file or folder; give the files or folders to index")
     console = Console(stderr=True)
-    with console.status("indexing…") as status:
-        report = app.indexer.sync(paths, on_file=lambda f: status.update(f"indexing {f}"))
+    with _index_progress(console) as (on_file, on_progress):
+        report = app.indexer.sync(paths, on_file=on_file, on_progress=on_progress)
     for error in report.errors:
         print(f"skipped {error}", file=sys.stderr)
     print(f"{report.summary()}; {app.chunk_count()} chunks in the index")
     return 1 if report.errors else 0  # the rest is indexed; the skipped files are listed
+
+
+@contextlib.contextmanager
+def _index_progress(console: Any) -> Iterator[tuple[Any, Any]]:
+    """A progress bar: files stored of files to store, chunks, chunks/s and the time left."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    started = time.perf_counter()
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} files · {task.fields[chunks]} chunks"),
+        TextColumn("· {task.fields[rate]} chunks/s"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    task = bar.add_task("reading", total=None, chunks=0, rate="–")
+
+    def on_progress(done: int, total: int, chunks: int) -> None:
+        rate = chunks / max(time.perf_counter() - started, 1e-6)
+        bar.update(task, description="indexing", completed=done, total=total, chunks=chunks,
+                   rate=f"{rate:.0f}")  # fmt: skip
+
+    with bar:
+        yield (lambda name: bar.update(task, description=f"reading {name[-40:]}")), on_progress
 
 
 def _retrieve(args: argparse.Namespace) -> int:

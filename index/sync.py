@@ -150,6 +150,8 @@ class Indexer:
         self._resuming = False  # this sync finishes an interrupted one
         self._writer: ThreadPoolExecutor | None = None
         self._in_flight: Future[None] | None = None
+        self._on_progress: Callable[[int, int, int], None] = lambda *_: None
+        self._to_write = 0
         self._lock = threading.Lock()
 
     @property
@@ -159,12 +161,18 @@ class Indexer:
         return self._collection
 
     def sync(
-        self, paths: Iterable[Path], on_file: Callable[[str], None] = lambda _: None
+        self,
+        paths: Iterable[Path],
+        on_file: Callable[[str], None] = lambda _: None,
+        on_progress: Callable[[int, int, int], None] = lambda *_: None,
     ) -> SyncReport:
+        """on_file(name) as each file is read; on_progress(files written, files to write,
+        chunks written) as each batch is stored."""
         with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)  # another process may have synced
             self._pending.clear()
             self._in_flight = None
+            self._on_progress = on_progress
             return self._sync(paths, on_file)
 
     def remove(self, sources: Iterable[str]) -> list[str]:
@@ -240,6 +248,7 @@ class Indexer:
         self.manifest.in_progress = True
         self.manifest.save()
         by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
+        self._to_write = len(changed)
         with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as self._writer:
             for _path, name, doc, stat in changed:
                 old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
@@ -318,6 +327,8 @@ class Indexer:
             self.manifest.files[p.doc.source] = p.entry
             getattr(report, p.kind).append(p.doc.source)
         report.chunks_written += len(chunks)
+        written = len(report.added) + len(report.updated)
+        self._on_progress(written, self._to_write, report.chunks_written)
         # The keyword index is rebuilt once, at the end of the sync (a rebuild per batch made
         # indexing quadratic); a run killed before then is repaired by _repair_keywords.
         self.manifest.save()

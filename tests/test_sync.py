@@ -172,3 +172,17 @@ def test_a_file_that_vanishes_is_skipped(fake_env: Path, monkeypatch: pytest.Mon
     report = _app().indexer.sync([Path("data")])
     assert report.added == ["data/002_ec2a0a35004d6a3e.txt"]
     assert report.errors == ["data/000_8e8d18d6546258b1.txt: file vanished before it could be read"]
+
+
+def test_progress_counts_files_and_chunks_as_batches_are_written(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.sync.FLUSH_CHUNKS", 5)  # several batches, written in a pipeline
+    for n in range(6):
+        Path(f"data/note{n}.md").write_text(f"# Note {n}\n\n" + f"Fact {n} is here. " * 200)
+    calls: list[tuple[int, int, int]] = []
+    app = _app()
+    report = app.indexer.sync([Path("data")], on_progress=lambda *a: calls.append(a))
+    assert len(calls) >= 3 and calls == sorted(calls)  # never goes backwards
+    assert calls[-1] == (8, 8, report.chunks_written) and report.chunks_written == app.chunk_count()
+    assert sorted(app.bm25.tokens) == sorted(app.store.get()["ids"])
