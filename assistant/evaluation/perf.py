@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.settings import Settings
 
@@ -45,16 +46,25 @@ def _corpus(settings: Settings, folder: Path, chunks: int) -> tuple[int, list[st
 
     first = write(0)
     max_bytes = int(settings.max_file_mb * 1_000_000)
-    per_copy = sum(
-        len(chunk_document(load_document(p, max_bytes), settings.chunk_size)) for p in first
-    )
+    counts = [len(chunk_document(load_document(p, max_bytes), settings.chunk_size)) for p in first]
+    per_copy = sum(counts)
+    if chunks < per_copy:  # part of one copy: the first articles up to `chunks`
+        kept = 0
+        for path, n in zip(first, counts, strict=True):
+            if kept >= chunks:
+                path.unlink()
+            else:
+                kept += n
+        return kept, _queries(settings)
     copies = max(1, round(chunks / per_copy))
     for c in range(1, copies):
         write(c)
-    queries = json.loads(
-        (settings.benchmarks_dir / "multihop-rag" / "MultiHopRAG.json").read_text()
-    )
-    return per_copy * copies, [q["query"] for q in queries[:SAMPLE_QUERIES]]
+    return per_copy * copies, _queries(settings)
+
+
+def _queries(settings: Settings) -> list[str]:
+    path = settings.benchmarks_dir / "multihop-rag" / "MultiHopRAG.json"
+    return [q["query"] for q in json.loads(path.read_text())[:SAMPLE_QUERIES]]
 
 
 def _child(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
@@ -76,11 +86,8 @@ def _disk(path: Path) -> int:
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
-    values = sorted(values)
-    return {
-        "p50_ms": round(statistics.median(values) * 1000, 2),
-        "p95_ms": round(values[int(0.95 * (len(values) - 1))] * 1000, 2),
-    }
+    p50, p95 = np.percentile(values, [50, 95])
+    return {"p50_ms": round(float(p50) * 1000, 2), "p95_ms": round(float(p95) * 1000, 2)}
 
 
 def _timed(fn: Any, items: list[Any]) -> list[float]:

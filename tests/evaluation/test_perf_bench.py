@@ -1,0 +1,32 @@
+"""`assistant bench perf` end to end on a small fake MultiHop-RAG corpus (real child processes)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.evaluation.perf import bench_perf
+from assistant.settings import load_settings
+from tests.evaluation.test_benchmarks import _fake_benchmarks
+
+
+def test_perf_bench_measures_a_corpus_of_the_asked_size(
+    fake_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _fake_benchmarks(tmp_path / "bench")
+    article = json.loads((root / "multihop-rag" / "corpus.json").read_text())[0]
+    articles = [
+        {**article, "title": f"Story {n}", "url": f"https://example.org/{n}",
+         "body": f"Story {n} says this. " * 120}
+        for n in range(30)
+    ]  # fmt: skip
+    (root / "multihop-rag" / "corpus.json").write_text(json.dumps(articles))
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "fake")
+    settings = load_settings().model_copy(update={"benchmarks_dir": root})
+    result = bench_perf(settings, 60, "fake", tmp_path / "work")
+    assert 60 <= result["estimated_chunks"] < 80  # the first articles, up to the size asked
+    assert result["chunks"] == result["estimated_chunks"] + 2  # plus the two files added
+    assert result["index_chunks_per_s"] > 0 and result["index_peak_rss_mb"] > 50
+    assert result["unchanged_reindex_s"] > 0 and result["add_one_file_warm_s"] > 0
+    for key in ("retrieval_hybrid_with_query_embedding", "retrieval_bm25"):
+        assert 0 < result[key]["p50_ms"] <= result[key]["p95_ms"]
