@@ -144,7 +144,11 @@ def bench_perf(settings: Settings, chunks: int, embedder: str, workdir: Path) ->
         "retrieval_bm25": _percentiles(keyword),
     }
     if embedder == "minilm":
-        stored = app.store.get(limit=RAW_SAMPLE_CHUNKS, include=["documents"])["documents"]
+        got = app.store.get(limit=RAW_SAMPLE_CHUNKS, include=["documents", "metadatas"])
+        stored = [  # what the indexer embeds: the heading path, then the passage
+            f"{m.get('heading', '')}\n{d}"
+            for m, d in zip(got["metadatas"], got["documents"], strict=True)
+        ]
         model = app.embeddings._load()  # type: ignore[attr-defined]
         t0 = time.perf_counter()
         model.encode(stored, batch_size=app.embeddings.batch_size, show_progress_bar=False)  # type: ignore[attr-defined]
