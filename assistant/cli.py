@@ -183,8 +183,14 @@ def _index_progress(console: Any) -> Iterator[tuple[Any, Any]]:
         bar.update(task, description="indexing", completed=done, total=total, chunks=chunks,
                    rate=f"{rate:.0f}")  # fmt: skip
 
+    def on_file(name: str) -> None:
+        bar.update(task, description=f"reading {name[-40:]}")
+
+    if not console.is_terminal:  # logs and pipes get the summary line only
+        yield (lambda _: None), (lambda *_: None)
+        return
     with bar:
-        yield (lambda name: bar.update(task, description=f"reading {name[-40:]}")), on_progress
+        yield on_file, on_progress
 
 
 def _retrieve(args: argparse.Namespace) -> int:
