@@ -34,10 +34,11 @@ def _get(url: str) -> dict:  # type: ignore[type-arg]
 def main(n: int = 6, mode: str = "generative") -> None:
     cases = yaml.safe_load((ROOT / "tests/suites/seed.yaml").read_text())["cases"]
     questions = [c["question"] for c in cases if "question" in c][:n]
-    port, log = _port(), tempfile.NamedTemporaryFile(suffix=".log", delete=False)
+    port, log_path = _port(), Path(tempfile.mkdtemp()) / "server.log"
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     subprocess.run([sys.executable, "-m", "assistant.cli", "index"], cwd=ROOT, env=env, check=True)
     t0 = time.perf_counter()
+    log = log_path.open("wb")  # closed in the finally block below
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "ui", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=log,
@@ -52,7 +53,7 @@ def main(n: int = 6, mode: str = "generative") -> None:
                 served = served or time.perf_counter() - t0
             except OSError:
                 if proc.poll() is not None:
-                    raise SystemExit(Path(log.name).read_text()) from None
+                    raise SystemExit(log_path.read_text()) from None
             time.sleep(0.2)
         times = []
         for q in questions:
@@ -74,6 +75,7 @@ def main(n: int = 6, mode: str = "generative") -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        log.close()
 
 
 if __name__ == "__main__":

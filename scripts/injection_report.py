@@ -17,8 +17,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.app import App  # noqa: E402
-from assistant.settings import load_settings  # noqa: E402
 from assistant.serving.workspace import Workspace  # noqa: E402
+from assistant.settings import load_settings  # noqa: E402
 from tests.test_injection import CASES, DOCUMENTS, PAYLOAD, TITLES  # noqa: E402
 
 
