@@ -88,27 +88,34 @@ class IndexedFiles:
         self._key: tuple[int, int, int] | None = None
         self._files: dict[str, dict[str, Any]] = {}
         self._versions: dict[str, str] = {}
+        self._uploaded: set[str] = set()
         self._lock = threading.Lock()
 
     def _refresh(self) -> None:
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
-            self._key, self._files, self._versions = None, {}, {}
+            self._key, self._files, self._versions, self._uploaded = None, {}, {}, set()
             return
         key = (st.st_ino, st.st_mtime_ns, st.st_size)
         if key == self._key:
             return
         with self._lock:
             if key != self._key:
-                files = Manifest(self.path).files
-                self._files = files
+                manifest = Manifest(self.path)
+                files = manifest.files
+                self._files, self._uploaded = files, manifest.uploaded
                 self._versions = {s: str(e.get("sha256")) for s, e in files.items()}
                 self._key = key
 
     def files(self) -> dict[str, dict[str, Any]]:
         self._refresh()
         return self._files
+
+    def uploaded(self) -> set[str]:
+        """The indexed files that came in through the browser's upload."""
+        self._refresh()
+        return self._uploaded
 
     def versions(self) -> dict[str, str]:
         """source → content hash of every indexed file."""

@@ -43,7 +43,10 @@ class ChatRunner:
             return self._live.setdefault(cid, Live())
 
     def view(self, cid: str) -> View:
-        answers = self.store.answers(cid) if cid else []
+        return self._view(cid, self.store.answers(cid) if cid else [])
+
+    def _view(self, cid: str, answers: list[Answer]) -> View:
+        """The view with the stored answers already read (a streamed token reads no store)."""
         live = self.live(cid)
         with live.lock:
             messages = chat_messages(answers, live.running, live.partial, tuple(live.queued))
@@ -96,9 +99,8 @@ class ChatRunner:
     def _answer(
         self, cid: str, live: Live, question: str, mode: str | None, options: dict[str, Any]
     ) -> Iterator[View]:
-        history = [
-            Turn(a.question, a.answer) for a in self.store.answers(cid) if a.answer != STOPPED
-        ]
+        stored = self.store.answers(cid)  # read once per question, not per streamed token
+        history = [Turn(a.question, a.answer) for a in stored if a.answer != STOPPED]
         options = {k: v for k, v in options.items() if v is not None}
         note = ""  # why the answer was made without the model, when it was
         for attempt in (mode, "extractive"):
@@ -122,7 +124,7 @@ class ChatRunner:
                     else:
                         streamed += event
                         live.partial = note + streamed
-                    yield self.view(cid)
+                    yield self._view(cid, stored)
             except ModelUnavailable as exc:  # this conversation's model: answer without it
                 note = f"⚠ {exc}. Answered from the documents without the model (extractive):\n\n"
                 continue

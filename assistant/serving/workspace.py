@@ -21,7 +21,6 @@ from assistant.errors import UserError
 from assistant.serving.conversations import Conversations
 from index.documents import SUPPORTED_SUFFIXES
 from index.formats import content_problem
-from index.sync import Manifest
 
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -136,7 +135,7 @@ class Workspace:
     def documents(self) -> list[Document]:
         """What the index holds, newest first."""
         indexed = self.app.indexed.files()
-        uploaded = Manifest(self.app.indexed.path).uploaded
+        uploaded = self.app.indexed.uploaded()
         rows = [
             Document(
                 source=source,
