@@ -197,6 +197,7 @@ CONTRAST = """(selector) => {
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_citations_are_legible_in_light_and_dark_themes(page: Any, server: str, theme: str) -> None:
     page.goto(f"{server}?__theme={theme}")
+    page.locator("#chat").wait_for()  # Gradio sets the theme class once the app has rendered
     assert ("dark" in (page.locator("body").get_attribute("class") or "")) == (theme == "dark")
     ask(page, BORDER_Q)
     for selector in ("#citations mark", "#citations blockquote", "#citations small"):
