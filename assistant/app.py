@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` s
     import chromadb
     from langchain_chroma import Chroma
 
-    from assistant.answering.answerability import AnswerabilityModel
+    from assistant.answering.answerability import LogisticModel
     from assistant.engine import Engine
     from index.retriever import HybridRetriever
 
@@ -91,10 +91,17 @@ class App:
         )
 
     @cached_property
-    def answerability(self) -> AnswerabilityModel:
-        from assistant.answering.answerability import AnswerabilityModel, artefact_for
+    def answerability(self) -> LogisticModel:
+        from assistant.answering.answerability import LogisticModel, artefact_for
 
-        return AnswerabilityModel.load(artefact_for(self.settings.embeddings))
+        return LogisticModel.load(artefact_for(self.settings.embeddings))
+
+    @cached_property
+    def verdict(self) -> LogisticModel:
+        from assistant.answering.answerability import VERDICT_FEATURES, LogisticModel, artefact_for
+
+        path = artefact_for(self.settings.embeddings, "verdict")
+        return LogisticModel.load(path, VERDICT_FEATURES)
 
     @cached_property
     def engine(self) -> Engine:
@@ -107,6 +114,7 @@ class App:
             llm=make_pool(self.settings),
             pool_factory=lambda spec: make_pool(self.settings, spec),
             answerability=self.answerability,
+            verdict=self.verdict,
             prompts=Prompts(self.settings.prompts_dir),
             embeddings=self.embeddings,
             model_name=self.settings.llm,

@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", choices=["multihop-rag", "nq-open"], help="same as NAME")
     p.add_argument("--out", type=Path, help="working folder (default runs/bench/NAME)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument(
+        "--no-textbook", action="store_true", help="answers: the project only (no baseline)"
+    )
     p.add_argument("--users", type=int, default=20, help="load: concurrent users")
     p.add_argument("--chunks", type=int, default=10_000, help="perf: corpus size in chunks")
     p.add_argument(
@@ -390,7 +393,9 @@ def _bench_answers(args: argparse.Namespace) -> int:
         else ["seed", "squad2", "nq-open", "multihop-rag"]
     )
     out = args.out or Path("runs/bench/answers")
-    results = bench_answers(load_settings(), names, out, args.limit, Console(stderr=True))
+    results = bench_answers(
+        load_settings(), names, out, args.limit, Console(stderr=True), not args.no_textbook
+    )
     write(results, out / "answers.json")
     print(json.dumps(results, indent=1))
     return 0

@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
-from assistant.answering.answerability import AnswerabilityModel
+from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss
 from assistant.answering.question import Question, read_question
 from assistant.errors import ModelUnavailable, UserError
@@ -35,6 +35,7 @@ HISTORY_TURNS = 2
 PROMPT_PASSAGES = 3
 SENTENCES_PER_PASSAGE = 2
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
+PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
@@ -86,7 +87,8 @@ class Engine:
         max_question_chars: int = 2000,
         judge: EvidenceJudge | None = None,
         pool_factory: Callable[[str], LLMPool] | None = None,
-        answerability: AnswerabilityModel | None = None,
+        answerability: LogisticModel | None = None,
+        verdict: LogisticModel | None = None,
     ) -> None:
         self.retriever = retriever
         default = llm if isinstance(llm, LLMPool) else LLMPool(model_name, [llm])
@@ -98,7 +100,10 @@ class Engine:
         self.model_name = model_name
         self.mode = mode
         self.max_question_chars = max_question_chars
-        self.judge = judge or EvidenceJudge(self.embeddings, answerability)
+        keywords = getattr(retriever, "bm25", None)
+        self.judge = judge or EvidenceJudge(
+            self.embeddings, answerability, keywords.knows if keywords else None, verdict
+        )
 
     @property
     def llm(self) -> BaseChatModel:
@@ -164,8 +169,8 @@ class Engine:
             verified = self._refusal(read, judgement, passages)
             produced = "refused"
             first_token = time.perf_counter()
-        elif mode == "extractive" or read.answer_type == "person":
-            verified = compose(read, judgement, passages)  # who is named: read, not generated
+        elif read_not_generated(read, judgement) or mode == "extractive":
+            verified = compose(read, judgement, passages)
             produced = "extractive"
             first_token = time.perf_counter()
         else:
@@ -302,6 +307,12 @@ class Engine:
         return messages
 
 
+def read_not_generated(read: Question, judgement: Judgement) -> bool:
+    """Who or what is named, and a yes/no verdict, are read from the evidence and weighed by
+    the fitted verdict model in every mode: the bundled 135M model cannot do either."""
+    return read.answer_type == "person" or read.entity is not None or judgement.verdict is not None
+
+
 def _short_passages(
     evidence: list[Sentence], passages: list[Passage], most: int, per_passage: int
 ) -> list[dict[str, object]]:
@@ -335,7 +346,21 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         docs = everything(FOLDER_CHUNKS)
         if docs:
             return [passage_of(d) for d in docs]
+    if len(read.parts) > 1:  # each claim finds its own documents
+        k = int(getattr(retriever, "k", 4))
+        found = [retriever.invoke(q) for q in (read.query, *read.parts)]
+        return [passage_of(d) for d in interleaved(found, PART_PASSAGES * k)]
     return [passage_of(d) for d in retriever.invoke(read.query)]
+
+
+def interleaved(ranked: list[list[Document]], most: int) -> list[Document]:
+    """The first of each list, then the second of each …, each chunk once."""
+    out: dict[str, Document] = {}
+    for rank in range(max(map(len, ranked), default=0)):
+        for docs in ranked:
+            if rank < len(docs) and len(out) < most:
+                out.setdefault(str(docs[rank].id), docs[rank])
+    return list(out.values())
 
 
 def passage_of(doc: Document) -> Passage:

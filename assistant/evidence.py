@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
-from assistant.answering.answerability import AnswerabilityModel
+from assistant.answering.answerability import LogisticModel
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.text import expands, mentions, numbers, qualifiers, satisfies, sentences, terms
@@ -42,6 +43,8 @@ class Judgement:
     evidence: list[Sentence] = field(default_factory=list)  # best first
     signals: dict[str, float | bool | str] = field(default_factory=dict)
     missing: dict[str, list[str]] = field(default_factory=dict)  # what the evidence never says
+    parts: list[Sentence] = field(default_factory=list)  # each claim's best sentence
+    verdict: bool | None = None  # a yes/no question: yes? (None: not yes/no, or no model)
 
 
 class EvidenceJudge:
@@ -53,9 +56,17 @@ class EvidenceJudge:
     fitted answerability model decides. `model=None` skips the model (how its training data
     is collected)."""
 
-    def __init__(self, embeddings: Embeddings, model: AnswerabilityModel | None = None) -> None:
+    def __init__(
+        self,
+        embeddings: Embeddings,
+        model: LogisticModel | None = None,
+        indexed: Callable[[str], bool] | None = None,
+        verdict: LogisticModel | None = None,
+    ) -> None:
         self.embeddings = embeddings
         self.model = model
+        self.indexed = indexed  # is a word anywhere in the index (not only these passages)?
+        self.verdict = verdict
 
     def judge(self, question: Question, passages: list[Passage]) -> Judgement:
         """A broad question (list, summary, comparison) may find what it names across the
@@ -73,38 +84,87 @@ class EvidenceJudge:
         said = terms(everywhere)
         named_by = "\n".join(p.identity for p in passages)  # "the Fortune report of …"
         own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
-        missing = {  # refused by logic
-            "names": sorted(
-                n for n in question.names if not (mentions(own, n) or mentions(named_by, n))
+        absent = [n for n in question.names if not (mentions(own, n) or mentions(named_by, n))]
+        stated = everywhere if question.broad else sentence.text
+        lacks = {  # what the evidence never says: each refuses by logic
+            "names": sorted(absent),
+            "numbers": sorted(question.numbers - numbers(stated) - dated(named_by)),
+            "qualifiers": sorted(
+                question.qualifiers - qualifiers(own if question.broad else passage.text)
             ),
-            "numbers": sorted(question.numbers - numbers(sentence.text) - dated(named_by)),
-            "qualifiers": sorted(question.qualifiers - qualifiers(passage.text)),
             "modifiers": sorted(  # "maritime border" asked, "land border" would answer
                 m for m, h in question.modified if m not in said and contrasted(h, sentence.text)
             ),
         }
-        signals = features(question, sentence, ranked, passages, missing, everywhere)
+        if len(question.parts) > 1:
+            # one claim's document may not have been found, and a long question paraphrases:
+            # only a name or number the index never holds refuses for certain; the model
+            # weighs the rest (missing_* signals)
+            indexed = self.indexed or (lambda _: False)
+            missing = {kind: [] for kind in lacks} | {
+                kind: [w for w in lacks[kind] if not indexed(w)] for kind in ("names", "numbers")
+            }
+        else:
+            missing = lacks
+        signals = features(question, sentence, ranked, passages, lacks, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
         possible = not any(missing.values()) and sentence.typed
         answerable = possible and (
             self.model is None
             or question.of_the_folder  # typed evidence: the folder does name people
-            or self.model.answerable(signals)
+            or self.model.decide(signals)
         )
         evidence = [sentence] + [s for s in ranked if s is not sentence]
         reason = "supported" if answerable else _reason(question, missing, sentence.typed)
+        parts = self.claims(question, ranked, passages)
+        weighed = verdict_features(question, parts, passages, probability) if parts else {}
+        verdict = None
+        if weighed and question.shape == "yesno" and self.verdict is not None:
+            verdict = self.verdict.decide(weighed)
         return Judgement(
             answerable,
             reason,
             evidence,
             {
                 **signals,
+                **weighed,
                 **{f"no_{kind}": float(bool(lack)) for kind, lack in missing.items()},
                 "possible": float(possible),
                 "probability": probability,
             },
             missing,
+            parts,
+            verdict,
         )
+
+    def claims(
+        self, question: Question, ranked: list[Sentence], passages: list[Passage]
+    ) -> list[Sentence]:
+        """For a question of several claims, the sentence that best supports each claim
+        (similarity and coverage measured against that claim alone); a yes/no question of
+        one claim is its own claim."""
+        claims = question.parts
+        if not claims and question.shape == "yesno":
+            claims = (question.resolved or question.query,)
+        if not claims or not ranked:
+            return []
+        vectors = vectors_of(self.embeddings, [s.text for s in ranked])
+        asked = vectors_of(self.embeddings, list(claims), keep=False)
+        vectors = vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
+        asked = asked / (np.linalg.norm(asked, axis=1, keepdims=True) + 1e-9)
+        similarity = asked @ vectors.T
+        best = []
+        for i, part in enumerate(claims):
+            own = terms(part) - terms(" ".join(question.names))
+            scored = []
+            for j, s in enumerate(ranked):
+                stated = terms(s.text) | terms(passages[s.n - 1].usable_title)
+                coverage = len(own & stated) / len(own) if own else 1.0
+                scored.append((float(similarity[i, j]) + 0.5 * coverage, j, coverage))
+            _, j, coverage = max(scored)
+            s = ranked[j]
+            best.append(replace(s, similarity=float(similarity[i, j]), coverage=coverage))
+        return best
 
     @staticmethod
     def _whole(
@@ -213,8 +273,35 @@ def features(
         "sentence_missing": len(topic - stated) / len(topic) if topic else 0.0,
         "margin": sentence.score - max(others, default=sentence.score),
         "focus_missing": float(bool(question.focus) and question.focus not in said),
-        "broad": float(question.broad),
+        "broad": float(question.shape in ("list", "summary", "compare")),
+        "claims": min(len(question.parts), 4) / 4,
         "topic_size": min(len(topic), 10) / 10,
+    }
+
+
+DIFFERENCE = re.compile(
+    r"\b(differ\w*|inconsisten\w*|chang\w*|contrast\w*|disagree\w*|shift\w*|unlike|"
+    r"contradict\w*|diverg\w*)\b",
+    re.IGNORECASE,
+)
+NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without)\b|n't\b", re.IGNORECASE)
+
+
+def verdict_features(
+    question: Question, parts: list[Sentence], passages: list[Passage], answerable: float
+) -> dict[str, float]:
+    similarity = [s.similarity for s in parts]
+    coverage = [s.coverage for s in parts]
+    return {
+        "part_similarity_min": min(similarity),
+        "part_similarity_mean": sum(similarity) / len(similarity),
+        "part_coverage_min": min(coverage),
+        "part_coverage_mean": sum(coverage) / len(coverage),
+        "parts_one_document": float(len({passages[s.n - 1].source for s in parts}) == 1),
+        "asks_difference": float(bool(DIFFERENCE.search(question.text))),
+        "asks_negated": float(bool(NEGATION.search(question.text))),
+        "evidence_negated": float(any(NEGATION.search(s.text) for s in parts)),
+        "answerable": answerable,
     }
 
 

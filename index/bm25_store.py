@@ -113,6 +113,12 @@ class BM25Store:
             (loaded.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
 
+    def knows(self, text: str) -> bool:
+        """Does any indexed chunk hold every word of text?"""
+        loaded = self._snapshot()
+        words = tokenize(text)
+        return bool(words) and loaded is not None and all(w in loaded.vocab for w in words)
+
     def _snapshot(self) -> _Loaded | None:
         """The loaded snapshot, reloaded when CURRENT names a newer one."""
         for _ in range(3):  # another process may delete a snapshot while we load it

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answerability import FEATURES, AnswerabilityModel, artefact_for
+from assistant.answering.answerability import (
+    FEATURES,
+    VERDICT_FEATURES,
+    LogisticModel,
+    artefact_for,
+)
 from assistant.evaluation.datasets import Dataset, dataset_app
 from assistant.settings import load_settings
 
@@ -21,14 +26,19 @@ def test_the_committed_models_are_small_and_load_fast() -> None:
         path = artefact_for(embeddings)
         assert path.stat().st_size < 5_000_000
         started = time.perf_counter()
-        model = AnswerabilityModel.load(path)
+        model = LogisticModel.load(path)
         assert time.perf_counter() - started < 0.2
         assert len(model.weights) == len(FEATURES) and 0 < model.threshold < 1
         assert "squad2" in model.trained_on
+        verdict = artefact_for(embeddings, "verdict")
+        assert verdict.stat().st_size < 5_000_000
+        started = time.perf_counter()
+        assert len(LogisticModel.load(verdict, VERDICT_FEATURES).weights) == len(VERDICT_FEATURES)
+        assert time.perf_counter() - started < 0.2
 
 
 def test_probability_follows_the_evidence() -> None:
-    model = AnswerabilityModel.load(artefact_for("minilm"))
+    model = LogisticModel.load(artefact_for("minilm"))
     strong = dict.fromkeys(FEATURES, 0.0) | {
         "similarity": 0.8,
         "coverage": 1.0,
@@ -101,7 +111,15 @@ def _tiny_benchmarks(folder: Path) -> Path:
             "question_type": "inference_query",
             "evidence_list": [],
         }
-        if i % 3
+        if i % 3 == 1
+        else {  # a yes/no question of two claims: the verdict model's data
+            "query": f"Did the harbour in town t{i % 5 + 1} move grain in 2023, while the "
+            f"harbour in town t{(i + 1) % 5 + 1} moved {'grain' if i % 2 else 'coal'} too?",
+            "answer": "Yes" if i % 2 else "No",
+            "question_type": "comparison_query",
+            "evidence_list": [],
+        }
+        if i % 3 == 2
         else {
             "query": f"How much coal did the airport in city c{i} handle in 1990?",
             "answer": "Insufficient information.",
@@ -143,8 +161,10 @@ def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(done.stdout)
     assert 0 < summary["unanswerable"] < summary["questions"] <= 120  # logic refuses some first
-    model = AnswerabilityModel.load(out)
+    model = LogisticModel.load(out)
     assert len(model.weights) == len(FEATURES)
+    verdict = LogisticModel.load(tmp_path / "verdict.json", VERDICT_FEATURES)
+    assert summary["verdict_questions"] > 0 and 0 < verdict.threshold < 1
 
 
 def test_missing_benchmark_data_is_one_line(tmp_path: Path) -> None:

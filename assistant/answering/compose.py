@@ -1,11 +1,14 @@
 """Extractive answers by question shape: each sentence is quoted from a passage and cited.
 
 - fact: the best evidence sentence (and a second one naming what the first does not);
-- yes/no: "Yes." or "No." when the best sentence decides it, then that sentence;
+- yes/no: "Yes." or "No." from the fitted verdict model, then the sentences it weighed;
 - list: every relevant sentence, from as many passages and documents as hold one, as a
   Markdown list;
 - summary: 2–6 relevant sentences, in document order, duplicates dropped;
-- compare: what each document says, each side cited to its own document.
+- compare: what each document says, each side cited to its own document;
+- one named thing ("Who is …?", "Which company …?"): the entity of that kind the evidence
+  names most, then the sentences that say so;
+- several claims ("Does A say X, while B says Y?"): each claim's best sentence, cited.
 
 A refusal for a near miss (the documents' own subject with a changed detail) points at the
 nearest passage: "They give the land border, not the maritime border: “…” [2]".
@@ -17,12 +20,14 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import Passage
+from assistant.answering.parser import entities
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
 from assistant.text import mentions, names, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
+ENTITY_SENTENCES = 12  # the best evidence sentences read for the entity a question asks for
 MAX_PEOPLE = 12
 TITLES = (
     r"(?:President|Vice President|Prime Minister|Minister|Secretary|Senator|Governor|Ambassador|"
@@ -30,7 +35,6 @@ TITLES = (
 )
 MIN_SUMMARY = 2
 WORD = re.compile(r"[A-Za-z][\w'-]*")
-NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|n't)\b", re.IGNORECASE)
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
@@ -42,12 +46,11 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
         return _cited(_in_order(_relevant(question, judgement)[:MAX_ITEMS]), passages)
     if question.shape == "compare":
         return _compared(question, judgement, passages)
-    answer = _fact(question, judgement, passages)
-    if question.shape == "yesno":
-        verdict = _verdict(question, judgement.evidence[0])
-        if verdict:
-            return Verified(f"{verdict} {answer.text}", answer.citations)
-    return answer
+    if question.entity:
+        return _named(question, judgement, passages)
+    if judgement.parts:
+        return _claims(judgement, passages)
+    return _fact(question, judgement, passages)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,52 @@ def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> 
             chosen.append(s)
             break
     return _cited(chosen, passages)
+
+
+def _named(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    """ "Who is …?", "Which company …?": the entity of the asked kind that the best evidence
+    names most (never one the question names), then the sentences that say so, cited."""
+    best_first = judgement.evidence[:ENTITY_SENTENCES]
+    pool = best_first + judgement.parts  # each claim's own best sentence counts as the best
+    weights = [1 / (1 + rank) for rank in range(len(best_first))] + [1.0] * len(judgement.parts)
+    score: dict[str, float] = {}
+    form: dict[str, str] = {}
+    said_in: dict[str, Sentence] = {}
+    found = entities([s.text for s in pool], frozenset({question.entity or ""}))
+    for s, weight, named in zip(pool, weights, found, strict=True):
+        for entity in dict.fromkeys(named):
+            if mentions(question.text, entity.lower()):
+                continue  # the publisher or subject the question gives is not its answer
+            key = entity.split()[-1].lower() if question.entity == "PERSON" else entity.lower()
+            score[key] = score.get(key, 0.0) + weight
+            if len(entity) > len(form.get(key, "")):
+                form[key] = entity
+            said_in.setdefault(key, s)
+    rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
+    if not score:
+        return rest
+    best = max(score, key=lambda k: score[k])
+    chosen = _unique([said_in[best], judgement.evidence[0], *judgement.parts])
+    answer = _cited(chosen, passages)
+    return Verified(f"{form[best]}: {answer.text}", answer.citations)
+
+
+def _unique(sentences: list[Sentence]) -> list[Sentence]:
+    chosen: list[Sentence] = []
+    for s in sentences:
+        if all(s.text != c.text for c in chosen):
+            chosen.append(s)
+    return chosen
+
+
+def _claims(judgement: Judgement, passages: list[Passage]) -> Verified:
+    """The best sentence for each claim (and the best evidence overall first), each cited; a
+    yes/no question starts with the fitted verdict."""
+    chosen = _unique([judgement.evidence[0], *judgement.parts])
+    answer = _cited(chosen, passages)
+    if judgement.verdict is None:
+        return answer
+    return Verified(f"{'Yes.' if judgement.verdict else 'No.'} {answer.text}", answer.citations)
 
 
 def _relevant(question: Question, judgement: Judgement) -> list[Sentence]:
@@ -197,15 +246,6 @@ def _compared(question: Question, judgement: Judgement, passages: list[Passage])
         cites.update({c.n: c for c in side.citations})
         del source
     return Verified("\n\n".join(parts), list(cites.values()))
-
-
-def _verdict(question: Question, best: Sentence) -> str | None:
-    """Yes when the best sentence states what was asked; No when it states it negated."""
-    if best.coverage < 0.75:
-        return None
-    asked_negated = bool(NEGATION.search(question.text))
-    stated_negated = bool(NEGATION.search(best.text))
-    return "Yes." if asked_negated == stated_negated else "No."
 
 
 def _cited(chosen: list[Sentence], passages: list[Passage], joiner: str = " ") -> Verified:

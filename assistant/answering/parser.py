@@ -80,6 +80,11 @@ def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[t
 
 def people(texts: list[str]) -> list[list[str]]:
     """The people each text names (spaCy's PERSON entities), as written."""
+    return entities(texts, frozenset({"PERSON"}))
+
+
+def entities(texts: list[str], labels: frozenset[str]) -> list[list[str]]:
+    """The named entities of these kinds (spaCy labels) in each text, as written."""
     with _lock:
         docs = list(_nlp().pipe(texts))
-    return [[e.text for e in doc.ents if e.label_ == "PERSON"] for doc in docs]
+    return [[e.text for e in doc.ents if e.label_ in labels] for doc in docs]

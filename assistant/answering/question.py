@@ -41,10 +41,14 @@ COMPARE = re.compile(
     rf"\bboth {SOURCES}\b|\bthe two {SOURCES}\b",
     re.IGNORECASE,
 )
-YESNO = re.compile(
-    r"^\s*(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b",
+AUX = r"(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b"
+YESNO = re.compile(  # "Did …?", and "After the report of May 5, did …?"
+    rf"^\s*{AUX}|^\s*(after|before|between|following|regarding|considering|given|since|"
+    rf"according to|based on|in light of)\b(?:(?!\b(?:which|what|who|whom|whose|how|where)\b)"
+    rf"[^?])*?,\s*(and\s+)?{AUX}",
     re.IGNORECASE,
 )
+ALTERNATIVE_WORDS = 12  # "Is it NORAD or NATO?" asks which, not whether
 # Words that say what shape of answer is wanted, not what it is about.
 META = terms(
     "list name names named enumerate summarise summarize summary describe explain overview outline "
@@ -58,6 +62,25 @@ FOCUS = re.compile(
     r"^\s*(?:and\s+)?(?:what|which)\s+(?:is|was|are|were)?\s*(?:the|a|an)?\s*([a-z][\w-]+)"
     r"|\bhow (?:many|much)\s+([a-z][\w-]+)"
     r"|^\s*(?:and|what about|how about)\s+(?:the|a|an)?\s*([a-z][\w-]+)",
+    re.IGNORECASE,
+)
+# Where one question asks several things at once: "Does A report X, while B reports Y?"
+JOINS = re.compile(
+    r",?\s+(?:while|whereas|but|in contrast to|as opposed to|compared (?:to|with)|and then)\s+|"
+    r",\s+and\s+|\s+and\s+(?=(?:did|does|do|is|was|were|are|has|have|had|also)\b)",
+    re.IGNORECASE,
+)
+MIN_PART_TERMS = 4  # a shorter piece belongs to its neighbour ("Tom, and Jerry")
+# "Who is …?" and "Which company …?" ask for one named thing: spaCy's entity labels for it.
+ENTITY_KINDS = {
+    "PERSON": r"individual|person|figure|executive|founder|ceo|player|athlete|artist|singer",
+    "ORG": r"company|organi[sz]ation|firm|entity|institution|platform|team|brand|startup|"
+    r"business|agency|network|retailer|publication|club|band|group",
+    "GPE": r"country|nation|city|state|region",
+}
+ENTITY = re.compile(
+    r"^\s*(?:who\b(?! (?:are|were)\b)|(?:which|what)(?: is the name of)?(?: the| a| an)? "
+    rf"(?:(?!{AUX})[\w-]+ ){{0,2}}?(?P<kind>" + "|".join(ENTITY_KINDS.values()) + r")\b)",
     re.IGNORECASE,
 )
 GENERIC_FOCUS = terms(
@@ -83,6 +106,8 @@ class Question:
     resolved: str = ""  # a follow-up with its pronoun replaced ("How old is NORAD?"), if any
     focus: str | None = None  # the thing asked about ("population" in "what is the population
     # of Canada?"), stemmed; None when the question names only something generic
+    parts: tuple[str, ...] = ()  # the claims of a question that asks several things at once
+    entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
 
     @property
     def of_the_folder(self) -> bool:
@@ -92,17 +117,18 @@ class Question:
 
     @property
     def broad(self) -> bool:
-        """Answered from several passages (list, summary, comparison)."""
-        return self.shape in ("list", "summary", "compare")
+        """Answered from several passages (list, summary, comparison, or several claims)."""
+        return self.shape in ("list", "summary", "compare") or len(self.parts) > 1
 
 
 def shape_of(text: str) -> Shape:
+    alternative = re.search(r"\bor\b", text) and len(text.split()) <= ALTERNATIVE_WORDS
+    if YESNO.match(text) and not alternative:
+        return "yesno"  # "Does A differ from B?" is answered yes or no first
     if COMPARE.search(text):
         return "compare"
     if SUMMARY.search(text):
         return "summary"
-    if YESNO.match(text) and not re.search(r"\bor\b", text):
-        return "yesno"
     if LIST.search(text) and not answer_type(text):
         return "list"
     return "fact"
@@ -113,6 +139,30 @@ def focus_of(text: str) -> str | None:
     word = next((g for g in match.groups() if g), None) if match else None
     stem = next(iter(terms(word)), None) if word else None
     return stem if stem and stem not in GENERIC_FOCUS else None
+
+
+def entity_of(text: str) -> str | None:
+    """PERSON for "Who is …?" and "Which individual …?", ORG for "Which company …?" …"""
+    match = ENTITY.match(text)
+    if not match:
+        return None
+    kind = (match.group("kind") or "person").lower()
+    return next(label for label, words in ENTITY_KINDS.items() if re.fullmatch(words, kind))
+
+
+def parts_of(text: str) -> tuple[str, ...]:
+    """The claims of a question joined by "while", "in contrast to", ", and did …"; () when
+    it asks one thing."""
+    parts: list[str] = []
+    for piece in JOINS.split(text):
+        piece = piece.strip(" ,;")
+        if parts and len(terms(piece)) < MIN_PART_TERMS:
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif piece:
+            parts.append(piece)
+    if len(parts) > 1 and len(terms(parts[0])) < MIN_PART_TERMS:
+        parts[:2] = [f"{parts[0]} {parts[1]}"]
+    return tuple(parts) if len(parts) > 1 else ()
 
 
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
@@ -141,4 +191,6 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         previous=history[-1].answer if follow_up else "",
         resolved=(resolved_question(text, history) or "") if follow_up else "",
         focus=focus_of(text),
+        parts=parts_of(query),
+        entity=entity_of(text) if shape == "fact" and kind is None else None,
     )

@@ -1,27 +1,35 @@
-"""`assistant fit-answerability`: fit the answerability model on the fit splits of public
-data (assistant/evaluation/datasets.py) and write the committed artefact. Never reads the
-report splits nor tests/suites/seed.yaml."""
+"""`assistant fit-answerability`: fit the answerability model and the yes/no verdict model on
+the fit splits of public data (assistant/evaluation/datasets.py) and write the committed
+artefacts. Never reads the report splits nor tests/suites/seed.yaml."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from langchain_core.retrievers import BaseRetriever
 from rich.console import Console
 
-from assistant.answering.answerability import FEATURES, AnswerabilityModel
+from assistant.answering.answerability import (
+    FEATURES,
+    VERDICT_FEATURES,
+    LogisticModel,
+    artefact_for,
+)
 from assistant.answering.question import read_question
+from assistant.errors import UserError
 from assistant.evaluation.datasets import DATASETS, Dataset, check_benchmarks, dataset_app
 from assistant.evidence import EvidenceJudge
 from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
-SIGNALS_VERSION = 4  # bump when a signal's definition changes: cached signals are recomputed
+SIGNALS_VERSION = 8  # bump when a signal's definition changes: cached signals are recomputed
 MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
@@ -39,6 +47,13 @@ SIGNS = {  # the direction in which each signal may move the verdict
 }
 
 
+VERDICT_SIGNS = {
+    "part_similarity_min": 1,
+    "part_similarity_mean": 1,
+    "part_coverage_min": 1,
+    "part_coverage_mean": 1,
+}
+
 # the logic checks (assistant/evidence.py): each alone refuses before the model is asked
 LOGIC = ("no_names", "no_numbers", "no_qualifiers", "no_modifiers", "possible")
 
@@ -49,7 +64,9 @@ def signals(retriever: BaseRetriever, judge: EvidenceJudge, question: str) -> di
 
     read = read_question(without_orders(question))
     judged = judge.judge(read, passages_for(retriever, read))
-    return {name: float(judged.signals.get(name, 0.0)) for name in (*FEATURES, *LOGIC)}
+    found = {name: float(judged.signals.get(name, 0.0)) for name in (*FEATURES, *LOGIC)}
+    found |= {name: float(judged.signals.get(name, 0.0)) for name in VERDICT_FEATURES}
+    return found | {"yesno": float(read.shape == "yesno" and bool(judged.parts))}
 
 
 def refused_by_logic(found: list[dict[str, float]], answerable: list[bool]) -> str:
@@ -65,12 +82,21 @@ def refused_by_logic(found: list[dict[str, float]], answerable: list[bool]) -> s
     return "refused by logic (answerable/unanswerable): " + ", ".join(parts)
 
 
+@dataclass
+class Collected:
+    rows: list[list[float]] = field(default_factory=list)  # answerability signals
+    labels: list[int] = field(default_factory=list)  # answerable?
+    verdict_rows: list[list[float]] = field(default_factory=list)  # yes/no questions
+    verdict_labels: list[int] = field(default_factory=list)  # the gold answer is yes?
+
+
 def collect(
     settings: Settings, workdir: Path, console: Console, limit: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Signals and labels of the fit questions that logic does not already refuse; cached per
-    dataset in the workdir, keyed by the questions and the feature list."""
-    rows, labels = [], []
+) -> Collected:
+    """Signals and labels of the fit questions that logic does not already refuse, and of the
+    yes/no questions; cached per dataset in the workdir, keyed
+    by the questions and the feature lists."""
+    out = Collected()
     for name, build in DATASETS.items():
         dataset = build(settings.benchmarks_dir, "fit")
         if limit:  # a quick smoke run: both classes, a few of each
@@ -79,7 +105,13 @@ def collect(
             dataset = Dataset(dataset.name, dataset.documents, yes + no)
         key = hashlib.sha256(
             json.dumps(
-                [SIGNALS_VERSION, FEATURES, LOGIC, [q.question for q in dataset.questions]]
+                [
+                    SIGNALS_VERSION,
+                    FEATURES,
+                    LOGIC,
+                    VERDICT_FEATURES,
+                    [q.question for q in dataset.questions],
+                ]
             ).encode()
         ).hexdigest()
         cache = workdir / f"{name}-signals.json"
@@ -87,21 +119,27 @@ def collect(
         if cached.get("key") != key:
             with console.status(f"indexing {name}…"):
                 app = dataset_app(settings, dataset, workdir)
-            judge = EvidenceJudge(CachedEmbeddings(app.embeddings))
+            judge = EvidenceJudge(
+                CachedEmbeddings(app.embeddings), indexed=app.bm25.knows, verdict=None
+            )
             retriever = app.retriever()
             found = [signals(retriever, judge, qa.question) for qa in dataset.questions]
             cached = {"key": key, "signals": found}
             cache.write_text(json.dumps(cached))
         for qa, found in zip(dataset.questions, cached["signals"], strict=True):
             if found["possible"]:  # the others are refused by logic before the model is asked
-                rows.append([found[f] for f in FEATURES])
-                labels.append(int(qa.answerable))
+                out.rows.append([found[f] for f in FEATURES])
+                out.labels.append(int(qa.answerable))
+            gold = qa.answers[0].strip().lower() if qa.answers else ""
+            if found["yesno"] and gold in ("yes", "no"):  # the verdict model's data
+                out.verdict_rows.append([found[f] for f in VERDICT_FEATURES])
+                out.verdict_labels.append(int(gold == "yes"))
         labels_of = [qa.answerable for qa in dataset.questions]
         console.print(
             f"{name}: {len(dataset.questions)} questions "
             f"({sum(labels_of)} answerable); {refused_by_logic(cached['signals'], labels_of)}"
         )
-    return np.asarray(rows, dtype=np.float64), np.asarray(labels)
+    return out
 
 
 def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
@@ -117,7 +155,16 @@ def choose_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
     return best
 
 
-def fit_weights(z: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarray, float]:
+def best_accuracy_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold whose decisions are most often right (a verdict is wrong either way)."""
+    grid = np.linspace(0.05, 0.95, 91)
+    accuracy = [float(np.mean((probabilities >= t) == (labels == 1))) for t in grid]
+    return float(grid[int(np.argmax(accuracy))])
+
+
+def fit_weights(
+    z: np.ndarray, y: np.ndarray, signs: list[int], c: float = 1.0
+) -> tuple[np.ndarray, float]:
     """Class-balanced, L2-regularised logistic regression whose weights keep the sign the
     evidence implies (SIGNS): more support never makes a question less answerable. Without
     it the fit learns artefacts of its data (SQuAD's unanswerable questions were written to
@@ -125,7 +172,6 @@ def fit_weights(z: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarra
     from scipy.optimize import minimize
 
     balance = np.where(y == 1, len(y) / (2 * max(1, y.sum())), len(y) / (2 * max(1, (1 - y).sum())))
-    sign = np.asarray([SIGNS.get(f, 0) for f in FEATURES])
 
     def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = params[:-1], params[-1]
@@ -137,10 +183,10 @@ def fit_weights(z: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarra
         grad = np.append(z.T @ residual + w / (c * len(y)), residual.sum())
         return float(value), grad
 
-    bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in sign]
+    bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in signs]
     result = minimize(
         loss,
-        np.zeros(len(FEATURES) + 1),
+        np.zeros(len(signs) + 1),
         jac=True,
         method="L-BFGS-B",
         bounds=[*bounds, (None, None)],
@@ -148,35 +194,72 @@ def fit_weights(z: np.ndarray, y: np.ndarray, c: float = 1.0) -> tuple[np.ndarra
     return result.x[:-1], float(result.x[-1])
 
 
-def fit(settings: Settings, workdir: Path, out: Path, limit: int | None = None) -> dict[str, float]:
-    check_benchmarks(settings.benchmarks_dir)
-    console = Console(stderr=True)
-    started = time.perf_counter()
-    x, y = collect(settings, workdir, console, limit)
+def fit_model(
+    rows: list[list[float]],
+    labels: list[int],
+    features: tuple[str, ...],
+    signs: dict[str, int],
+    choose: Callable[[np.ndarray, np.ndarray], float],
+) -> tuple[LogisticModel, np.ndarray]:
+    """The model fitted on every row, its threshold chosen on 5-fold held-out probabilities
+    (which are returned too)."""
+    x, y = np.asarray(rows, dtype=np.float64), np.asarray(labels)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
     z = (x - mean) / scale
+    sign = [signs.get(f, 0) for f in features]
     held_out = np.zeros(len(y))
     folds = np.arange(len(y)) % 5
     for k in range(5):
-        w, b = fit_weights(z[folds != k], y[folds != k])
+        w, b = fit_weights(z[folds != k], y[folds != k], sign)
         held_out[folds == k] = 1 / (1 + np.exp(-(z[folds == k] @ w + b)))
-    threshold = choose_threshold(held_out, y)
-    weights, intercept = fit_weights(z, y)
-    answered = held_out >= threshold
+    weights, intercept = fit_weights(z, y, sign)
+    model = LogisticModel(
+        tuple(float(v) for v in weights),
+        intercept,
+        tuple(float(m) for m in mean),
+        tuple(float(s) for s in scale),
+        choose(held_out, y),
+        "fit splits of " + ", ".join(DATASETS) + " (assistant/evaluation/datasets.py)",
+        features,
+    )
+    return model, held_out
+
+
+def fit(
+    settings: Settings, workdir: Path, out: Path | None = None, limit: int | None = None
+) -> dict[str, float]:
+    """Fit both models; write them to out (default: the committed artefacts) and beside it."""
+    check_benchmarks(settings.benchmarks_dir)
+    console = Console(stderr=True)
+    started = time.perf_counter()
+    found = collect(settings, workdir, console, limit)
+    out = out or artefact_for(settings.embeddings)
+    model, held_out = fit_model(found.rows, found.labels, FEATURES, SIGNS, choose_threshold)
+    y = np.asarray(found.labels)
+    answered = held_out >= model.threshold
+    if len(set(found.verdict_labels)) < 2:
+        raise UserError("the fit data hold no yes/no questions with both answers")
+    verdict, said = fit_model(
+        found.verdict_rows,
+        found.verdict_labels,
+        VERDICT_FEATURES,
+        VERDICT_SIGNS,
+        best_accuracy_threshold,
+    )
+    yes = np.asarray(found.verdict_labels)
     summary = {
         "questions": len(y),
         "unanswerable": int((y == 0).sum()),
         "cv_refusal_accuracy": round(float(np.mean(~answered[y == 0])), 3),
         "cv_false_refusal_rate": round(float(np.mean(~answered[y == 1])), 3),
+        "verdict_questions": len(yes),
+        "verdict_yes_share": round(float(yes.mean()), 3),
+        "verdict_cv_accuracy": round(float(np.mean((said >= verdict.threshold) == (yes == 1))), 3),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    AnswerabilityModel(
-        tuple(float(v) for v in weights),
-        intercept,
-        tuple(float(m) for m in mean),
-        tuple(float(s) for s in scale),
-        threshold,
-        "fit splits of " + ", ".join(DATASETS) + " (assistant/evaluation/datasets.py)",
-    ).save(out, {"fit_summary": summary, "embeddings": settings.embeddings})
+    extra = {"fit_summary": summary, "embeddings": settings.embeddings}
+    model.save(out, extra)
+    named = out.name.replace("answerability", "verdict", 1)
+    verdict.save(out.with_name(named if named != out.name else f"verdict-{out.name}"), extra)
     return summary

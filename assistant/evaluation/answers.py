@@ -131,7 +131,12 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
 
 
 def bench_answers(
-    settings: Settings, names: list[str], workdir: Path, limit: int | None, console: Console
+    settings: Settings,
+    names: list[str],
+    workdir: Path,
+    limit: int | None,
+    console: Console,
+    textbook: bool = True,
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if set(names) - {"seed"}:
@@ -149,8 +154,9 @@ def bench_answers(
         pipelines = {
             "project generative": _project(app, "generative"),
             "project extractive": _project(app, "extractive"),
-            "textbook": _textbook(app, folder, workdir / name / ".textbook"),
         }
+        if textbook:
+            pipelines["textbook"] = _textbook(app, folder, workdir / name / ".textbook")
         rows = {}
         for label, run in pipelines.items():
             with console.status(f"{name}: {label} on {len(questions)} questions…"):
