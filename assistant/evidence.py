@@ -53,8 +53,10 @@ class EvidenceJudge:
     identifies another retrieved document, its publisher or title, counts as given: a
     question may span documents), speaks of another kind of the thing asked about (a near
     miss), or is not the kind of answer asked for (logic, not a threshold); otherwise the
-    fitted answerability model decides. `model=None` skips the model (how its training data
-    is collected)."""
+    fitted answerability model decides a question of one claim. A question of several claims
+    is refused only by logic: fitted beside them, the model learned that long questions are
+    answerable (most of MultiHop-RAG's are) and refused more short ones. `model=None` skips
+    the model (how its training data is collected)."""
 
     def __init__(
         self,
@@ -112,6 +114,7 @@ class EvidenceJudge:
         answerable = possible and (
             self.model is None
             or question.of_the_folder  # typed evidence: the folder does name people
+            or len(question.parts) > 1  # the model knows questions of one claim (below)
             or self.model.decide(signals)
         )
         evidence = [sentence] + [s for s in ranked if s is not sentence]
@@ -274,7 +277,6 @@ def features(
         "margin": sentence.score - max(others, default=sentence.score),
         "focus_missing": float(bool(question.focus) and question.focus not in said),
         "broad": float(question.shape in ("list", "summary", "compare")),
-        "claims": min(len(question.parts), 4) / 4,
         "topic_size": min(len(topic), 10) / 10,
     }
 

@@ -35,7 +35,6 @@ FEATURES = (
     "margin",  # how far the evidence sentence leads the next one
     "focus_missing",  # the thing asked about ("population of …") is in no retrieved passage
     "broad",  # list, summary or comparison
-    "claims",  # how many claims a question of several makes (0 for one), scaled
     "topic_size",  # the question's own words, scaled
 )
 VERDICT_FEATURES = (  # of a yes/no question, one claim or several ("Does A say X, while B …?")

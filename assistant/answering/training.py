@@ -29,7 +29,7 @@ from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
-SIGNALS_VERSION = 8  # bump when a signal's definition changes: cached signals are recomputed
+SIGNALS_VERSION = 9  # bump when a signal's definition changes: cached signals are recomputed
 MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
@@ -66,7 +66,10 @@ def signals(retriever: BaseRetriever, judge: EvidenceJudge, question: str) -> di
     judged = judge.judge(read, passages_for(retriever, read))
     found = {name: float(judged.signals.get(name, 0.0)) for name in (*FEATURES, *LOGIC)}
     found |= {name: float(judged.signals.get(name, 0.0)) for name in VERDICT_FEATURES}
-    return found | {"yesno": float(read.shape == "yesno" and bool(judged.parts))}
+    return found | {
+        "yesno": float(read.shape == "yesno" and bool(judged.parts)),
+        "claims": float(len(read.parts) > 1),
+    }
 
 
 def refused_by_logic(found: list[dict[str, float]], answerable: list[bool]) -> str:
@@ -93,9 +96,9 @@ class Collected:
 def collect(
     settings: Settings, workdir: Path, console: Console, limit: int | None = None
 ) -> Collected:
-    """Signals and labels of the fit questions that logic does not already refuse, and of the
-    yes/no questions; cached per dataset in the workdir, keyed
-    by the questions and the feature lists."""
+    """Signals and labels of the fit questions of one claim that logic does not already
+    refuse (what the answerability model decides), and of the yes/no questions (the verdict
+    model's); cached per dataset in the workdir, keyed by the questions and feature lists."""
     out = Collected()
     for name, build in DATASETS.items():
         dataset = build(settings.benchmarks_dir, "fit")
@@ -127,7 +130,7 @@ def collect(
             cached = {"key": key, "signals": found}
             cache.write_text(json.dumps(cached))
         for qa, found in zip(dataset.questions, cached["signals"], strict=True):
-            if found["possible"]:  # the others are refused by logic before the model is asked
+            if found["possible"] and not found["claims"]:  # what the model is asked about
                 out.rows.append([found[f] for f in FEATURES])
                 out.labels.append(int(qa.answerable))
             gold = qa.answers[0].strip().lower() if qa.answers else ""

@@ -25,7 +25,7 @@ cases:
     question: CRASH please
     expect: {facts: [["x"]]}
   - id: population
-    question: What is the population of Canada?
+    question: What is the population of Atlantis?
     expect: {refuse: true}
   - id: convo
     turns:
@@ -42,6 +42,7 @@ def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("ASSISTANT_MODE", "extractive")  # engine modes are tested in test_engine
     app = App(load_settings())
     app.indexer.sync([Path("data")])
+    app.engine.judge.model = None  # the eval command is tested here, not the fitted gate
     real_ask = app.engine.ask
 
     def ask(question: str, history=()):
