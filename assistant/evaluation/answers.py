@@ -157,11 +157,17 @@ def bench_answers(
         }
         if textbook:
             pipelines["textbook"] = _textbook(app, folder, workdir / name / ".textbook")
-        rows = {}
+        rows, by_group = {}, {}
         for label, run in pipelines.items():
             with console.status(f"{name}: {label} on {len(questions)} questions…"):
-                rows[label] = score([run(qa) for qa in questions])
-        results[dataset.name] = rows
+                outcomes = [run(qa) for qa in questions]
+            rows[label] = score(outcomes)
+            groups = sorted({qa.group for qa in questions})
+            by_group[label] = {
+                g: score([o for o, qa in zip(outcomes, questions, strict=True) if qa.group == g])
+                for g in groups
+            }
+        results[dataset.name] = rows | {"by_group": by_group}
         console.print(_table(dataset.name, rows))
     return results
 
