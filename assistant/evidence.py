@@ -100,8 +100,7 @@ class EvidenceJudge:
         }
         if len(question.parts) > 1:
             # one claim's document may not have been found, and a long question paraphrases:
-            # only a name or number the index never holds refuses for certain; the model
-            # weighs the rest (missing_* signals)
+            # only a name or number the index never holds refuses it
             indexed = self.indexed or (lambda _: False)
             missing = {kind: [] for kind in lacks} | {
                 kind: [w for w in lacks[kind] if not indexed(w)] for kind in ("names", "numbers")

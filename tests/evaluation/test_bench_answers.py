@@ -41,9 +41,9 @@ def test_a_run_on_the_seed_suite_writes_every_pipeline(tmp_path: Path) -> None:
         "ASSISTANT_LLM": "fake",
     }
     out = tmp_path / "bench"
+    command = ["bench", "answers", "seed", "--limit", "8", "--out", str(out)]
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "bench", "answers", "seed"]
-        + ["--limit", "8", "--out", str(out)],
+        [sys.executable, "-m", "assistant.cli", *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
