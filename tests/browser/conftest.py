@@ -49,7 +49,7 @@ def make_workdir(work: Path) -> dict[str, str]:
         **os.environ,
         "ASSISTANT_HOME": str(work / ".assistant"),
         "ASSISTANT_LLM": "fake:slow",
-        "ASSISTANT_EMBEDDINGS": "hashing",
+        "ASSISTANT_EMBEDDINGS": "minilm",  # the real gate: the browser sees what users see
         "ASSISTANT_SUITES_DIR": str(work / "suites"),
         "HF_HUB_OFFLINE": "1",
         "GRADIO_ANALYTICS_ENABLED": "False",
