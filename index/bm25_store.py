@@ -1,25 +1,42 @@
-"""A persisted BM25 index (bm25s) over chunk ids, updated on sync and loaded once for queries.
+"""A persisted BM25 keyword index (bm25s) that grows with the change, not with the corpus.
 
-Each save writes a complete snapshot (token lists + bm25s matrices) into a new folder and then
-switches the CURRENT pointer atomically, so a killed sync leaves the previous snapshot usable.
-Searches read one immutable loaded snapshot and switch to a newer one when CURRENT moves (a
-sync in this process or in another one), so they are safe beside a running sync.
+The index is a list of immutable segments, each a bm25s index over some chunks with their token
+ids kept beside it for merging. Adding a file writes one small segment; removing one marks its
+chunks deleted. Scores use corpus-wide statistics: each query term's segment score is rescaled
+by global idf / segment idf, so a chunk scores the same whichever segment holds it (within each
+segment's own length normalisation). Segments of similar size are merged (cost ∝ their size),
+and a segment with many deleted chunks is rewritten, so their number stays logarithmic.
+
+A save writes new segments, then a new state file listing them, then switches CURRENT
+atomically: a killed save leaves the previous state usable. Searches read one immutable loaded
+state and switch when CURRENT moves (a sync in this process or another one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import re
 import shutil
 import threading
-from dataclasses import dataclass
+import time
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 WORD = re.compile(r"\w+")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+MERGE_RATIO = 2  # merge the newest two segments while the older is ≤ this × the newer
+REWRITE_DELETED = 0.3  # rewrite a segment once this share of its chunks is deleted
+RETIRE_S = 30.0  # an unused segment is deleted this long after it was replaced
+SEGMENT_CHUNKS = 20_000  # a long sync writes a segment every this many chunks (bounded memory)
 
 
 @cache
@@ -41,116 +58,319 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words if w not in _stopwords()])
 
 
-@dataclass(frozen=True)
-class _Loaded:
+def _idf(df: int, n: int) -> float:
+    """bm25s's default (Lucene) idf."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+@dataclass
+class _Segment:
+    """One immutable bm25s index, loaded (memory-mapped) for searching."""
+
     name: str
     ids: list[str]
     index: Any
+    vocab: dict[str, int]
+    df: dict[str, int]
+    positions: dict[str, int] = field(init=False)
+    _indptr: np.ndarray = field(init=False, repr=False)
+    _indices: np.ndarray = field(init=False, repr=False)
+    _data: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.positions = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
+        matrix = self.index.scores  # bm25s's score matrix, by term (CSC)
+        self._indptr, self._indices, self._data = (
+            np.asarray(matrix[key]) for key in ("indptr", "indices", "data")
+        )
+
+    def column(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The chunks holding term and their bm25s scores."""
+        token = self.vocab[term]
+        start, end = self._indptr[token], self._indptr[token + 1]
+        return self._indices[start:end], self._data[start:end]
+
+
+@dataclass(frozen=True)
+class _State:
+    name: str
+    segments: tuple[_Segment, ...]
+    deleted: dict[str, frozenset[str]]  # segment name → its deleted chunk ids
+    masks: dict[str, np.ndarray]  # segment name → 1.0 live / 0.0 deleted, per chunk
+    n_docs: int
     vocab: frozenset[str]
+
+    def live(self) -> set[str]:
+        return {i for s in self.segments for i in s.ids if i not in self.deleted.get(s.name, ())}
+
+    def df(self, term: str) -> int:
+        return sum(s.df.get(term, 0) for s in self.segments)
+
+
+class _Tokens:
+    """Token lists as int arrays over one shared vocabulary (a few bytes per token)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {"": 0}
+        self.docs: dict[str, array[int]] = {}
+
+    def add(self, chunk_id: str, tokens: Iterable[str]) -> None:
+        vocab = self.vocab
+        self.docs[chunk_id] = array("i", (vocab.setdefault(t, len(vocab)) for t in tokens))
+
+    def as_lists(self, ids: list[str]) -> list[list[int]]:
+        """Each chunk's token ids; an empty chunk holds the empty token, as bm25s expects."""
+        return [self.docs[i].tolist() or [0] for i in ids]
 
 
 class BM25Store:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._tokens: dict[str, list[str]] | None = None
-        self._loaded: _Loaded | None = None
+        self._pending = _Tokens()
+        self._deleted: set[str] = set()
+        self._cleared = False
+        self._loaded: _State | None = None
+        self._cache: dict[str, _Segment] = {}
         self._load_lock = threading.Lock()
 
-    @property
-    def tokens(self) -> dict[str, list[str]]:
-        if self._tokens is None:
-            snapshot = self._current()
-            path = snapshot / "tokens.json" if snapshot else None
-            self._tokens = json.loads(path.read_text()) if path and path.exists() else {}
-        return self._tokens
+    # -- writing (one writer at a time: the indexer holds the index lock) --
 
     def upsert(self, ids: list[str], texts: list[str]) -> None:
         for chunk_id, text in zip(ids, texts, strict=True):
-            self.tokens[chunk_id] = tokenize(text)
+            self._deleted.add(chunk_id)  # an older copy in a saved segment, if any
+            self._pending.add(chunk_id, tokenize(text))
+        if len(self._pending.docs) >= SEGMENT_CHUNKS:
+            self.save()
 
-    def delete(self, ids: list[str]) -> None:
+    def delete(self, ids: Iterable[str]) -> None:
         for chunk_id in ids:
-            self.tokens.pop(chunk_id, None)
+            self._pending.docs.pop(chunk_id, None)
+            self._deleted.add(chunk_id)
 
     def clear(self) -> None:
-        self._tokens = {}
+        self._pending, self._deleted, self._cleared = _Tokens(), set(), True
 
     def save(self) -> None:
+        """Write the pending changes as a new state (and merge segments where due)."""
+        if not (self._pending.docs or self._deleted or self._cleared):
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        state = self._read_state()
+        segments: list[dict[str, Any]] = [] if self._cleared else state["segments"]
+        deleted: dict[str, set[str]] = {
+            s["name"]: set(state["deleted"].get(s["name"], ())) for s in segments
+        }
+        if self._deleted:
+            for entry in segments:
+                ids = self._segment_ids(entry["name"])
+                deleted[entry["name"]] |= self._deleted & ids
+        if self._pending.docs:
+            segments.append(self._write_segment(state, self._pending))
+            deleted[segments[-1]["name"]] = set()
+        segments, deleted = self._compact(state, segments, deleted)
+        self._write_state(state, segments, deleted)
+        self._pending, self._deleted, self._cleared = _Tokens(), set(), False
+
+    def _compact(
+        self, state: dict[str, Any], segments: list[dict[str, Any]], deleted: dict[str, set[str]]
+    ) -> tuple[list[dict[str, Any]], dict[str, set[str]]]:
+        def live(entry: dict[str, Any]) -> int:
+            return entry["size"] - len(deleted[entry["name"]])
+
+        out: list[dict[str, Any]] = []
+        for entry in segments:  # rewrite segments that are mostly deleted
+            if live(entry) == 0:
+                continue
+            if len(deleted[entry["name"]]) > REWRITE_DELETED * entry["size"]:
+                entry = self._merge(state, [entry], deleted)
+                deleted[entry["name"]] = set()
+            out.append(entry)
+        while len(out) >= 2 and live(out[-2]) <= MERGE_RATIO * live(out[-1]):
+            merged = self._merge(state, out[-2:], deleted)
+            deleted[merged["name"]] = set()
+            out[-2:] = [merged]
+        return out, {e["name"]: deleted[e["name"]] for e in out}
+
+    def _merge(
+        self, state: dict[str, Any], entries: list[dict[str, Any]], deleted: dict[str, set[str]]
+    ) -> dict[str, Any]:
+        tokens = _Tokens()
+        for entry in entries:
+            folder = self.directory / entry["name"]
+            ids = json.loads((folder / "ids.json").read_text())
+            words = json.loads((folder / "words.json").read_text())
+            with np.load(folder / "tokens.npz") as stored:
+                flat, offsets = stored["flat"], stored["offsets"]
+            gone = deleted[entry["name"]]
+            for i, chunk_id in enumerate(ids):
+                if chunk_id not in gone:
+                    tokens.add(chunk_id, (words[t] for t in flat[offsets[i] : offsets[i + 1]]))
+        return self._write_segment(state, tokens)
+
+    def _write_segment(self, state: dict[str, Any], tokens: _Tokens) -> dict[str, Any]:
         import bm25s
 
-        self.directory.mkdir(parents=True, exist_ok=True)
-        previous = self._current()
-        version = int(previous.name[1:]) + 1 if previous else 1
-        target = self.directory / f"v{version}"
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir()
-        ids = sorted(self.tokens)
-        if ids:
-            model = bm25s.BM25()
-            model.index([self.tokens[i] or [""] for i in ids], show_progress=False)
-            model.save(str(target / "bm25"), show_progress=False)
-        (target / "ids.json").write_text(json.dumps(ids))
-        (target / "tokens.json").write_text(json.dumps(self.tokens))
+        state["next"] += 1
+        name = f"seg-{state['next']:06d}"
+        folder = self.directory / name
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        ids = list(tokens.docs)
+        docs = [tokens.docs[i] for i in ids]
+        flat = np.frombuffer(b"".join(d.tobytes() for d in docs), dtype=np.int32)
+        offsets = np.cumsum([0, *map(len, docs)], dtype=np.int64)
+        words = list(tokens.vocab)
+        np.savez(folder / "tokens.npz", flat=flat, offsets=offsets)
+        (folder / "words.json").write_text(json.dumps(words))
+        (folder / "ids.json").write_text(json.dumps(ids))
+        model = bm25s.BM25()
+        model.index((tokens.as_lists(ids), tokens.vocab), show_progress=False)
+        model.save(str(folder / "bm25"), show_progress=False)
+        return {"name": name, "size": len(ids)}
+
+    def _segment_ids(self, name: str) -> set[str]:
+        cached = self._cache.get(name)
+        if cached is not None:
+            return set(cached.ids)
+        return set(json.loads((self.directory / name / "ids.json").read_text()))
+
+    def _read_state(self) -> dict[str, Any]:
+        path = self._current()
+        if path is None:
+            return {"next": 0, "segments": [], "deleted": {}}
+        return json.loads(path.read_text())
+
+    def _write_state(
+        self, state: dict[str, Any], segments: list[dict[str, Any]], deleted: dict[str, set[str]]
+    ) -> None:
+        state["generation"] = state.get("generation", 0) + 1
+        state["segments"] = segments
+        state["deleted"] = {name: sorted(ids) for name, ids in deleted.items() if ids}
+        target = self.directory / f"state-{state['generation']:06d}.json"
+        target.write_text(json.dumps(state))
         pointer = self.directory / "CURRENT.tmp"
         pointer.write_text(target.name)
         os.replace(pointer, self.directory / "CURRENT")
-        for old in self.directory.glob("v*"):
-            if old != target:
-                shutil.rmtree(old, ignore_errors=True)
+        self._collect({target.name, *(s["name"] for s in segments)})
+
+    def _collect(self, keep: set[str]) -> None:
+        """Delete the segments and states no longer used, once no reader can still be opening
+        them (a reader that read the previous state gets RETIRE_S to open its files)."""
+        retired_path = self.directory / "retired.json"
+        try:
+            retired: dict[str, float] = json.loads(retired_path.read_text())
+        except (FileNotFoundError, json.JSONDecodeError):
+            retired = {}
+        now = time.time()
+        for old in self.directory.iterdir():
+            if old.name in keep or not old.name.startswith(("seg-", "state-")):
+                continue
+            since = retired.setdefault(old.name, now)
+            if now - since >= RETIRE_S:
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(old) if old.is_dir() else old.unlink()
+                retired.pop(old.name)
+        retired_path.write_text(json.dumps({n: t for n, t in retired.items() if n not in keep}))
+
+    # -- reading (any number of threads and processes) --
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """The k best chunk ids for the query with their BM25 scores (positive only)."""
-        loaded = self._snapshot()
-        if loaded is None or not loaded.ids:
+        state = self._state()
+        if state is None or not state.n_docs:
             return []
-        terms = [t for t in tokenize(query) if t in loaded.vocab]
+        terms = [t for t in tokenize(query) if t in state.vocab]
         if not terms:
             return []
-        docs, scores = loaded.index.retrieve(
-            [terms], k=min(k, len(loaded.ids)), show_progress=False, n_threads=1
-        )
-        return [
-            (loaded.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
-        ]
+        idf = {t: _idf(state.df(t), state.n_docs) for t in set(terms)}
+        found: list[tuple[str, float]] = []
+        for segment in state.segments:
+            scores = np.zeros(len(segment.ids), dtype=np.float32)
+            for term in terms:
+                df = segment.df.get(term)
+                if not df:
+                    continue
+                weight = idf[term] / _idf(df, len(segment.ids))
+                docs, values = segment.column(term)
+                scores[docs] += weight * values
+            mask = state.masks.get(segment.name)
+            if mask is not None:
+                scores *= mask
+            best = np.argpartition(-scores, k)[:k] if k < len(scores) else range(len(scores))
+            found += [(segment.ids[i], float(scores[i])) for i in best if scores[i] > 0]
+        return sorted(found, key=lambda pair: -pair[1])[:k]
 
     def knows(self, text: str) -> bool:
         """Does any indexed chunk hold every word of text?"""
-        loaded = self._snapshot()
+        state = self._state()
         words = tokenize(text)
-        return bool(words) and loaded is not None and all(w in loaded.vocab for w in words)
+        return bool(words) and state is not None and all(w in state.vocab for w in words)
 
-    def _snapshot(self) -> _Loaded | None:
-        """The loaded snapshot, reloaded when CURRENT names a newer one."""
-        for _ in range(3):  # another process may delete a snapshot while we load it
-            snapshot = self._current()
-            if snapshot is None:
+    def ids(self) -> set[str]:
+        """Every chunk id the index holds, with this writer's unsaved changes."""
+        state = self._state()
+        saved = set() if state is None or self._cleared else state.live()
+        return (saved - self._deleted) | set(self._pending.docs)
+
+    def _state(self) -> _State | None:
+        """The loaded state, reloaded when CURRENT names a newer one."""
+        for _ in range(3):  # another process may delete a segment while we load it
+            path = self._current()
+            if path is None:
                 return None
             loaded = self._loaded
-            if loaded is not None and loaded.name == snapshot.name:
+            if loaded is not None and loaded.name == path.name:
                 return loaded
             with self._load_lock:
-                if self._loaded is None or self._loaded.name != snapshot.name:
+                if self._loaded is None or self._loaded.name != path.name:
                     try:
-                        self._loaded = _load(snapshot)
-                    except (FileNotFoundError, NotADirectoryError):
+                        self._loaded = self._load(path)
+                    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
                         continue
                 return self._loaded
         return self._loaded
+
+    def _load(self, path: Path) -> _State:
+        state = json.loads(path.read_text())
+        segments = []
+        for entry in state["segments"]:
+            name = entry["name"]
+            if name not in self._cache:
+                self._cache[name] = _load_segment(self.directory / name)
+            segments.append(self._cache[name])
+        self._cache = {s.name: s for s in segments}
+        deleted = {name: frozenset(ids) for name, ids in state["deleted"].items()}
+        masks = {}
+        for segment in segments:
+            gone = deleted.get(segment.name)
+            if gone:
+                mask = np.ones(len(segment.ids), dtype=np.float32)
+                mask[[segment.positions[i] for i in gone if i in segment.positions]] = 0.0
+                masks[segment.name] = mask
+        return _State(
+            path.name,
+            tuple(segments),
+            deleted,
+            masks,
+            sum(len(s.ids) - len(deleted.get(s.name, ())) for s in segments),
+            frozenset(w for s in segments for w in s.df),
+        )
 
     def _current(self) -> Path | None:
         try:
             name = (self.directory / "CURRENT").read_text().strip()
         except FileNotFoundError:
             return None
-        snapshot = self.directory / name
-        return snapshot if name and snapshot.is_dir() else None
+        path = self.directory / name
+        return path if name.startswith("state-") and path.is_file() else None
 
 
-def _load(snapshot: Path) -> _Loaded:
+def _load_segment(folder: Path) -> _Segment:
     import bm25s
 
-    ids = json.loads((snapshot / "ids.json").read_text())
-    if not ids:
-        return _Loaded(snapshot.name, [], None, frozenset())
-    index = bm25s.BM25.load(str(snapshot / "bm25"), show_progress=False)
-    return _Loaded(snapshot.name, ids, index, frozenset(index.vocab_dict))
+    ids = json.loads((folder / "ids.json").read_text())
+    index = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
+    indptr = np.asarray(index.scores["indptr"])
+    vocab = {w: int(t) for w, t in index.vocab_dict.items() if w}
+    df = {w: int(indptr[t + 1] - indptr[t]) for w, t in vocab.items()}
+    return _Segment(folder.name, ids, index, vocab, {w: n for w, n in df.items() if n})

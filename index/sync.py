@@ -389,15 +389,14 @@ class Indexer:
         ]
         self._delete_ids(orphans)
         live = set(stored["ids"]) - set(orphans)
-        self.bm25.delete([i for i in list(self.bm25.tokens) if i not in live])
+        self.bm25.delete(self.bm25.ids() - live)
 
     def _repair_keywords(self) -> None:
         """After an interrupted run: tokenize the stored chunks the keyword index lacks."""
         stored = self.collection.get(include=["metadatas", "documents"])
         rows = zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True)
-        missing = [
-            (i, f"{m.get('heading', '')}\n{d}") for i, m, d in rows if i not in self.bm25.tokens
-        ]
+        held = self.bm25.ids()
+        missing = [(i, f"{m.get('heading', '')}\n{d}") for i, m, d in rows if i not in held]
         if missing:
             self.bm25.upsert([i for i, _ in missing], [t for _, t in missing])
 

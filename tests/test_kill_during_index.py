@@ -16,6 +16,7 @@ import pytest
 
 from assistant.app import App
 from assistant.settings import load_settings
+from index.bm25_store import BM25Store
 
 FILES = 120
 PARAGRAPHS = 24
@@ -80,9 +81,7 @@ def _state(home: Path) -> tuple[dict[str, str], set[str], set[str], set[tuple[st
     app = App(load_settings(home=home))
     stored = app.store.get(include=["metadatas"])
     pairs = {(m["source"], m["sha256"]) for m in stored["metadatas"]}
-    snapshot = (home / "bm25" / "CURRENT").read_text().strip()
-    bm25 = set(json.loads((home / "bm25" / snapshot / "ids.json").read_text()))
-    return files, set(stored["ids"]), bm25, pairs
+    return files, set(stored["ids"]), BM25Store(home / "bm25").ids(), pairs
 
 
 def test_sigkill_at_random_moments_then_one_run_equals_a_clean_index(

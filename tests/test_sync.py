@@ -84,7 +84,7 @@ class _Spy:
 
 def _state(app: App) -> tuple[list[str], list[str]]:
     """(Chroma ids, BM25 ids), sorted."""
-    return sorted(app.store.get()["ids"]), sorted(App(load_settings()).bm25.tokens)
+    return sorted(app.store.get()["ids"]), sorted(App(load_settings()).bm25.ids())
 
 
 def test_rename_moves_chunks_without_re_embedding(fake_env: Path) -> None:
@@ -185,4 +185,4 @@ def test_progress_counts_files_and_chunks_as_batches_are_written(
     report = app.indexer.sync([Path("data")], on_progress=lambda *a: calls.append(a))
     assert len(calls) >= 3 and calls == sorted(calls)  # never goes backwards
     assert calls[-1] == (8, 8, report.chunks_written) and report.chunks_written == app.chunk_count()
-    assert sorted(app.bm25.tokens) == sorted(app.store.get()["ids"])
+    assert sorted(app.bm25.ids()) == sorted(app.store.get()["ids"])

@@ -1,0 +1,178 @@
+"""The segmented keyword index: a change costs a segment the size of the change, scores do not
+depend on which segment holds a chunk, deletions hide chunks at once, segments stay few."""
+
+from __future__ import annotations
+
+import random
+import threading
+from pathlib import Path
+
+import pytest
+
+from index import bm25_store
+from index.bm25_store import BM25Store
+
+WORDS = (
+    "border maple syrup reserve honey defence treaty river lake mountain pipeline tariff "
+    "election minister climate arctic salmon harbour railway wheat copper nickel uranium"
+).split()
+
+
+def _corpus(n: int, seed: int = 0) -> dict[str, str]:
+    rng = random.Random(seed)
+    return {f"c{i:05d}": " ".join(rng.choices(WORDS, k=rng.randint(5, 40))) for i in range(n)}
+
+
+def _segments(store: BM25Store) -> list[tuple[str, int]]:
+    state = store._state()
+    assert state is not None
+    return [(s.name, len(s.ids)) for s in state.segments]
+
+
+def test_rankings_do_not_depend_on_how_the_index_was_split(tmp_path: Path) -> None:
+    corpus = _corpus(600)
+    whole = BM25Store(tmp_path / "whole")
+    whole.upsert(list(corpus), list(corpus.values()))
+    whole.save()
+    pieces = BM25Store(tmp_path / "pieces")
+    items = list(corpus.items())
+    for start in range(0, len(items), 37):  # odd sizes: several segments survive merging
+        part = items[start : start + 37]
+        pieces.upsert([i for i, _ in part], [t for _, t in part])
+        pieces.save()
+    assert len(_segments(pieces)) >= 3
+    overlap = 0.0
+    for query in ("maple syrup reserve", "arctic salmon harbour", "copper nickel uranium tariff"):
+        a, b = whole.search(query, 10), pieces.search(query, 10)
+        overlap += len({i for i, _ in a} & {i for i, _ in b}) / 10
+        # the same chunk scores alike in both (segments differ only in length normalisation)
+        scores = dict(b)
+        for chunk_id, score in a:
+            if chunk_id in scores:
+                assert scores[chunk_id] == pytest.approx(score, rel=0.15)
+    assert overlap / 3 >= 0.8
+
+
+def test_a_file_added_later_is_found_first_for_its_own_words(tmp_path: Path) -> None:
+    """With segment-local idf a one-chunk segment would score its rare words low."""
+    store = BM25Store(tmp_path / "bm25")
+    corpus = _corpus(2000)
+    store.upsert(list(corpus), list(corpus.values()))
+    store.save()
+    store.upsert(["new"], ["The zeppelin hangar stores maple syrup"])
+    store.save()
+    assert store.search("zeppelin hangar", 3)[0][0] == "new"
+    assert store.search("zeppelin maple syrup", 3)[0][0] == "new"
+
+
+def test_adding_one_file_writes_one_small_segment_and_keeps_the_big_one(tmp_path: Path) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    corpus = _corpus(3000)
+    store.upsert(list(corpus), list(corpus.values()))
+    store.save()
+    [(big, size)] = _segments(store)
+    assert size == 3000
+    mtime = (tmp_path / "bm25" / big / "ids.json").stat().st_mtime_ns
+    store.upsert(["one", "two"], ["maple syrup", "honey reserve"])
+    store.save()
+    assert _segments(store) == [(big, 3000), (_segments(store)[1][0], 2)]
+    assert (tmp_path / "bm25" / big / "ids.json").stat().st_mtime_ns == mtime
+
+
+def test_segments_stay_logarithmic_under_many_small_adds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bm25_store, "RETIRE_S", 0.0)
+    store = BM25Store(tmp_path / "bm25")
+    for i in range(128):
+        store.upsert([f"d{i}"], [f"{WORDS[i % len(WORDS)]} item {i}"])
+        store.save()
+    assert len(store.ids()) == 128
+    assert len(_segments(store)) <= 8
+    assert len(list((tmp_path / "bm25").glob("seg-*"))) == len(_segments(store))  # no leftovers
+
+
+def test_deleted_chunks_vanish_at_once_and_a_mostly_deleted_segment_is_rewritten(
+    tmp_path: Path,
+) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    corpus = _corpus(100)
+    store.upsert(list(corpus), list(corpus.values()))
+    store.save()
+    gone = [i for i, _ in store.search("maple", 100)]
+    assert gone
+    store.delete(gone)
+    store.save()
+    assert store.search("maple", 100) == []
+    assert store.ids() == set(corpus) - set(gone)
+    reader = BM25Store(tmp_path / "bm25")  # another process sees the same
+    assert reader.search("maple", 100) == [] and reader.ids() == store.ids()
+    rest = sorted(store.ids())
+    store.delete(rest[: len(rest) // 2])
+    store.save()
+    [(_, size)] = _segments(store)
+    assert size == len(rest) - len(rest) // 2  # rewritten without the deleted chunks
+
+
+def test_a_re_upserted_chunk_is_held_once(tmp_path: Path) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    store.upsert(["a", "b"], ["maple syrup", "honey"])
+    store.save()
+    store.upsert(["a"], ["maple syrup"])
+    store.save()
+    assert [i for i, _ in store.search("maple", 10)] == ["a"]
+    assert store.ids() == {"a", "b"}
+
+
+def test_clear_then_save_empties_the_index(tmp_path: Path) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    store.upsert(["a"], ["maple syrup"])
+    store.save()
+    store.clear()
+    store.save()
+    assert store.ids() == set() and store.search("maple", 5) == []
+
+
+def test_a_save_killed_before_the_switch_leaves_the_previous_state(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    store.upsert(["a"], ["maple syrup"])
+    store.save()
+
+    def killed(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bm25_store.os, "replace", killed)
+    store.upsert(["b"], ["honey reserve"])
+    with pytest.raises(KeyboardInterrupt):
+        store.save()
+    assert BM25Store(tmp_path / "bm25").ids() == {"a"}
+
+
+def test_searches_beside_a_writer_always_see_a_whole_state(tmp_path: Path) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    store.upsert(["base"], ["maple syrup base"])
+    store.save()
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        reader = BM25Store(tmp_path / "bm25")
+        while not done.is_set():
+            try:
+                assert "base" in {i for i, _ in reader.search("maple syrup", 50)}
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for i in range(40):
+        store.upsert([f"x{i}"], [f"maple syrup {i}"])
+        store.save()
+    done.set()
+    for t in threads:
+        t.join()
+    assert not errors
