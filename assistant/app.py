@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.llm import parse_llm
 from assistant.settings import Settings
 from index.bm25_store import BM25Store
+from index.catalog import Catalog, Replica
 from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
 from index.sync import IndexedFiles, Indexer
@@ -46,8 +47,27 @@ class App:
         return BM25Store(self.settings.home / "bm25")
 
     @cached_property
-    def indexed(self) -> IndexedFiles:
-        return IndexedFiles(self.settings.home / "manifest.json")
+    def indexed(self) -> IndexedFiles | Replica:
+        """What the index holds: this home's manifest, or with a Chroma server the catalog
+        there (so replicas on other homes see each other's documents)."""
+        s = self.settings
+        local = IndexedFiles(s.home / "manifest.json")
+        if not s.chroma_url:
+            return local
+
+        def chunks() -> Any:
+            from index.store import open_collection
+
+            return open_collection(self.client, s.collection)
+
+        return Replica(
+            Catalog(lambda: self.client, s.collection),
+            chunks,
+            self.bm25,
+            s.home / "replica.json",
+            local.uploaded,
+            s.home / "index.lock",
+        )
 
     @cached_property
     def indexer(self) -> Indexer:
@@ -71,6 +91,7 @@ class App:
             config,
             s.chunk_size,
             int(s.max_file_mb * 1_000_000),
+            self.indexed if isinstance(self.indexed, Replica) else None,
         )
 
     def retriever(self, k: int | None = None) -> HybridRetriever:

@@ -69,6 +69,7 @@ class _Segment:
 
     name: str
     ids: list[str]
+    sources: list[str]
     index: Any
     vocab: dict[str, int]
     df: dict[str, int]
@@ -103,6 +104,14 @@ class _State:
     def live(self) -> set[str]:
         return {i for s in self.segments for i in s.ids if i not in self.deleted.get(s.name, ())}
 
+    def ids_of(self, sources: set[str]) -> set[str]:
+        return {
+            i
+            for s in self.segments
+            for i, src in zip(s.ids, s.sources, strict=True)
+            if src in sources
+        }
+
     def df(self, term: str) -> int:
         return sum(s.df.get(term, 0) for s in self.segments)
 
@@ -113,9 +122,11 @@ class _Tokens:
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {"": 0}
         self.docs: dict[str, array[int]] = {}
+        self.sources: dict[str, str] = {}
 
-    def add(self, chunk_id: str, tokens: Iterable[str]) -> None:
+    def add(self, chunk_id: str, source: str, tokens: Iterable[str]) -> None:
         vocab = self.vocab
+        self.sources[chunk_id] = source
         self.docs[chunk_id] = array("i", (vocab.setdefault(t, len(vocab)) for t in tokens))
 
     def as_lists(self, ids: list[str]) -> list[list[int]]:
@@ -135,17 +146,26 @@ class BM25Store:
 
     # -- writing (one writer at a time: the indexer holds the index lock) --
 
-    def upsert(self, ids: list[str], texts: list[str]) -> None:
-        for chunk_id, text in zip(ids, texts, strict=True):
+    def upsert(self, ids: list[str], texts: list[str], sources: list[str]) -> None:
+        for chunk_id, text, source in zip(ids, texts, sources, strict=True):
             self._deleted.add(chunk_id)  # an older copy in a saved segment, if any
-            self._pending.add(chunk_id, tokenize(text))
+            self._pending.add(chunk_id, source, tokenize(text))
         if len(self._pending.docs) >= SEGMENT_CHUNKS:
             self.save()
 
     def delete(self, ids: Iterable[str]) -> None:
         for chunk_id in ids:
             self._pending.docs.pop(chunk_id, None)
+            self._pending.sources.pop(chunk_id, None)
             self._deleted.add(chunk_id)
+
+    def delete_sources(self, sources: Iterable[str]) -> None:
+        """Take out every chunk of these files."""
+        wanted = set(sources)
+        state = self._state()
+        saved = state.ids_of(wanted) if state is not None and not self._cleared else set()
+        pending = {i for i, src in self._pending.sources.items() if src in wanted}
+        self.delete(saved | pending)
 
     def clear(self) -> None:
         self._pending, self._deleted, self._cleared = _Tokens(), set(), True
@@ -198,13 +218,15 @@ class BM25Store:
         for entry in entries:
             folder = self.directory / entry["name"]
             ids = json.loads((folder / "ids.json").read_text())
+            sources = json.loads((folder / "sources.json").read_text())
             words = json.loads((folder / "words.json").read_text())
             with np.load(folder / "tokens.npz") as stored:
                 flat, offsets = stored["flat"], stored["offsets"]
             gone = deleted[entry["name"]]
             for i, chunk_id in enumerate(ids):
                 if chunk_id not in gone:
-                    tokens.add(chunk_id, (words[t] for t in flat[offsets[i] : offsets[i + 1]]))
+                    words_of = (words[t] for t in flat[offsets[i] : offsets[i + 1]])
+                    tokens.add(chunk_id, sources[i], words_of)
         return self._write_segment(state, tokens)
 
     def _write_segment(self, state: dict[str, Any], tokens: _Tokens) -> dict[str, Any]:
@@ -223,6 +245,7 @@ class BM25Store:
         np.savez(folder / "tokens.npz", flat=flat, offsets=offsets)
         (folder / "words.json").write_text(json.dumps(words))
         (folder / "ids.json").write_text(json.dumps(ids))
+        (folder / "sources.json").write_text(json.dumps([tokens.sources[i] for i in ids]))
         model = bm25s.BM25()
         model.index((tokens.as_lists(ids), tokens.vocab), show_progress=False)
         model.save(str(folder / "bm25"), show_progress=False)
@@ -263,7 +286,8 @@ class BM25Store:
             retired = {}
         now = time.time()
         for old in self.directory.iterdir():
-            if old.name in keep or not old.name.startswith(("seg-", "state-")):
+            legacy = old.name[:1] == "v" and old.name[1:].isdigit()  # earlier format
+            if old.name in keep or not (legacy or old.name.startswith(("seg-", "state-"))):
                 continue
             since = retired.setdefault(old.name, now)
             if now - since >= RETIRE_S:
@@ -356,6 +380,11 @@ class BM25Store:
             frozenset(w for s in segments for w in s.df),
         )
 
+    def legacy(self) -> bool:
+        """Is this folder a keyword index of the earlier whole-snapshot format?"""
+        pointer = self.directory / "CURRENT"
+        return pointer.exists() and not pointer.read_text().startswith("state-")
+
     def _current(self) -> Path | None:
         try:
             name = (self.directory / "CURRENT").read_text().strip()
@@ -369,8 +398,9 @@ def _load_segment(folder: Path) -> _Segment:
     import bm25s
 
     ids = json.loads((folder / "ids.json").read_text())
+    sources = json.loads((folder / "sources.json").read_text())
     index = bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False)
     indptr = np.asarray(index.scores["indptr"])
     vocab = {w: int(t) for w, t in index.vocab_dict.items() if w}
     df = {w: int(indptr[t + 1] - indptr[t]) for w, t in vocab.items()}
-    return _Segment(folder.name, ids, index, vocab, {w: n for w, n in df.items() if n})
+    return _Segment(folder.name, ids, sources, index, vocab, {w: n for w, n in df.items() if n})

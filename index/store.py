@@ -24,12 +24,18 @@ def chroma_client(home: Path, chroma_url: str | None) -> chromadb.ClientAPI:
             raise UserError(
                 f"invalid ASSISTANT_CHROMA_URL {chroma_url!r}; expected http://HOST:PORT"
             )
-        return chromadb.HttpClient(
-            host=url.hostname,
-            port=url.port or (443 if url.scheme == "https" else 8000),
-            ssl=url.scheme == "https",
-            settings=settings,
-        )
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=settings,
+            )
+        except ValueError as exc:  # chromadb's "Could not connect to a Chroma server"
+            raise UserError(
+                f"cannot reach the Chroma server at {chroma_url} ({exc}); start it, or unset "
+                "ASSISTANT_CHROMA_URL to use the local store"
+            ) from None
     home.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(home / "chroma"), settings=settings)
 
@@ -50,4 +56,13 @@ def open_vectorstore(client: chromadb.ClientAPI, collection: str, embeddings: Em
         collection_name=collection,
         embedding_function=embeddings,
         collection_metadata={"hnsw:space": "cosine"},
+    )
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Did a Chroma server stop answering (as opposed to a bug or a bad request)?"""
+    import httpx
+
+    return isinstance(exc, httpx.TransportError | ConnectionError) or (
+        isinstance(exc, ValueError) and "Could not connect" in str(exc)
     )

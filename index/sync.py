@@ -8,21 +8,22 @@ an `in_progress` mark, and the next run re-does the unrecorded files and sweeps 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import UserError
 from index.bm25_store import BM25Store
+from index.catalog import Replica
 from index.chunking import Chunk, chunk_document
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
+from index.locks import exclusive
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -144,7 +145,11 @@ class Indexer:
         config: dict[str, Any],
         chunk_size: int,
         max_bytes: int,
+        replica: Replica | None = None,
     ) -> None:
+        self.replica = replica  # with a Chroma server: the catalog other replicas follow
+        self._written: set[str] = set()
+        self._removed: set[str] = set()
         self._open_collection = collection  # collection(reset) → chromadb Collection
         self._collection: Any = None
         self.embeddings = embeddings
@@ -175,19 +180,34 @@ class Indexer:
     ) -> SyncReport:
         """on_file(name) as each file is read; on_progress(files written, files to write,
         chunks written) as each batch is stored."""
-        with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
+        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)  # another process may have synced
             self._pending.clear()
             self._in_flight = None
             self._on_progress = on_progress
-            return self._sync(paths, on_file)
+            self._written, self._removed = set(), set()
+            try:
+                report = self._sync(paths, on_file)
+                self._publish()
+            except Exception as exc:
+                from index.store import unreachable
+
+                if unreachable(exc):
+                    raise UserError(
+                        f"the Chroma server stopped answering while indexing ({type(exc).__name__}"
+                        "); what was stored is kept: run the same `assistant index` again to "
+                        "finish"
+                    ) from None
+                raise
+            return report
 
     def remove(self, sources: Iterable[str]) -> list[str]:
         """Take documents out of the index; a file still in its folder is excluded from later
         syncs of the folder until it is indexed by name again. Returns what was removed."""
-        with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
+        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)
             removed = [s for s in sources if s in self.manifest.files]
+            self._written, self._removed = set(), set(removed)
             for source in removed:
                 self._delete_ids(self._ids_of(source))
                 self.manifest.files.pop(source)
@@ -195,10 +215,20 @@ class Indexer:
             if removed:
                 self.bm25.save()
                 self.manifest.save()
+                self._publish()
             return removed
 
+    def _publish(self) -> None:
+        """Tell the catalog (and through it every replica) what this sync wrote and removed."""
+        if self.replica is None or not (self._written or self._removed):
+            return
+        entries = {s: self.manifest.files[s] for s in self._written if s in self.manifest.files}
+        removed = self._removed - set(entries)
+        self.replica.catalog.publish(entries, removed, self.config)
+        self.replica.note(entries, removed)
+
     def mark_uploaded(self, sources: Iterable[str]) -> None:
-        with self._lock, _exclusive(self.manifest.path.with_name("index.lock")):
+        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)
             self.manifest.uploaded.update(sources)
             self.manifest.save()
@@ -207,9 +237,25 @@ class Indexer:
         report = SyncReport()
         roots = list(paths)
         interrupted = self._resuming = self.manifest.in_progress
+        if self.bm25.legacy():  # written before the segmented format: derive it from Chroma
+            self.bm25.clear()
+            self._repair_keywords()
+            self.bm25.save()
+        if interrupted:  # what the catalog saw of the killed run is unknown: republish all
+            self._written |= set(self.manifest.files)
         if self.manifest.config != self.config:
-            report.rebuilt = bool(self.manifest.files)
-            self._reset()
+            shared = self.replica.catalog.config() if self.replica else None
+            if shared == self.config:  # another replica built the collection with our settings
+                self.manifest.config = dict(self.config)
+            elif shared is not None and self.replica and self.replica.catalog.files():
+                raise UserError(
+                    f"the Chroma collection holds chunks made with {shared}, not {self.config}; "
+                    "use the same ASSISTANT_EMBEDDINGS and chunk settings as the other "
+                    "replicas, or another ASSISTANT_COLLECTION"
+                )
+            else:
+                report.rebuilt = bool(self.manifest.files)
+                self._reset()
         changed: list[tuple[Path, str, SourceDocument, dict[str, int]]] = []
         seen: set[str] = set()
         named = {source_name(r) for r in roots if not r.is_dir()}
@@ -272,6 +318,7 @@ class Indexer:
             self._delete_ids(self._ids_of(source))
             self.manifest.files.pop(source, None)
             report.removed.append(source)
+            self._removed.add(source)
         if interrupted:
             self._sweep_orphans()
             self._repair_keywords()
@@ -288,6 +335,7 @@ class Indexer:
             return False
 
     def _reset(self) -> None:
+        self._removed |= set(self.manifest.files)
         self._collection = self._open_collection(True)
         self.bm25.clear()
         self.manifest.files = {}
@@ -332,6 +380,7 @@ class Indexer:
                 keep = {c.chunk_id for c in p.chunks}
                 self._delete_ids([i for i in self._ids_of(p.doc.source) if i not in keep])
             self.manifest.files[p.doc.source] = p.entry
+            self._written.add(p.doc.source)
             getattr(report, p.kind).append(p.doc.source)
         report.chunks_written += len(chunks)
         written = len(report.added) + len(report.updated)
@@ -349,7 +398,11 @@ class Indexer:
                 documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
-        self.bm25.upsert([c.chunk_id for c in chunks], [c.indexed_text for c in chunks])
+        self.bm25.upsert(
+            [c.chunk_id for c in chunks],
+            [c.indexed_text for c in chunks],
+            [c.source for c in chunks],
+        )
 
     def _rename(self, old: str, doc: SourceDocument, stat: dict[str, int]) -> None:
         """Same content under a new name: move the vectors instead of re-embedding."""
@@ -364,6 +417,8 @@ class Indexer:
             self._upsert(chunks, self.embeddings.embed_documents([c.indexed_text for c in chunks]))
         self._delete_ids(old_ids)
         self.manifest.files.pop(old, None)
+        self._removed.add(old)
+        self._written.add(doc.source)
         self.manifest.files[doc.source] = {
             "sha256": doc.sha256,
             "chunks": len(chunks),
@@ -396,9 +451,13 @@ class Indexer:
         stored = self.collection.get(include=["metadatas", "documents"])
         rows = zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True)
         held = self.bm25.ids()
-        missing = [(i, f"{m.get('heading', '')}\n{d}") for i, m, d in rows if i not in held]
+        missing = [(i, m, d) for i, m, d in rows if i not in held]
         if missing:
-            self.bm25.upsert([i for i, _ in missing], [t for _, t in missing])
+            self.bm25.upsert(
+                [i for i, _, _ in missing],
+                [f"{m.get('heading', '')}\n{d}" for _, m, d in missing],
+                [m["source"] for _, m, _ in missing],
+            )
 
     def _sources_under(self, roots: list[Path]) -> set[str]:
         dirs = [source_name(r) for r in roots if r.is_dir()]
@@ -407,18 +466,6 @@ class Indexer:
             for s in self.manifest.files
             if any(d == "." or s.startswith(d.rstrip("/") + "/") for d in dirs)
         }
-
-
-@contextlib.contextmanager
-def _exclusive(lock_file: Path) -> Iterator[None]:
-    """Hold an advisory lock on lock_file (released by the OS if the process dies)."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _stat(path: Path) -> dict[str, int]:

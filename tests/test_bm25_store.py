@@ -44,6 +44,10 @@ def _corpus(n: int, seed: int = 0) -> dict[str, str]:
     return {f"c{i:05d}": " ".join(rng.choices(WORDS, k=rng.randint(5, 40))) for i in range(n)}
 
 
+def _add(store: BM25Store, ids: list[str], texts: list[str], source: str = "f.md") -> None:
+    store.upsert(ids, texts, [source] * len(ids))
+
+
 def _segments(store: BM25Store) -> list[tuple[str, int]]:
     state = store._state()
     assert state is not None
@@ -53,13 +57,13 @@ def _segments(store: BM25Store) -> list[tuple[str, int]]:
 def test_rankings_do_not_depend_on_how_the_index_was_split(tmp_path: Path) -> None:
     corpus = _corpus(600)
     whole = BM25Store(tmp_path / "whole")
-    whole.upsert(list(corpus), list(corpus.values()))
+    _add(whole, list(corpus), list(corpus.values()))
     whole.save()
     pieces = BM25Store(tmp_path / "pieces")
     items = list(corpus.items())
     for start in range(0, len(items), 37):  # odd sizes: several segments survive merging
         part = items[start : start + 37]
-        pieces.upsert([i for i, _ in part], [t for _, t in part])
+        _add(pieces, [i for i, _ in part], [t for _, t in part])
         pieces.save()
     assert len(_segments(pieces)) >= 3
     overlap = 0.0
@@ -78,9 +82,9 @@ def test_a_file_added_later_is_found_first_for_its_own_words(tmp_path: Path) -> 
     """With segment-local idf a one-chunk segment would score its rare words low."""
     store = BM25Store(tmp_path / "bm25")
     corpus = _corpus(2000)
-    store.upsert(list(corpus), list(corpus.values()))
+    _add(store, list(corpus), list(corpus.values()))
     store.save()
-    store.upsert(["new"], ["The zeppelin hangar stores maple syrup"])
+    _add(store, ["new"], ["The zeppelin hangar stores maple syrup"])
     store.save()
     assert store.search("zeppelin hangar", 3)[0][0] == "new"
     assert store.search("zeppelin maple syrup", 3)[0][0] == "new"
@@ -89,12 +93,12 @@ def test_a_file_added_later_is_found_first_for_its_own_words(tmp_path: Path) -> 
 def test_adding_one_file_writes_one_small_segment_and_keeps_the_big_one(tmp_path: Path) -> None:
     store = BM25Store(tmp_path / "bm25")
     corpus = _corpus(3000)
-    store.upsert(list(corpus), list(corpus.values()))
+    _add(store, list(corpus), list(corpus.values()))
     store.save()
     [(big, size)] = _segments(store)
     assert size == 3000
     mtime = (tmp_path / "bm25" / big / "ids.json").stat().st_mtime_ns
-    store.upsert(["one", "two"], ["maple syrup", "honey reserve"])
+    _add(store, ["one", "two"], ["maple syrup", "honey reserve"])
     store.save()
     assert _segments(store) == [(big, 3000), (_segments(store)[1][0], 2)]
     assert (tmp_path / "bm25" / big / "ids.json").stat().st_mtime_ns == mtime
@@ -106,7 +110,7 @@ def test_segments_stay_logarithmic_under_many_small_adds(
     monkeypatch.setattr(bm25_store, "RETIRE_S", 0.0)
     store = BM25Store(tmp_path / "bm25")
     for i in range(128):
-        store.upsert([f"d{i}"], [f"{WORDS[i % len(WORDS)]} item {i}"])
+        _add(store, [f"d{i}"], [f"{WORDS[i % len(WORDS)]} item {i}"])
         store.save()
     assert len(store.ids()) == 128
     assert len(_segments(store)) <= 8
@@ -118,7 +122,7 @@ def test_deleted_chunks_vanish_at_once_and_a_mostly_deleted_segment_is_rewritten
 ) -> None:
     store = BM25Store(tmp_path / "bm25")
     corpus = _corpus(100)
-    store.upsert(list(corpus), list(corpus.values()))
+    _add(store, list(corpus), list(corpus.values()))
     store.save()
     gone = [i for i, _ in store.search("maple", 100)]
     assert gone
@@ -137,9 +141,9 @@ def test_deleted_chunks_vanish_at_once_and_a_mostly_deleted_segment_is_rewritten
 
 def test_a_re_upserted_chunk_is_held_once(tmp_path: Path) -> None:
     store = BM25Store(tmp_path / "bm25")
-    store.upsert(["a", "b"], ["maple syrup", "honey"])
+    _add(store, ["a", "b"], ["maple syrup", "honey"])
     store.save()
-    store.upsert(["a"], ["maple syrup"])
+    _add(store, ["a"], ["maple syrup"])
     store.save()
     assert [i for i, _ in store.search("maple", 10)] == ["a"]
     assert store.ids() == {"a", "b"}
@@ -147,7 +151,7 @@ def test_a_re_upserted_chunk_is_held_once(tmp_path: Path) -> None:
 
 def test_clear_then_save_empties_the_index(tmp_path: Path) -> None:
     store = BM25Store(tmp_path / "bm25")
-    store.upsert(["a"], ["maple syrup"])
+    _add(store, ["a"], ["maple syrup"])
     store.save()
     store.clear()
     store.save()
@@ -158,14 +162,14 @@ def test_a_save_killed_before_the_switch_leaves_the_previous_state(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = BM25Store(tmp_path / "bm25")
-    store.upsert(["a"], ["maple syrup"])
+    _add(store, ["a"], ["maple syrup"])
     store.save()
 
     def killed(*_: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(bm25_store.os, "replace", killed)
-    store.upsert(["b"], ["honey reserve"])
+    _add(store, ["b"], ["honey reserve"])
     with pytest.raises(KeyboardInterrupt):
         store.save()
     assert BM25Store(tmp_path / "bm25").ids() == {"a"}
@@ -173,7 +177,7 @@ def test_a_save_killed_before_the_switch_leaves_the_previous_state(
 
 def test_searches_beside_a_writer_always_see_a_whole_state(tmp_path: Path) -> None:
     store = BM25Store(tmp_path / "bm25")
-    store.upsert(["base"], ["maple syrup base"])
+    _add(store, ["base"], ["maple syrup base"])
     store.save()
     errors: list[BaseException] = []
     done = threading.Event()
@@ -191,9 +195,23 @@ def test_searches_beside_a_writer_always_see_a_whole_state(tmp_path: Path) -> No
     for t in threads:
         t.start()
     for i in range(40):
-        store.upsert([f"x{i}"], [f"maple syrup {i}"])
+        _add(store, [f"x{i}"], [f"maple syrup {i}"])
         store.save()
     done.set()
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_delete_sources_takes_out_every_chunk_of_those_files_saved_or_pending(
+    tmp_path: Path,
+) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    _add(store, ["a1", "a2"], ["maple syrup", "maple leaf"], "a.md")
+    _add(store, ["b1"], ["maple honey"], "b.md")
+    store.save()
+    _add(store, ["a3"], ["maple tree"], "a.md")  # not saved yet
+    store.delete_sources(["a.md"])
+    assert store.ids() == {"b1"}
+    store.save()
+    assert [i for i, _ in BM25Store(tmp_path / "bm25").search("maple", 10)] == ["b1"]

@@ -73,7 +73,7 @@ def test_chunks_of_an_unfinished_sync_are_never_returned(app: App) -> None:
         documents=[stale],
         metadatas=[{**meta, "title": "t", "heading": "h", "start": 0, "end": len(stale)}],
     )
-    app.bm25.upsert(["stale-1"], [stale])
+    app.bm25.upsert(["stale-1"], [stale], [meta["source"]])
     app.bm25.save()
     unfiltered = app.retriever(k=3).model_copy(update={"live": None})
     assert unfiltered.invoke(stale)[0].id == "stale-1"  # it would be the top hit

@@ -3,11 +3,8 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,52 +14,18 @@ from assistant.app import App
 from assistant.evaluation.command import run_eval
 from assistant.llm import smollm2_path
 from assistant.settings import load_settings
+from tests.integration.conftest import BIN, ChromaServer, free_port, stop, wait_for
 
 pytestmark = pytest.mark.slow
 SEED = Path(__file__).resolve().parents[1] / "suites" / "seed.yaml"
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited early with {proc.returncode}: {url}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(url)
 
 
 @pytest.fixture
-def servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    chroma_port, llm_port = _free_port(), _free_port()
-    log = (tmp_path / "servers.log").open("wb")
+def servers(chroma_server: ChromaServer, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    llm_port = free_port()
+    log = (tmp_path / "llm-server.log").open("wb")
     env = {"ANONYMIZED_TELEMETRY": "False", "PATH": str(BIN)}
     procs = [
-        subprocess.Popen(
-            [
-                str(BIN / "chroma"),
-                "run",
-                "--path",
-                str(tmp_path / "chroma-server"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(chroma_port),
-            ],
-            stdout=log,
-            stderr=log,
-            env=env,
-        ),
         subprocess.Popen(
             [
                 sys.executable,
@@ -87,17 +50,10 @@ def servers(tmp_path: Path) -> Iterator[tuple[str, str]]:
         ),
     ]
     try:
-        _wait(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat", procs[0])
-        _wait(f"http://127.0.0.1:{llm_port}/v1/models", procs[1])
-        yield f"http://127.0.0.1:{chroma_port}", f"http://127.0.0.1:{llm_port}/v1"
+        wait_for(f"http://127.0.0.1:{llm_port}/v1/models", procs[0])
+        yield chroma_server.url, f"http://127.0.0.1:{llm_port}/v1"
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs[0])
         log.close()
 
 
