@@ -98,8 +98,10 @@ class App:
         from index.retriever import HybridRetriever
 
         s = self.settings
+        from index.store import open_collection
+
         return HybridRetriever(
-            store=self.store,
+            collection=open_collection(self.client, s.collection),
             bm25=self.bm25,
             embeddings=self.embeddings,
             k=k or s.k,

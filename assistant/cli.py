@@ -101,7 +101,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="working folder (default runs/bench/NAME)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument(
-        "--no-textbook", action="store_true", help="answers: the project only (no baseline)"
+        "--no-textbook", action="store_true", help="answers, perf: the project only (no baseline)"
+    )
+    p.add_argument(
+        "--seed",
+        action="store_true",
+        help="perf: also time the seed suite's answers (first token, full answer) with the "
+        "shipped defaults",
     )
     p.add_argument("--users", type=int, default=20, help="load: concurrent users")
     p.add_argument("--chunks", type=int, default=10_000, help="perf: corpus size in chunks")
@@ -374,7 +380,14 @@ def _bench_perf(args: argparse.Namespace) -> int:
 
     out = args.out or Path("runs/bench") / f"perf-{args.embedder}-{args.chunks}"
     out.mkdir(parents=True, exist_ok=True)
-    result = bench_perf(load_settings(), args.chunks, args.embedder, out)
+    result = bench_perf(
+        load_settings(),
+        args.chunks,
+        args.embedder,
+        out,
+        textbook=not args.no_textbook,
+        seed_limit=None if args.seed else 0,
+    )
     print_perf(result)
     (out / "perf.json").write_text(json.dumps(result, indent=1))
     print(f"written to {out / 'perf.json'}")

@@ -147,9 +147,13 @@ class BM25Store:
     # -- writing (one writer at a time: the indexer holds the index lock) --
 
     def upsert(self, ids: list[str], texts: list[str], sources: list[str]) -> None:
-        for chunk_id, text, source in zip(ids, texts, sources, strict=True):
+        self.upsert_tokens(ids, [tokenize(t) for t in texts], sources)
+
+    def upsert_tokens(self, ids: list[str], tokens: list[list[str]], sources: list[str]) -> None:
+        """Like upsert, with each text already through `tokenize`."""
+        for chunk_id, words, source in zip(ids, tokens, sources, strict=True):
             self._deleted.add(chunk_id)  # an older copy in a saved segment, if any
-            self._pending.add(chunk_id, source, tokenize(text))
+            self._pending.add(chunk_id, source, words)
         if len(self._pending.docs) >= SEGMENT_CHUNKS:
             self.save()
 

@@ -217,9 +217,11 @@ def _heading(line: str) -> tuple[int, str] | None:
         return len(m.group(1)), m.group(2).strip("*_ ")
     if m := BOLD_LINE.match(line):
         return 3, m.group(1).strip()
+    if len(line) > 120:  # an all-caps heading is short
+        return None
     letters = [c for c in line if c.isalpha()]
     mostly_letters = len(letters) * 2 >= len(line.replace(" ", ""))
-    if len(letters) >= 3 and mostly_letters and len(line) <= 120 and "".join(letters).isupper():
+    if len(letters) >= 3 and mostly_letters and "".join(letters).isupper():
         return 2, " ".join(line.split())
     return None
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import UserError
-from index.bm25_store import BM25Store
+from index.bm25_store import BM25Store, tokenize
 from index.catalog import Replica
 from index.chunking import Chunk, chunk_document
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
@@ -128,6 +128,7 @@ class IndexedFiles:
 class _Pending:
     doc: SourceDocument
     chunks: list[Chunk]
+    tokens: list[list[str]]  # each chunk's keyword tokens
     entry: dict[str, Any]
     kind: str  # "added" | "updated"
 
@@ -302,6 +303,7 @@ class Indexer:
         self.manifest.save()
         by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
         self._to_write = len(changed)
+        new: list[tuple[SourceDocument, dict[str, int]]] = []
         with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as self._writer:
             for _path, name, doc, stat in changed:
                 old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
@@ -310,7 +312,9 @@ class Indexer:
                     gone.discard(old)
                     report.renamed.append(f"{old} → {name}")
                 else:
-                    self._queue(doc, stat, report)
+                    new.append((doc, stat))
+            for doc, stat in new:  # chunked here while the writer thread stores the last batch
+                self._queue(doc, stat, *_prepared(doc, self.chunk_size), report)
             self._flush(report)
             self._drain()
         self._writer = None
@@ -344,11 +348,17 @@ class Indexer:
         self.bm25.save()
         self.manifest.save()
 
-    def _queue(self, doc: SourceDocument, stat: dict[str, int], report: SyncReport) -> None:
-        chunks = chunk_document(doc, self.chunk_size)
+    def _queue(
+        self,
+        doc: SourceDocument,
+        stat: dict[str, int],
+        chunks: list[Chunk],
+        tokens: list[list[str]],
+        report: SyncReport,
+    ) -> None:
         kind = "updated" if doc.source in self.manifest.files else "added"
         entry = {"sha256": doc.sha256, "chunks": len(chunks), "indexed_at": time.time(), **stat}
-        self._pending.append(_Pending(doc, chunks, entry, kind))
+        self._pending.append(_Pending(doc, chunks, tokens, entry, kind))
         if sum(len(p.chunks) for p in self._pending) >= FLUSH_CHUNKS:
             self._flush(report)
 
@@ -374,7 +384,7 @@ class Indexer:
         """Embed a batch in one pass, write Chroma and the keyword tokens, record the files."""
         chunks = [c for p in batch for c in p.chunks]
         vectors = self.embeddings.embed_documents([c.indexed_text for c in chunks])
-        self._upsert(chunks, vectors)
+        self._upsert(chunks, vectors, [t for p in batch for t in p.tokens])
         for p in batch:
             if p.kind == "updated" or self._resuming:  # older chunks of it may be stored
                 keep = {c.chunk_id for c in p.chunks}
@@ -389,7 +399,12 @@ class Indexer:
         # indexing quadratic); a run killed before then is repaired by _repair_keywords.
         self.manifest.save()
 
-    def _upsert(self, chunks: list[Chunk], vectors: list[list[float]]) -> None:
+    def _upsert(
+        self,
+        chunks: list[Chunk],
+        vectors: list[list[float]],
+        tokens: list[list[str]] | None = None,
+    ) -> None:
         for i in range(0, len(chunks), UPSERT_BATCH):
             batch = chunks[i : i + UPSERT_BATCH]
             self.collection.upsert(
@@ -398,9 +413,9 @@ class Indexer:
                 documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
-        self.bm25.upsert(
+        self.bm25.upsert_tokens(
             [c.chunk_id for c in chunks],
-            [c.indexed_text for c in chunks],
+            tokens if tokens is not None else [tokenize(c.indexed_text) for c in chunks],
             [c.source for c in chunks],
         )
 
@@ -466,6 +481,11 @@ class Indexer:
             for s in self.manifest.files
             if any(d == "." or s.startswith(d.rstrip("/") + "/") for d in dirs)
         }
+
+
+def _prepared(doc: SourceDocument, size: int) -> tuple[list[Chunk], list[list[str]]]:
+    chunks = chunk_document(doc, size)
+    return chunks, [tokenize(c.indexed_text) for c in chunks]
 
 
 def _stat(path: Path) -> dict[str, int]:

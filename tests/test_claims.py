@@ -59,7 +59,7 @@ def test_claims_take_turns_in_the_passages() -> None:
 def test_the_keyword_index_knows_which_words_it_holds(tmp_path: Path) -> None:
     store = BM25Store(tmp_path / "bm25")
     assert not store.knows("harbour")
-    store.upsert(["c1"], ["The harbour of Portville moved grain."])
+    store.upsert(["c1"], ["The harbour of Portville moved grain."], ["harbour.md"])
     store.save()
     assert store.knows("Portville") and store.knows("harbours")  # stemmed, any case
     assert not store.knows("Zeppelin") and not store.knows("")

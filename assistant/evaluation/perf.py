@@ -5,7 +5,10 @@ that every file is new content), indexes it with `assistant index` as a child pr
 and peak RSS of that process), then times an unchanged re-index, adding one small file (as a
 CLI process, and in a warm process the way the server's upload does), retrieval p50/p95 with
 and without the query embedding, and, for MiniLM, raw `SentenceTransformer.encode` on a sample
-of the same chunks at the same batch size. Prints a table and writes JSON.
+of the same chunks at the same batch size. Beside it: the textbook pipeline (`index/baseline.py`)
+indexing and searching the same corpus, and the seed suite answered by the shipped defaults
+(MiniLM, the embedded model, generative) after the server's warm-up: time to first token and to
+the full answer (p50), and the first question after start. Prints a table and writes JSON.
 """
 
 from __future__ import annotations
@@ -99,7 +102,15 @@ def _timed(fn: Any, items: list[Any]) -> list[float]:
     return out
 
 
-def bench_perf(settings: Settings, chunks: int, embedder: str, workdir: Path) -> dict[str, Any]:
+def bench_perf(
+    settings: Settings,
+    chunks: int,
+    embedder: str,
+    workdir: Path,
+    textbook: bool = True,
+    seed_limit: int | None = 0,
+) -> dict[str, Any]:
+    """seed_limit: questions of the seed suite to time (None: all, 0: none)."""
     from assistant.app import App
 
     workdir = workdir.resolve()
@@ -123,10 +134,7 @@ def bench_perf(settings: Settings, chunks: int, embedder: str, workdir: Path) ->
     add_warm_s = time.perf_counter() - t0
 
     hybrid = _timed(retriever.invoke, queries)
-    vectors = app.embeddings.embed_documents(queries)
-    dense = _timed(
-        lambda v: app.store.similarity_search_by_vector(v, k=retriever.candidates), vectors
-    )
+    dense = _timed(retriever.model_copy(update={"bm25_weight": 0.0}).invoke, queries)
     keyword = _timed(lambda q: app.bm25.search(q, retriever.candidates), queries)
     result: dict[str, Any] = {
         "embedder": embedder,
@@ -140,7 +148,7 @@ def bench_perf(settings: Settings, chunks: int, embedder: str, workdir: Path) ->
         "add_one_file_cli_s": round(add_cli_s, 2),
         "add_one_file_warm_s": round(add_warm_s, 2),
         "retrieval_hybrid_with_query_embedding": _percentiles(hybrid),
-        "retrieval_dense_without_embedding": _percentiles(dense),
+        "retrieval_dense_only_with_query_embedding": _percentiles(dense),
         "retrieval_bm25": _percentiles(keyword),
     }
     if embedder == "minilm":
@@ -155,7 +163,95 @@ def bench_perf(settings: Settings, chunks: int, embedder: str, workdir: Path) ->
         raw = len(stored) / (time.perf_counter() - t0)
         result["raw_minilm_chunks_per_s"] = round(raw, 1)
         result["index_vs_raw_minilm"] = round(result["index_chunks_per_s"] / raw, 3)
+    result["chroma_alone_chunks_per_s"] = _chroma_alone(app, workdir / ".chroma-alone")
+    result["index_vs_chroma_alone"] = round(
+        result["index_chunks_per_s"] / result["chroma_alone_chunks_per_s"], 3
+    )
+    result["hybrid_vs_dense_p50"] = round(
+        float(np.median(hybrid)) / max(float(np.median(dense)), 1e-6), 2
+    )
+    if textbook:
+        result["textbook"] = _textbook(corpus, embedder, workdir / ".textbook", queries)
+    if seed_limit != 0:
+        result["seed_answers"] = _seed_latency(settings, workdir / ".seed", seed_limit)
     return result
+
+
+def _chroma_alone(app: Any, scratch: Path) -> float:
+    """Chroma's own write rate on a sample of the same chunks (text, metadata, vectors) in
+    the indexer's batches: the ceiling of the whole pipeline with this store."""
+    from index.store import chroma_client, open_collection
+    from index.sync import FLUSH_CHUNKS
+
+    got = app.indexer.collection.get(
+        limit=RAW_SAMPLE_CHUNKS * 4, include=["documents", "metadatas", "embeddings"]
+    )
+    shutil.rmtree(scratch, ignore_errors=True)
+    collection = open_collection(chroma_client(scratch, None), "alone")
+    t0 = time.perf_counter()
+    for i in range(0, len(got["ids"]), FLUSH_CHUNKS):
+        part = slice(i, i + FLUSH_CHUNKS)
+        collection.upsert(
+            ids=got["ids"][part],
+            embeddings=got["embeddings"][part],
+            documents=got["documents"][part],
+            metadatas=got["metadatas"][part],
+        )
+    rate = len(got["ids"]) / (time.perf_counter() - t0)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return round(rate, 1)
+
+
+def _textbook(corpus: Path, embedder: str, home: Path, queries: list[str]) -> dict[str, Any]:
+    """The textbook pipeline on the same corpus, in this process."""
+    from index.baseline import TextbookPipeline
+    from index.embeddings import make_embeddings
+
+    shutil.rmtree(home, ignore_errors=True)
+    pipeline = TextbookPipeline(home, make_embeddings(embedder))
+    t0 = time.perf_counter()
+    chunks = pipeline.index(corpus)
+    seconds = time.perf_counter() - t0
+    return {
+        "chunks": chunks,
+        "index_s": round(seconds, 1),
+        "index_chunks_per_s": round(chunks / seconds, 1),
+        "disk_mb": round(_disk(home) / 1e6, 1),
+        "retrieval_dense_with_query_embedding": _percentiles(
+            _timed(lambda q: pipeline.search(q, 4), queries)
+        ),
+    }
+
+
+def _seed_latency(settings: Settings, home: Path, limit: int | None) -> dict[str, Any]:
+    """The seed suite on its own corpus with the shipped defaults, as a warm server answers."""
+    from assistant.app import App
+    from assistant.evaluation.command import run_eval
+    from assistant.evaluation.suite import load_suite
+    from assistant.serving.server import warm_up
+    from assistant.serving.workspace import Workspace
+
+    shutil.rmtree(home, ignore_errors=True)
+    defaults = Settings(home=home, data_dir=settings.data_dir, suites_dir=settings.suites_dir)
+    app = App(defaults)
+    app.indexer.sync([defaults.data_dir])
+    t0 = time.perf_counter()
+    warm_up(Workspace(app))
+    warm_s = time.perf_counter() - t0
+    suite_path = defaults.suites_dir / "seed.yaml"
+    first = load_suite(suite_path).cases[0].all_turns()[0].question
+    t0 = time.perf_counter()
+    app.engine.ask(first)
+    first_ms = (time.perf_counter() - t0) * 1000
+    _, run = run_eval(app, suite_path, limit=limit)
+    totals = run["totals"]
+    return {
+        "questions": sum(len(c["turns"]) for c in run["cases"]),
+        "warm_up_s": round(warm_s, 2),
+        "first_question_after_start_ms": round(first_ms),
+        "first_token_p50_ms": round(totals["latency_first_token_p50_ms"]),
+        "full_answer_p50_ms": round(totals["latency_total_p50_ms"]),
+    }
 
 
 def print_perf(result: dict[str, Any]) -> None:
@@ -165,8 +261,18 @@ def print_perf(result: dict[str, Any]) -> None:
     table = Table(title=f"bench perf: {result['chunks']} chunks, {result['embedder']} embedder")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for key, value in result.items():
-        if isinstance(value, dict):
-            value = " / ".join(f"{v}" for v in value.values()) + " ms (p50 / p95)"
+    for key, value in _flat(result).items():
         table.add_row(key, str(value))
     Console().print(table)
+
+
+def _flat(result: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    rows: dict[str, Any] = {}
+    for key, value in result.items():
+        if isinstance(value, dict) and set(value) == {"p50_ms", "p95_ms"}:
+            rows[prefix + key] = f"{value['p50_ms']} / {value['p95_ms']} ms (p50 / p95)"
+        elif isinstance(value, dict):
+            rows.update(_flat(value, f"{prefix}{key}."))
+        else:
+            rows[prefix + key] = value
+    return rows

@@ -23,10 +23,26 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
     (root / "multihop-rag" / "corpus.json").write_text(json.dumps(articles))
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "fake")
     settings = load_settings().model_copy(update={"benchmarks_dir": root})
-    result = bench_perf(settings, 60, "fake", tmp_path / "work")
+    result = bench_perf(settings, 60, "fake", tmp_path / "work", seed_limit=2)
     assert 60 <= result["estimated_chunks"] < 80  # the first articles, up to the size asked
     assert result["chunks"] == result["estimated_chunks"] + 2  # plus the two files added
     assert result["index_chunks_per_s"] > 0 and result["index_peak_rss_mb"] > 50
     assert result["unchanged_reindex_s"] > 0 and result["add_one_file_warm_s"] > 0
-    for key in ("retrieval_hybrid_with_query_embedding", "retrieval_bm25"):
+    for key in (
+        "retrieval_hybrid_with_query_embedding",
+        "retrieval_dense_only_with_query_embedding",
+        "retrieval_bm25",
+    ):
         assert 0 < result[key]["p50_ms"] <= result[key]["p95_ms"]
+    textbook = result["textbook"]  # the LangChain splitter + Chroma on the same corpus
+    assert textbook["chunks"] > 0 and textbook["index_chunks_per_s"] > 0
+    p50 = textbook["retrieval_dense_with_query_embedding"]["p50_ms"]
+    assert 0 < p50 <= textbook["retrieval_dense_with_query_embedding"]["p95_ms"]
+    assert result["hybrid_vs_dense_p50"] > 0 and result["chroma_alone_chunks_per_s"] > 0
+    assert result["index_vs_chroma_alone"] == pytest.approx(
+        result["index_chunks_per_s"] / result["chroma_alone_chunks_per_s"], abs=1e-3
+    )
+    seed = result["seed_answers"]  # the shipped defaults answering seed questions, warm
+    assert seed["questions"] >= 2 and seed["warm_up_s"] >= 0
+    assert 0 < seed["first_token_p50_ms"] <= seed["full_answer_p50_ms"]
+    assert seed["first_question_after_start_ms"] > 0

@@ -127,7 +127,7 @@ def test_the_chroma_server_going_away_mid_index_costs_one_line_and_nothing_store
         try:
             if app.client.get_collection(app.settings.collection).count() > 0:
                 break
-        except Exception:  # noqa: BLE001 - the collection does not exist yet
+        except Exception:
             pass
         time.sleep(0.05)
     assert proc.poll() is None, "indexing ended before the server could be stopped"
