@@ -36,7 +36,7 @@ THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 MERGE_RATIO = 2  # merge the newest two segments while the older is ≤ this × the newer
 REWRITE_DELETED = 0.3  # rewrite a segment once this share of its chunks is deleted
 RETIRE_S = 30.0  # an unused segment is deleted this long after it was replaced
-SEGMENT_CHUNKS = 20_000  # a long sync writes a segment every this many chunks (bounded memory)
+SEGMENT_CHUNKS = 50_000  # a long sync writes a segment every this many chunks (bounded memory)
 
 
 @cache
@@ -129,9 +129,11 @@ class _Tokens:
         self.sources[chunk_id] = source
         self.docs[chunk_id] = array("i", (vocab.setdefault(t, len(vocab)) for t in tokens))
 
-    def as_lists(self, ids: list[str]) -> list[list[int]]:
-        """Each chunk's token ids; an empty chunk holds the empty token, as bm25s expects."""
-        return [self.docs[i].tolist() or [0] for i in ids]
+    def as_arrays(self, ids: list[str]) -> list[np.ndarray]:
+        """Each chunk's token ids, as arrays (Python int lists would double bm25s's peak
+        memory); an empty chunk holds the empty token, as bm25s expects."""
+        empty = np.zeros(1, dtype=np.int32)
+        return [np.frombuffer(self.docs[i], dtype=np.int32) if self.docs[i] else empty for i in ids]
 
 
 class BM25Store:
@@ -226,11 +228,14 @@ class BM25Store:
             words = json.loads((folder / "words.json").read_text())
             with np.load(folder / "tokens.npz") as stored:
                 flat, offsets = stored["flat"], stored["offsets"]
+            # the segment's token ids → the merged vocabulary's, for all tokens at once
+            remap = np.array([tokens.vocab.setdefault(w, len(tokens.vocab)) for w in words])
+            merged = remap[flat].astype(np.int32).tobytes()
             gone = deleted[entry["name"]]
             for i, chunk_id in enumerate(ids):
                 if chunk_id not in gone:
-                    words_of = (words[t] for t in flat[offsets[i] : offsets[i + 1]])
-                    tokens.add(chunk_id, sources[i], words_of)
+                    tokens.sources[chunk_id] = sources[i]
+                    tokens.docs[chunk_id] = array("i", merged[4 * offsets[i] : 4 * offsets[i + 1]])
         return self._write_segment(state, tokens)
 
     def _write_segment(self, state: dict[str, Any], tokens: _Tokens) -> dict[str, Any]:
@@ -251,7 +256,7 @@ class BM25Store:
         (folder / "ids.json").write_text(json.dumps(ids))
         (folder / "sources.json").write_text(json.dumps([tokens.sources[i] for i in ids]))
         model = bm25s.BM25()
-        model.index((tokens.as_lists(ids), tokens.vocab), show_progress=False)
+        model.index((tokens.as_arrays(ids), tokens.vocab), show_progress=False)
         model.save(str(folder / "bm25"), show_progress=False)
         return {"name": name, "size": len(ids)}
 

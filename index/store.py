@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from assistant.errors import UserError
+
+if TYPE_CHECKING:  # LangChain loads only where it is used: `assistant index` never needs it
+    from langchain_chroma import Chroma
+    from langchain_core.embeddings import Embeddings
 
 
 def chroma_client(home: Path, chroma_url: str | None) -> chromadb.ClientAPI:
@@ -51,6 +53,8 @@ def open_collection(client: chromadb.ClientAPI, name: str, reset: bool = False) 
 
 
 def open_vectorstore(client: chromadb.ClientAPI, collection: str, embeddings: Embeddings) -> Chroma:
+    from langchain_chroma import Chroma
+
     return Chroma(
         client=client,
         collection_name=collection,

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 FLUSH_CHUNKS = 512  # embed and commit after this many pending chunks
+HELD_CHARS = 50_000_000  # text kept in memory between discovery and chunking; the rest is re-read
 UPSERT_BATCH = 1000
 
 
@@ -41,6 +42,8 @@ class SyncReport:
     unchanged: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     chunks_written: int = 0
+    seconds: float = 0.0  # the whole sync
+    store_seconds: float = 0.0  # of which writing Chroma (its own rate bounds the sync's)
     rebuilt: bool = False
 
     def summary(self) -> str:
@@ -50,6 +53,11 @@ class SyncReport:
             f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
             f"{len(self.unchanged)} unchanged, {len(self.errors)} skipped with errors; "
             f"{self.chunks_written} chunks embedded"
+            + (
+                f" in {self.seconds:.1f} s (Chroma writes {self.store_seconds:.1f} s)"
+                if self.chunks_written
+                else ""
+            )
         )
 
 
@@ -76,7 +84,7 @@ class Manifest:
             "uploaded": sorted(self.uploaded),
             "files": self.files,
         }
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps(data), encoding="utf-8")  # indent would use the slow encoder
         os.replace(tmp, self.path)
 
 
@@ -165,6 +173,7 @@ class Indexer:
         self._in_flight: Future[None] | None = None
         self._on_progress: Callable[[int, int, int], None] = lambda *_: None
         self._to_write = 0
+        self._store_seconds = 0.0
         self._lock = threading.Lock()
 
     @property
@@ -187,8 +196,12 @@ class Indexer:
             self._in_flight = None
             self._on_progress = on_progress
             self._written, self._removed = set(), set()
+            self._store_seconds = 0.0
+            started = time.perf_counter()
             try:
                 report = self._sync(paths, on_file)
+                report.seconds = time.perf_counter() - started
+                report.store_seconds = self._store_seconds
                 self._publish()
             except Exception as exc:
                 from index.store import unreachable
@@ -257,8 +270,9 @@ class Indexer:
             else:
                 report.rebuilt = bool(self.manifest.files)
                 self._reset()
-        changed: list[tuple[Path, str, SourceDocument, dict[str, int]]] = []
+        changed: list[tuple[Path, str, SourceDocument | str, dict[str, int]]] = []
         seen: set[str] = set()
+        held = 0
         named = {source_name(r) for r in roots if not r.is_dir()}
         self.manifest.excluded -= named  # a file indexed by name is wanted again
         for path, problem in discover(roots):
@@ -291,7 +305,8 @@ class Indexer:
                 self.manifest.files[name].update(before)  # touched, not changed
                 report.unchanged.append(name)
                 continue
-            changed.append((path, name, doc, before))
+            held += len(doc.text)
+            changed.append((path, name, doc if held <= HELD_CHARS else doc.sha256, before))
         gone = {s for s in self._sources_under(roots) - seen if not Path(s).exists()}
         self.manifest.excluded = {s for s in self.manifest.excluded if Path(s).exists()}
         self.manifest.uploaded = {s for s in self.manifest.uploaded if Path(s).exists()}
@@ -303,18 +318,22 @@ class Indexer:
         self.manifest.save()
         by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
         self._to_write = len(changed)
-        new: list[tuple[SourceDocument, dict[str, int]]] = []
+        new: list[tuple[Path, str, SourceDocument | str, dict[str, int]]] = []
         with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as self._writer:
-            for _path, name, doc, stat in changed:
-                old = by_hash.pop(doc.sha256, None) if name not in self.manifest.files else None
-                if old is not None:
-                    self._rename(old, doc, stat)
+            for path, name, doc, stat in changed:
+                sha = doc if isinstance(doc, str) else doc.sha256
+                old = by_hash.pop(sha, None) if name not in self.manifest.files else None
+                loaded = self._reread(path, doc, report) if old is not None else None
+                if old is not None and loaded is not None:
+                    self._rename(old, loaded, stat)
                     gone.discard(old)
                     report.renamed.append(f"{old} → {name}")
-                else:
-                    new.append((doc, stat))
-            for doc, stat in new:  # chunked here while the writer thread stores the last batch
-                self._queue(doc, stat, *_prepared(doc, self.chunk_size), report)
+                elif old is None:
+                    new.append((path, name, doc, stat))
+            for path, _name, doc, stat in new:  # cut while the writer stores the last batch
+                loaded = self._reread(path, doc, report)
+                if loaded is not None:
+                    self._queue(loaded, stat, *_prepared(loaded, self.chunk_size), report)
             self._flush(report)
             self._drain()
         self._writer = None
@@ -330,6 +349,22 @@ class Indexer:
         self.manifest.in_progress = False
         self.manifest.save()
         return report
+
+    def _reread(
+        self, path: Path, doc: SourceDocument | str, report: SyncReport
+    ) -> SourceDocument | None:
+        """The document read during discovery, or (past HELD_CHARS) read again: a file that
+        changed in between is reported and left for the next sync."""
+        if not isinstance(doc, str):
+            return doc
+        try:
+            loaded = load_document(path, self.max_bytes)
+        except (OSError, LoadError):
+            loaded = None
+        if loaded is None or loaded.sha256 != doc:
+            report.errors.append(f"{source_name(path)}: changed while indexing; index it again")
+            return None
+        return loaded
 
     def _unchanged(self, path: Path, name: str) -> bool:
         entry = self.manifest.files.get(name)
@@ -405,6 +440,7 @@ class Indexer:
         vectors: list[list[float]],
         tokens: list[list[str]] | None = None,
     ) -> None:
+        started = time.perf_counter()
         for i in range(0, len(chunks), UPSERT_BATCH):
             batch = chunks[i : i + UPSERT_BATCH]
             self.collection.upsert(
@@ -413,6 +449,7 @@ class Indexer:
                 documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
+        self._store_seconds += time.perf_counter() - started
         self.bm25.upsert_tokens(
             [c.chunk_id for c in chunks],
             tokens if tokens is not None else [tokenize(c.indexed_text) for c in chunks],

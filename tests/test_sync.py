@@ -186,3 +186,70 @@ def test_progress_counts_files_and_chunks_as_batches_are_written(
     assert len(calls) >= 3 and calls == sorted(calls)  # never goes backwards
     assert calls[-1] == (8, 8, report.chunks_written) and report.chunks_written == app.chunk_count()
     assert sorted(app.bm25.ids()) == sorted(app.store.get()["ids"])
+
+
+def test_past_the_memory_budget_files_are_read_again_not_held(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder larger than HELD_CHARS indexes the same, re-reading each file before chunking;
+    a file that changed in between is reported and left for the next sync."""
+    from index import sync
+
+    held = _app()
+    held.indexer.sync([Path("data")])
+    expected = _state(held)
+    monkeypatch.setenv("ASSISTANT_HOME", str(Path(".assistant-reread").resolve()))
+    monkeypatch.setattr(sync, "HELD_CHARS", 0)
+    reads: list[str] = []
+    real_load = sync.load_document
+
+    def load(path: Path, max_bytes: int) -> object:
+        reads.append(str(path))
+        return real_load(path, max_bytes)
+
+    monkeypatch.setattr(sync, "load_document", load)
+    app = _app()
+    report = app.indexer.sync([Path("data")])
+    assert len(report.added) == 2 and not report.errors
+    assert sorted(reads) == sorted(2 * [str(p) for p in Path("data").iterdir()])  # read twice
+    assert _state(app) == expected
+
+    extra = Path("data/late.md")
+    extra.write_text("# Late\n\nFirst version.\n")
+
+    def changing(path: Path, max_bytes: int) -> object:
+        if path.name == "late.md" and str(path) in reads:  # changed since discovery read it
+            extra.write_text("# Late\n\nSecond version.\n")
+        reads.append(str(path))
+        return real_load(path, max_bytes)
+
+    monkeypatch.setattr(sync, "load_document", changing)
+    report = app.indexer.sync([Path("data")])
+    assert report.errors == ["data/late.md: changed while indexing; index it again"]
+    assert "data/late.md" not in app.indexer.manifest.files
+    monkeypatch.setattr(sync, "load_document", real_load)
+    assert app.indexer.sync([Path("data")]).added == ["data/late.md"]
+
+
+def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from index import bm25_store
+
+    monkeypatch.setattr(bm25_store, "RETIRE_S", 0.0)
+    app = _app()
+    app.indexer.sync([Path("data")])
+    chroma_ids, _ = _state(app)
+    folder = app.settings.home / "bm25"
+    shutil.rmtree(folder)
+    (folder / "v7").mkdir(parents=True)  # the whole-snapshot layout of earlier versions
+    (folder / "v7" / "ids.json").write_text("[]")
+    (folder / "CURRENT").write_text("v7")
+    fresh = _app()
+    assert fresh.bm25.legacy() and fresh.bm25.ids() == set()
+    report = fresh.indexer.sync([Path("data")])
+    assert len(report.unchanged) == 2 and report.chunks_written == 0  # nothing re-embedded
+    assert sorted(_app().bm25.ids()) == chroma_ids
+    assert not (folder / "v7").exists() and not _app().bm25.legacy()

@@ -38,10 +38,8 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
     assert textbook["chunks"] > 0 and textbook["index_chunks_per_s"] > 0
     p50 = textbook["retrieval_dense_with_query_embedding"]["p50_ms"]
     assert 0 < p50 <= textbook["retrieval_dense_with_query_embedding"]["p95_ms"]
-    assert result["hybrid_vs_dense_p50"] > 0 and result["chroma_alone_chunks_per_s"] > 0
-    assert result["index_vs_chroma_alone"] == pytest.approx(
-        result["index_chunks_per_s"] / result["chroma_alone_chunks_per_s"], abs=1e-3
-    )
+    assert result["hybrid_vs_dense_p50"] > 0
+    assert 0 < result["index_chroma_writes_s"] < result["index_s"]
     seed = result["seed_answers"]  # the shipped defaults answering seed questions, warm
     assert seed["questions"] >= 2 and seed["warm_up_s"] >= 0
     assert 0 < seed["first_token_p50_ms"] <= seed["full_answer_p50_ms"]
