@@ -54,7 +54,7 @@ class SyncReport:
             f"{len(self.unchanged)} unchanged, {len(self.errors)} skipped with errors; "
             f"{self.chunks_written} chunks embedded"
             + (
-                f" in {self.seconds:.1f} s (Chroma writes {self.store_seconds:.1f} s)"
+                f" in {self.seconds:.1f} s (Chroma writes {self.store_seconds:.2f} s)"
                 if self.chunks_written
                 else ""
             )

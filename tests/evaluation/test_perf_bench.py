@@ -39,7 +39,7 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
     p50 = textbook["retrieval_dense_with_query_embedding"]["p50_ms"]
     assert 0 < p50 <= textbook["retrieval_dense_with_query_embedding"]["p95_ms"]
     assert result["hybrid_vs_dense_p50"] > 0
-    assert 0 < result["index_chroma_writes_s"] < result["index_s"]
+    assert 0 < result["index_chroma_writes_s"] <= result["index_s"]  # parsed from `assistant index`
     seed = result["seed_answers"]  # the shipped defaults answering seed questions, warm
     assert seed["questions"] >= 2 and seed["warm_up_s"] >= 0
     assert 0 < seed["first_token_p50_ms"] <= seed["full_answer_p50_ms"]
