@@ -15,11 +15,10 @@ import pytest
 
 from assistant.app import App
 from assistant.settings import load_settings
-from index import catalog
 from tests.integration.conftest import ChromaServer
 
 pytestmark = pytest.mark.slow
-PICKUP_S = 10.0  # "within seconds": the replica polls every catalog.POLL_S
+PICKUP_S = 10.0  # "within seconds": a replica polls the catalog every 2 s
 
 
 def _replica(root: Path, name: str, url: str) -> App:
@@ -63,11 +62,10 @@ def test_two_replicas_answer_from_the_same_documents_and_follow_each_other(
 
     maple = a.settings.data_dir / "maple.md"
     maple.write_text("# Reserves\n\nThe strategic maple syrup reserve holds 3,100 barrels.\n")
-    report = a.indexer.sync([a.settings.data_dir])
-    assert report.added == [str(maple)] or len(report.added) == 1
+    assert len(a.indexer.sync([a.settings.data_dir]).added) == 1
 
     # b never indexed anything, holds no manifest entry, and finds a's document by keyword
-    waited = _within(PICKUP_S, lambda: bool(_keyword_hits(b, "maple syrup barrels")))
+    _within(PICKUP_S, lambda: bool(_keyword_hits(b, "maple syrup barrels")))
     assert "maple.md" in _sources(b, "maple syrup reserve barrels")
     assert [Path(s).name for s in b.indexed.files()] == ["maple.md"]
     assert b.chunk_count() == a.chunk_count() > 0
@@ -90,7 +88,6 @@ def test_two_replicas_answer_from_the_same_documents_and_follow_each_other(
     _within(PICKUP_S, lambda: not _keyword_hits(b, "birch sap"))
     assert "maple.md" not in _sources(b, "strategic birch sap reserve barrels")
     assert {Path(s).name for s in b.indexed.files()} == {"honey.md"}
-    assert waited < PICKUP_S
 
 
 def test_a_replica_started_later_derives_its_keyword_index_from_chroma(
@@ -146,4 +143,3 @@ def test_the_chroma_server_going_away_mid_index_costs_one_line_and_nothing_store
     assert len({m["source"] for m in stored["metadatas"]}) == 400
     assert len(stored["ids"]) == fresh.chunk_count() == len(fresh.bm25.ids())
     assert len(fresh.indexed.files()) == 400
-    assert catalog.POLL_S <= PICKUP_S
