@@ -96,10 +96,9 @@ class App:
 
     def retriever(self, k: int | None = None) -> HybridRetriever:
         from index.retriever import HybridRetriever
-
-        s = self.settings
         from index.store import open_collection
 
+        s = self.settings
         return HybridRetriever(
             collection=open_collection(self.client, s.collection),
             bm25=self.bm25,

@@ -62,12 +62,6 @@ class Catalog:
             metadata={"generation": uuid.uuid4().hex, "config": json.dumps(config, sort_keys=True)}
         )
 
-    def clear(self) -> None:
-        collection = self._collection()
-        ids = collection.get(include=[])["ids"]
-        if ids:
-            collection.delete(ids=ids)
-
     def generation(self) -> str | None:
         return (self._collection().metadata or {}).get("generation")
 
