@@ -10,9 +10,7 @@ from assistant.settings import load_settings
 from tests.evaluation.test_benchmarks import _fake_benchmarks
 
 
-def test_perf_bench_measures_a_corpus_of_the_asked_size(
-    fake_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _stories(tmp_path: Path) -> Path:
     root = _fake_benchmarks(tmp_path / "bench")
     article = json.loads((root / "multihop-rag" / "corpus.json").read_text())[0]
     articles = [
@@ -21,8 +19,14 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
         for n in range(30)
     ]  # fmt: skip
     (root / "multihop-rag" / "corpus.json").write_text(json.dumps(articles))
+    return root
+
+
+def test_perf_bench_measures_a_corpus_of_the_asked_size(
+    fake_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "fake")
-    settings = load_settings().model_copy(update={"benchmarks_dir": root})
+    settings = load_settings().model_copy(update={"benchmarks_dir": _stories(tmp_path)})
     result = bench_perf(settings, 60, "fake", tmp_path / "work", seed_limit=2)
     assert 60 <= result["estimated_chunks"] < 80  # the first articles, up to the size asked
     assert result["chunks"] == result["estimated_chunks"] + 2  # plus the two files added
@@ -44,3 +48,18 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
     assert seed["questions"] >= 2 and seed["warm_up_s"] >= 0
     assert 0 < seed["first_token_p50_ms"] <= seed["full_answer_p50_ms"]
     assert seed["first_question_after_start_ms"] > 0
+
+
+@pytest.mark.slow
+def test_perf_bench_with_minilm_sets_the_index_beside_raw_encode(
+    fake_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")
+    settings = load_settings().model_copy(update={"benchmarks_dir": _stories(tmp_path)})
+    result = bench_perf(settings, 150, "minilm", tmp_path / "work", textbook=False)
+    raw, load = result["raw_minilm_chunks_per_s"], result["minilm_load_s"]
+    assert raw > 0 and 0 < load < result["index_s"]
+    assert result["index_vs_raw_minilm"] == pytest.approx(result["index_chunks_per_s"] / raw, 0.01)
+    once_loaded = result["estimated_chunks"] / (result["index_s"] - load) / raw
+    assert result["index_vs_raw_minilm_once_loaded"] == pytest.approx(once_loaded, rel=0.05)
+    assert result["index_vs_raw_minilm_once_loaded"] > result["index_vs_raw_minilm"]
