@@ -74,22 +74,23 @@ class _Segment:
     vocab: dict[str, int]
     df: dict[str, int]
     positions: dict[str, int] = field(init=False)
-    _indptr: np.ndarray = field(init=False, repr=False)
-    _indices: np.ndarray = field(init=False, repr=False)
-    _data: np.ndarray = field(init=False, repr=False)
+    matrix: Any = field(init=False, repr=False)  # chunks × terms, bm25s's scores
 
     def __post_init__(self) -> None:
+        import scipy.sparse
+
         self.positions = {chunk_id: i for i, chunk_id in enumerate(self.ids)}
-        matrix = self.index.scores  # bm25s's score matrix, by term (CSC)
-        self._indptr, self._indices, self._data = (
-            np.asarray(matrix[key]) for key in ("indptr", "indices", "data")
+        scores = self.index.scores  # bm25s keeps them by term (CSC), memory-mapped
+        self.matrix = scipy.sparse.csc_matrix(
+            tuple(np.asarray(scores[key]) for key in ("data", "indices", "indptr")),
+            shape=(len(self.ids), len(scores["indptr"]) - 1),
+            copy=False,
         )
 
-    def column(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """The chunks holding term and their bm25s scores."""
-        token = self.vocab[term]
-        start, end = self._indptr[token], self._indptr[token + 1]
-        return self._indices[start:end], self._data[start:end]
+    def scores(self, terms: list[str], weights: list[float]) -> np.ndarray:
+        """Each chunk's score: the terms' columns weighted and summed (one sparse product)."""
+        columns = self.matrix[:, [self.vocab[t] for t in terms]]
+        return np.asarray(columns @ np.asarray(weights, dtype=np.float32)).ravel()
 
 
 @dataclass(frozen=True)
@@ -318,14 +319,11 @@ class BM25Store:
         idf = {t: _idf(state.df(t), state.n_docs) for t in set(terms)}
         found: list[tuple[str, float]] = []
         for segment in state.segments:
-            scores = np.zeros(len(segment.ids), dtype=np.float32)
-            for term in terms:
-                df = segment.df.get(term)
-                if not df:
-                    continue
-                weight = idf[term] / _idf(df, len(segment.ids))
-                docs, values = segment.column(term)
-                scores[docs] += weight * values
+            held = [t for t in terms if t in segment.df]
+            if not held:
+                continue
+            weights = [idf[t] / _idf(segment.df[t], len(segment.ids)) for t in held]
+            scores = segment.scores(held, weights)
             mask = state.masks.get(segment.name)
             if mask is not None:
                 scores *= mask
