@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from index.bm25_store import BM25Store
+from index.chunking import stored_text
 from index.locks import exclusive
 
 POLL_S = 2.0
@@ -99,13 +100,18 @@ class Replica:
         self._lock = threading.Lock()
         self._checked = 0.0
         self._record = self._read()
+        self._versions: tuple[object, dict[str, str]] = (None, {})
 
     def files(self) -> dict[str, dict[str, Any]]:
         self.refresh()
         return self._record["files"]
 
     def versions(self) -> dict[str, str]:
-        return {s: str(e.get("sha256")) for s, e in self.files().items()}
+        """source → content hash, rebuilt only when the record changes (read per query)."""
+        files = self.files()
+        if self._versions[0] is not files:
+            self._versions = (files, {s: str(e.get("sha256")) for s, e in files.items()})
+        return self._versions[1]
 
     def uploaded(self) -> set[str]:
         return self._uploaded()
@@ -135,10 +141,11 @@ class Replica:
     def note(self, written: dict[str, dict[str, Any]], removed: Iterable[str]) -> None:
         """This process changed the keyword index itself: record it as derived already."""
         with self._lock:
-            files = self._record["files"]
+            files = dict(self._record["files"])  # a new dict: versions() keys its cache on it
             for source in removed:
                 files.pop(source, None)
             files.update({s: {k: e[k] for k in ENTRY_KEYS if k in e} for s, e in written.items()})
+            self._record["files"] = files
             self._write()
 
     def _catch_up(self, generation: str | None) -> bool:
@@ -161,7 +168,7 @@ class Replica:
             ]
             self.bm25.upsert(
                 [i for i, _, _ in rows],
-                [f"{m.get('heading', '')}\n{d}" for _, m, d in rows],
+                [stored_text(m, d) for _, m, d in rows],
                 [m["source"] for _, m, _ in rows],
             )
         if stale or fresh:

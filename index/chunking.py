@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from index.documents import SourceDocument
 from index.injection import instruction_spans, is_instruction
@@ -51,7 +52,7 @@ class Chunk:
     @property
     def indexed_text(self) -> str:
         """What embeddings and BM25 see: the heading path, then the passage."""
-        return f"{self.heading}\n{self.text}"
+        return stored_text({"heading": self.heading}, self.text)
 
     def metadata(self) -> dict[str, str | int | bool]:
         meta: dict[str, str | int | bool] = {
@@ -68,6 +69,11 @@ class Chunk:
             if value is not None:
                 meta[key] = value
         return meta
+
+
+def stored_text(metadata: Mapping[str, Any], text: str) -> str:
+    """A chunk's indexed text rebuilt from what Chroma holds (its metadata and document)."""
+    return f"{metadata.get('heading', '')}\n{text}"
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import UserError
 from index.bm25_store import BM25Store, tokenize
 from index.catalog import Replica
-from index.chunking import Chunk, chunk_document
+from index.chunking import Chunk, chunk_document, stored_text
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
 from index.locks import exclusive
 
@@ -507,7 +507,7 @@ class Indexer:
         if missing:
             self.bm25.upsert(
                 [i for i, _, _ in missing],
-                [f"{m.get('heading', '')}\n{d}" for _, m, d in missing],
+                [stored_text(m, d) for _, m, d in missing],
                 [m["source"] for _, m, _ in missing],
             )
 

@@ -17,6 +17,7 @@ from assistant.answering.answerability import (
 )
 from assistant.evaluation.datasets import Dataset, dataset_app
 from assistant.settings import load_settings
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,11 +140,8 @@ def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
         "ASSISTANT_EMBEDDINGS": "hashing",
         "ASSISTANT_BENCHMARKS_DIR": str(_tiny_benchmarks(tmp_path / "benchmarks")),
     }
-    done = subprocess.run(
+    done = run_cli(
         [
-            sys.executable,
-            "-m",
-            "assistant.cli",
             "fit-answerability",
             "--limit",
             "40",
@@ -152,11 +150,7 @@ def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
             "--out",
             str(out),
         ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        env,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads(done.stdout)

@@ -156,10 +156,11 @@ def bench_perf(
         "retrieval_bm25": _percentiles(keyword),
     }
     if embedder == "minilm":
+        from index.chunking import stored_text
+
         got = app.indexer.collection.get(include=["documents", "metadatas"])
         stored = [  # what the indexer embeds: the heading path, then the passage
-            f"{m.get('heading', '')}\n{d}"
-            for m, d in zip(got["metadatas"], got["documents"], strict=True)
+            stored_text(m, d) for m, d in zip(got["metadatas"], got["documents"], strict=True)
         ]  # a uniform sample: chunk lengths, and so encode speed, vary along the corpus
         stored = random.Random(0).sample(stored, min(RAW_SAMPLE_CHUNKS, len(stored)))
         model = app.embeddings._load()  # type: ignore[attr-defined]

@@ -2,11 +2,10 @@
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from assistant.evaluation.answers import Outcome, _correct, score
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,14 +41,7 @@ def test_a_run_on_the_seed_suite_writes_every_pipeline(tmp_path: Path) -> None:
     }
     out = tmp_path / "bench"
     command = ["bench", "answers", "seed", "--limit", "8", "--out", str(out)]
-    done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = run_cli(command, env)
     assert done.returncode == 0, done.stderr[-2000:]
     results = json.loads((out / "answers.json").read_text())["seed"]
     assert set(results) == {"project generative", "project extractive", "textbook", "by_group"}

@@ -2,11 +2,10 @@
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from assistant.evaluation.load import conversations
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,15 +18,10 @@ def test_conversations_come_from_the_suite() -> None:
 
 def test_bench_load_runs_users_against_a_real_server(fake_env: Path) -> None:
     env = {**os.environ, "ASSISTANT_EMBEDDINGS": "hashing", "ASSISTANT_LLM": "fake"}
-    subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "index"], cwd=fake_env, env=env, check=True
-    )
+    assert run_cli(["index"], env, cwd=fake_env).returncode == 0
     out = fake_env / "load.json"
-    done = subprocess.run(
+    done = run_cli(
         [
-            sys.executable,
-            "-m",
-            "assistant.cli",
             "bench",
             "load",
             "--users",
@@ -39,10 +33,8 @@ def test_bench_load_runs_users_against_a_real_server(fake_env: Path) -> None:
             "--out",
             str(out),
         ],
+        env,
         cwd=fake_env,
-        env=env,
-        capture_output=True,
-        text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr[-2000:]
