@@ -104,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
         "--no-textbook", action="store_true", help="answers, perf: the project only (no baseline)"
     )
     p.add_argument(
+        "--split",
+        choices=["report", "fit"],
+        default="report",
+        help="answers: the public questions reported on (default), or those a design choice "
+        "may be weighed on",
+    )
+    p.add_argument(
         "--seed",
         action="store_true",
         help="perf: also time the seed suite's answers (first token, full answer) with the "
@@ -407,7 +414,13 @@ def _bench_answers(args: argparse.Namespace) -> int:
     )
     out = args.out or Path("runs/bench/answers")
     results = bench_answers(
-        load_settings(), names, out, args.limit, Console(stderr=True), not args.no_textbook
+        load_settings(),
+        names,
+        out,
+        args.limit,
+        Console(stderr=True),
+        not args.no_textbook,
+        args.split,
     )
     write(results, out / "answers.json")
     print(json.dumps(results, indent=1))

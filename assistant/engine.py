@@ -18,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.compose import compose, enough, near_miss
+from assistant.answering.compose import compose, enough, near_miss, relevant
 from assistant.answering.question import Question, read_question
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
@@ -34,6 +34,9 @@ Mode = Literal["generative", "extractive"]
 HISTORY_TURNS = 2
 PROMPT_PASSAGES = 3
 SENTENCES_PER_PASSAGE = 2
+# A single fact is read from the best three sentences: each prompt token costs ~3 ms of the
+# wait for the first token with the embedded model on two cores (set for latency, not fitted).
+FACT_SENTENCES = 3
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
 PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
@@ -247,9 +250,15 @@ class Engine:
         self, text: str, question: Question, judgement: Judgement, passages: list[Passage]
     ) -> Verified:
         """The supported sentences of the generated answer, kept when there are enough for
-        its shape, it is of the asked kind, and (for a single fact) what it adds to the
-        question comes from the gate's best evidence."""
-        verified = verify(text, passages, self.embeddings, question.topic)
+        its shape, it is of the asked kind, and what it says comes from evidence on the
+        question: for a list, summary or comparison, sentences the extractive answer would
+        choose from; for a single fact, the gate's best evidence."""
+        on_topic = (
+            frozenset(s.text for s in relevant(question, judgement))
+            if question.shape in ("list", "summary", "compare")
+            else None
+        )
+        verified = verify(text, passages, self.embeddings, question.topic, on_topic)
         if not verified.text:
             return verified
         reject = not enough(question, verified.text) or not satisfies(
@@ -280,10 +289,9 @@ class Engine:
         )
         return Verified(text, [near.citation])
 
-    def system_prompt(self, shape: str = "fact") -> str:
-        refusal = self.prompts.text("refusal.txt")
-        instruction = self.prompts.text(f"shape_{shape}.txt")
-        return self.prompts.render("answer_system.j2", refusal=refusal, instruction=instruction)
+    def system_prompt(self) -> str:
+        """The same for every question, so llama.cpp reads it once and keeps it cached."""
+        return self.prompts.render("answer_system.j2", refusal=self.prompts.text("refusal.txt"))
 
     def _messages(
         self,
@@ -292,7 +300,7 @@ class Engine:
         passages: list[Passage],
         history: Sequence[Turn],
     ) -> list[BaseMessage]:
-        messages: list[BaseMessage] = [SystemMessage(self.system_prompt(question.shape))]
+        messages: list[BaseMessage] = [SystemMessage(self.system_prompt())]
         for turn in history[-HISTORY_TURNS:]:
             messages += [HumanMessage(turn.question), AIMessage(turn.answer)]
         wide = question.broad
@@ -301,8 +309,14 @@ class Engine:
             passages,
             PROMPT_PASSAGES + wide,
             SENTENCES_PER_PASSAGE + wide,
+            FACT_SENTENCES if question.shape == "fact" and not wide else None,
         )
-        user = self.prompts.render("answer_user.j2", passages=shown, question=question.text)
+        user = self.prompts.render(
+            "answer_user.j2",
+            passages=shown,
+            question=question.text,
+            instruction=self.prompts.text(f"shape_{question.shape}.txt"),
+        )
         messages.append(HumanMessage(user))
         return messages
 
@@ -314,12 +328,18 @@ def read_not_generated(read: Question, judgement: Judgement) -> bool:
 
 
 def _short_passages(
-    evidence: list[Sentence], passages: list[Passage], most: int, per_passage: int
+    evidence: list[Sentence],
+    passages: list[Passage],
+    most: int,
+    per_passage: int,
+    total: int | None = None,
 ) -> list[dict[str, object]]:
-    """The passages holding the best evidence, each cut to its best sentences, keeping their
-    numbers so that the model's [n] points into `passages`."""
+    """The passages holding the best evidence, each cut to its best sentences (at most `total`
+    in all), keeping their numbers so that the model's [n] points into `passages`."""
     best: dict[int, list[Sentence]] = {}
     for s in evidence:
+        if total is not None and sum(map(len, best.values())) >= total:
+            break
         if s.n in best or len(best) < most:
             chosen = best.setdefault(s.n, [])
             if len(chosen) < per_passage:

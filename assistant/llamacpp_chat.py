@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -16,7 +17,9 @@ ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
 class LlamaCppChat(BaseChatModel):
     model_path: str
+    requantize: bool = False  # run the Q8_0 copy of the file (assistant.model_file)
     n_ctx: int = 2048
+    n_threads: int | None = None  # llama-cpp-python's default is half the cores
     max_tokens: int = 160
     temperature: float = 0.0
     _llama: Any = PrivateAttr(default=None)
@@ -29,7 +32,16 @@ class LlamaCppChat(BaseChatModel):
         if self._llama is None:
             from llama_cpp import Llama
 
-            self._llama = Llama(model_path=self.model_path, n_ctx=self.n_ctx, seed=0, verbose=False)
+            from assistant.model_file import q8_copy
+
+            path = q8_copy(Path(self.model_path)) if self.requantize else Path(self.model_path)
+            self._llama = Llama(
+                model_path=str(path),
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                seed=0,
+                verbose=False,
+            )
         return self._llama
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:

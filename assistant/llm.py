@@ -81,7 +81,9 @@ def make_llm(settings: Settings, spec_string: str | None = None) -> BaseChatMode
 
         return LlamaCppChat(
             model_path=str(smollm2_path()),
+            requantize=True,
             n_ctx=settings.llm_context,
+            n_threads=max(1, (os.cpu_count() or 1) // settings.llm_workers),
             max_tokens=settings.max_answer_tokens,
         )
     if spec.kind == "openai":

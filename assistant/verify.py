@@ -37,10 +37,12 @@ def verify(
     passages: list[Passage],
     embeddings: Embeddings,
     asked: frozenset[str] = frozenset(),
+    on_topic: frozenset[str] | None = None,
 ) -> Verified:
     """asked: the question's own content words. A sentence that repeats one that no passage
     says at all claims what the documents do not ("the maritime border … 5,525 miles" when
-    they give only the land border) and is not supported."""
+    they give only the land border) and is not supported. on_topic: when given, the only
+    passage sentences that may support a claim (the rest is true but not about the question)."""
     said = terms("\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages))
     beyond = asked - said
     kept: list[str] = []
@@ -60,7 +62,7 @@ def verify(
         vector = vectors_of(embeddings, [claim], keep=False)  # once, not once per passage
         for n in cited + others:
             quote = support(claim, passages[n - 1], embeddings, beyond, vector)
-            if quote is not None:
+            if quote is not None and (on_topic is None or quote in on_topic):
                 found = (n, quote)
                 break
         if found is None:

@@ -17,7 +17,7 @@ from assistant.answering.answerability import (
 )
 from assistant.evaluation.datasets import Dataset, dataset_app
 from assistant.settings import load_settings
-from tests.conftest import run_cli
+from tests.conftest import run_cli, tiny_benchmarks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,87 +58,12 @@ def test_probability_follows_the_evidence() -> None:
     assert model.probability(strong) > model.threshold > model.probability(weak)
 
 
-def _tiny_benchmarks(folder: Path) -> Path:
-    """Synthetic data in the public datasets' formats (CI may not have ../shared)."""
-    squad = folder / "squad2-train-subset"
-    squad.mkdir(parents=True)
-    articles = []
-    for title, impossible in (("Spectre_(2015_film)", True), ("Maple_syrup", False)):
-        qas = []
-        for i in range(30):
-            qas.append(
-                {
-                    "question": f"What colour is the {title} item x{i}?",
-                    "id": f"{title}{i}",
-                    "is_impossible": impossible and i % 2 == 1,
-                    "answers": [] if impossible and i % 2 else [{"text": "red", "answer_start": 0}],
-                }
-            )
-        context = " ".join(f"The {title} item x{i} is red." for i in range(0, 30, 2))
-        articles.append({"title": title, "paragraphs": [{"context": context, "qas": qas}]})
-    (squad / "train-v2.0-10-articles.json").write_text(json.dumps({"data": articles}))
-    nq = folder / "nq-open-oracle"
-    nq.mkdir()
-    rows = [
-        {
-            "question": f"who painted picture p{i}",
-            "answers": [f"Painter q{i}"],
-            "ctxs": [
-                {"title": f"Picture p{i}", "text": f"Picture p{i} was painted by Painter q{i}."}
-            ],
-        }
-        for i in range(1600)
-    ]
-    (nq / "nq-open-oracle.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
-    mh = folder / "multihop-rag"
-    mh.mkdir()
-    articles = [
-        {
-            "title": f"Harbour report {i}",
-            "url": f"https://news.example/{i}",
-            "published_at": "2023-10-0{i}T00:00:00+00:00",
-            "source": "The Example Times",
-            "category": "business",
-            "author": "None",
-            "body": f"The harbour in town t{i} moved {i} million tonnes of grain in 2023.",
-        }
-        for i in range(1, 6)
-    ]
-    (mh / "corpus.json").write_text(json.dumps(articles))
-    queries = [
-        {
-            "query": f"How much grain did the harbour in town t{i % 5 + 1} move in 2023?",
-            "answer": f"{i % 5 + 1} million tonnes",
-            "question_type": "inference_query",
-            "evidence_list": [],
-        }
-        if i % 3 == 1
-        else {  # a yes/no question of two claims: the verdict model's data
-            "query": f"Did the harbour in town t{i % 5 + 1} move grain in 2023, while the "
-            f"harbour in town t{(i + 1) % 5 + 1} moved {'grain' if i % 2 else 'coal'} too?",
-            "answer": "Yes" if i % 2 else "No",
-            "question_type": "comparison_query",
-            "evidence_list": [],
-        }
-        if i % 3 == 2
-        else {
-            "query": f"How much coal did the airport in city c{i} handle in 1990?",
-            "answer": "Insufficient information.",
-            "question_type": "null_query",
-            "evidence_list": [],
-        }
-        for i in range(1800)
-    ]
-    (mh / "MultiHopRAG.json").write_text(json.dumps(queries))
-    return folder
-
-
 def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
     out = tmp_path / "answerability.json"
     env = {
         **os.environ,
         "ASSISTANT_EMBEDDINGS": "hashing",
-        "ASSISTANT_BENCHMARKS_DIR": str(_tiny_benchmarks(tmp_path / "benchmarks")),
+        "ASSISTANT_BENCHMARKS_DIR": str(tiny_benchmarks(tmp_path / "benchmarks")),
     }
     done = run_cli(
         [

@@ -173,3 +173,21 @@ def test_a_claim_about_what_the_question_asks_needs_the_passage_to_say_it(app: A
     land = read_question("How long is the land border between the two countries?")
     claim = f"The land border between the two countries is 5,525 miles long [{n}]."
     assert verify(claim, passages, engine.embeddings, land.topic).text
+
+
+def test_a_summary_keeps_only_sentences_about_its_subject(app: App) -> None:
+    """A true sentence about something else is not part of the answer, even when a passage
+    supports it."""
+    on_topic = "After 60 years, NORAD remains the only binational military command in the world."
+    aside = (
+        "President Biden held his first bilateral meeting with Prime Minister Trudeau on "
+        "February 23."
+    )
+    engine = _engine(app, "placeholder")
+    question = "What do the documents say about NORAD?"
+    passages = engine.retrieve(question)
+    assert any("binational" in p.text for p in passages)
+    assert any("bilateral meeting" in p.text for p in passages)
+    answer = _engine(app, f"{on_topic} {aside}").ask(question)
+    assert aside.removesuffix(".") in " ".join(answer.unsupported)
+    assert "Trudeau" not in answer.answer and "binational" in answer.answer

@@ -12,9 +12,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_templates_render_strictly() -> None:
     prompts = Prompts(ROOT / "prompts")
     text = prompts.render(
-        "answer_user.j2", passages=[{"n": 2, "title": "T", "text": "Fact."}], question="Q?"
+        "answer_user.j2",
+        passages=[{"n": 2, "title": "T", "text": "Fact."}],
+        question="Q?",
+        instruction="Reply briefly.",
     )
-    assert "[2] Fact." in text and text.endswith("Question: Q?")
+    assert "[2] Fact." in text and text.endswith("Question: Q?\nReply briefly.")
     with pytest.raises(UndefinedError):
         prompts.render("answer_user.j2", passages=[])
 

@@ -41,9 +41,9 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
     if question.answer_type == "person":
         return _people(judgement, passages)
     if question.shape == "list":
-        return _listed(_relevant(question, judgement), passages)
+        return _listed(relevant(question, judgement), passages)
     if question.shape == "summary":
-        return _cited(_in_order(_relevant(question, judgement)[:MAX_ITEMS]), passages)
+        return _cited(_in_order(relevant(question, judgement)[:MAX_ITEMS]), passages)
     if question.shape == "compare":
         return _compared(question, judgement, passages)
     if question.entity:
@@ -169,7 +169,7 @@ def _claims(judgement: Judgement, passages: list[Passage]) -> Verified:
     return Verified(f"{'Yes.' if judgement.verdict else 'No.'} {answer.text}", answer.citations)
 
 
-def _relevant(question: Question, judgement: Judgement) -> list[Sentence]:
+def relevant(question: Question, judgement: Judgement) -> list[Sentence]:
     """Evidence sentences that speak to the question's topic, best first, no duplicates."""
     best = judgement.evidence[0]
     seen: set[frozenset[str]] = set()
@@ -234,7 +234,7 @@ def _is_full_name(person: str) -> bool:
 
 def _compared(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     by_document: dict[str, list[Sentence]] = {}
-    for s in _relevant(question, judgement):
+    for s in relevant(question, judgement):
         side = by_document.setdefault(passages[s.n - 1].source, [])
         if len(side) < 2:
             side.append(s)

@@ -23,7 +23,14 @@ from rich.table import Table
 
 from assistant.app import App
 from assistant.evaluation import metrics as m
-from assistant.evaluation.datasets import DATASETS, QA, Dataset, check_benchmarks, dataset_app
+from assistant.evaluation.datasets import (
+    DATASETS,
+    QA,
+    Dataset,
+    Split,
+    check_benchmarks,
+    dataset_app,
+)
 from assistant.evaluation.suite import load_suite
 from assistant.settings import Settings
 
@@ -137,6 +144,7 @@ def bench_answers(
     limit: int | None,
     console: Console,
     textbook: bool = True,
+    split: Split = "report",
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
     if set(names) - {"seed"}:
@@ -145,7 +153,7 @@ def bench_answers(
         dataset = (
             seed_dataset(settings)
             if name == "seed"
-            else DATASETS[name](settings.benchmarks_dir, "report")
+            else DATASETS[name](settings.benchmarks_dir, split)
         )
         questions = _spread(dataset.questions, limit)
         with console.status(f"indexing {name}…"):

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from assistant.evaluation.answers import Outcome, _correct, score
-from tests.conftest import run_cli
+from tests.conftest import run_cli, tiny_benchmarks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,3 +51,21 @@ def test_a_run_on_the_seed_suite_writes_every_pipeline(tmp_path: Path) -> None:
         assert 0 <= row["answer_accuracy"] <= 1 and row["p50_s"] > 0
     assert results["project extractive"]["citation_support"] is not None
     assert sum(g["questions"] for g in results["by_group"]["textbook"].values()) == 8
+
+
+def test_a_design_choice_is_weighed_on_the_fit_split_only_when_asked(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "ASSISTANT_EMBEDDINGS": "hashing",
+        "ASSISTANT_LLM": "fake",
+        "ASSISTANT_BENCHMARKS_DIR": str(tiny_benchmarks(tmp_path / "benchmarks")),
+    }
+    for split in ("fit", None):
+        out = tmp_path / f"bench-{split}"
+        command = ["bench", "answers", "nq-open", "--limit", "4", "--no-textbook"]
+        command += ["--out", str(out)]
+        done = run_cli([*command, "--split", split] if split else command, env)
+        assert done.returncode == 0, done.stderr[-2000:]
+        results = json.loads((out / "answers.json").read_text())
+        assert list(results) == [f"nq-open-{split or 'report'}"]  # the report split by default
+        assert results[f"nq-open-{split or 'report'}"]["project extractive"]["questions"] == 4
