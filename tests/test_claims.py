@@ -30,6 +30,60 @@ def test_a_question_of_several_claims_is_split_into_them() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "parts"),
+    [
+        (
+            "Did the Harbour Times report on the grain record before the Rail Daily covered "
+            "the new Trainton line?",
+            (
+                "Did the Harbour Times report on the grain record",
+                "the Rail Daily covered the new Trainton line?",
+            ),
+        ),
+        (
+            "Between the Harbour Times report on the grain record and the Rail Daily report "
+            "on the Trainton line, was there agreement on the harbour's future?",
+            (
+                "the Harbour Times report on the grain record",
+                "the Rail Daily report on the Trainton line",
+            ),
+        ),
+        (
+            "After the Harbour Times reported the grain record on May 5, did the Rail Daily "
+            "report fewer passengers on the Trainton line?",
+            (
+                "the Harbour Times reported the grain record on May 5",
+                "did the Rail Daily report fewer passengers on the Trainton line?",
+            ),
+        ),
+        (
+            "Is the Harbour Times report on the grain record consistent with the Rail Daily "
+            "report on the Trainton line?",
+            (
+                "Is the Harbour Times report on the grain record",
+                "the Rail Daily report on the Trainton line?",
+            ),
+        ),
+    ],
+)
+def test_questions_about_two_reports_are_split_into_them(question: str, parts: tuple) -> None:
+    assert parts_of(question) == parts
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Which team did Chopin's father join after the Russian army invaded Warsaw in 1831?",
+        "Was the harbour busier after October 6 than before the strike?",
+        "Between 2019 and 2021, did the harbour move more grain?",
+        "What happened after the summit between Biden and Trudeau?",
+    ],
+)
+def test_a_date_or_a_question_of_one_claim_is_not_split(question: str) -> None:
+    assert parts_of(question) == ()
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("Who is Canada's Minister of National Defence?", "PERSON"),

@@ -65,11 +65,26 @@ FOCUS = re.compile(
     re.IGNORECASE,
 )
 # Where one question asks several things at once: "Does A report X, while B reports Y?"
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 JOINS = re.compile(
     r",?\s+(?:while|whereas|but|in contrast to|as opposed to|compared (?:to|with)|and then)\s+|"
     r",\s+and\s+|\s+and\s+(?=(?:did|does|do|is|was|were|are|has|have|had|also)\b)",
     re.IGNORECASE,
 )
+# "Did A report X before B covered Y?": in a yes/no question, a clause after before/after
+# (not a date) is a second claim
+THEN_JOINS = re.compile(
+    rf"{JOINS.pattern}|\s+(?:before|after)\s+(?!(?:{MONTHS}|\d))(?=the\b|an?\b|[\"'‘“]|[A-Z])|"
+    r",?\s+(?:contradict|(?:be )?(?:in)?consistent with|differ from|agree with)\s+",
+    re.IGNORECASE,
+)
+# "After A reported X, did B …?": the leading clause and the question
+LEADING = re.compile(
+    r"^\s*(?:after|before)\s+(.+?),\s+((?:did|does|do|is|was|were|are|has|have|had)\b.+)$",
+    re.IGNORECASE,
+)
+# "Between the report by A on X and the report by B on Y, was there …?": the two reports
+BETWEEN = re.compile(r"^\s*between\s+(.+?)\s+and\s+(.+?),\s*\S", re.IGNORECASE)
 MIN_PART_TERMS = 4  # a shorter piece belongs to its neighbour ("Tom, and Jerry")
 # "Who is …?" and "Which company …?" ask for one named thing: spaCy's entity labels for it.
 ENTITY_KINDS = {
@@ -151,10 +166,16 @@ def entity_of(text: str) -> str | None:
 
 
 def parts_of(text: str) -> tuple[str, ...]:
-    """The claims of a question joined by "while", "in contrast to", ", and did …"; () when
-    it asks one thing."""
+    """The claims of a question joined by "while", "in contrast to", ", and did …"; in a
+    yes/no question also by "before"/"after" a clause or "contradict"/"consistent with"; the
+    two reports of "Between A and B, …?" and "After A reported X, did B …?"; () when it asks
+    one thing."""
+    for pattern in (BETWEEN, LEADING):
+        found = pattern.match(text)
+        if found and min(len(terms(g)) for g in found.groups()) >= MIN_PART_TERMS:
+            return found.groups()
     parts: list[str] = []
-    for piece in JOINS.split(text):
+    for piece in (THEN_JOINS if YESNO.match(text) else JOINS).split(text):
         piece = piece.strip(" ,;")
         if parts and len(terms(piece)) < MIN_PART_TERMS:
             parts[-1] = f"{parts[-1]} {piece}"
