@@ -77,6 +77,7 @@ def test_questions_about_two_reports_are_split_into_them(question: str, parts: t
         "Was the harbour busier after October 6 than before the strike?",
         "Between 2019 and 2021, did the harbour move more grain?",
         "What happened after the summit between Biden and Trudeau?",
+        "Did the harbour authority raise its fees after officials left the city council meeting?",
     ],
 )
 def test_a_date_or_a_question_of_one_claim_is_not_split(question: str) -> None:

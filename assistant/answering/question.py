@@ -74,8 +74,8 @@ JOINS = re.compile(
 # "Did A report X before B covered Y?": in a yes/no question, a clause after before/after
 # (not a date) is a second claim
 THEN_JOINS = re.compile(
-    rf"{JOINS.pattern}|\s+(?:before|after)\s+(?!(?:{MONTHS}|\d))(?=the\b|an?\b|[\"'‘“]|[A-Z])|"
-    r",?\s+(?:contradict|(?:be )?(?:in)?consistent with|differ from|agree with)\s+",
+    rf"{JOINS.pattern}|\s+(?:before|after)\s+(?!(?:{MONTHS}|\d))(?=the\b|an?\b|[\"'‘“]|(?-i:[A-Z]))|"
+    r",?\s+(?:contradict(?:s|ed)?|(?:be )?(?:in)?consistent with|differ from|agree with)\s+",
     re.IGNORECASE,
 )
 # "After A reported X, did B …?": the leading clause and the question
