@@ -255,9 +255,7 @@ class Engine:
         question: for a list, summary or comparison, sentences the extractive answer would
         choose from; for a single fact, the gate's best evidence."""
         on_topic = (
-            frozenset(s.text for s in relevant(question, judgement))
-            if question.shape in ("list", "summary", "compare")
-            else None
+            frozenset(s.text for s in relevant(question, judgement)) if question.gathers else None
         )
         verified = verify(text, passages, self.embeddings, question.topic, on_topic)
         if not verified.text:

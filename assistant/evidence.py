@@ -275,7 +275,7 @@ def features(
         "sentence_missing": len(topic - stated) / len(topic) if topic else 0.0,
         "margin": sentence.score - max(others, default=sentence.score),
         "focus_missing": float(bool(question.focus) and question.focus not in said),
-        "broad": float(question.shape in ("list", "summary", "compare")),
+        "broad": float(question.gathers),
         "topic_size": min(len(topic), 10) / 10,
     }
 

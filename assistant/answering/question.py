@@ -131,9 +131,14 @@ class Question:
         return self.answer_type == "person" and not self.topic and not self.names
 
     @property
+    def gathers(self) -> bool:
+        """A list, summary or comparison: sentences gathered on one subject."""
+        return self.shape in ("list", "summary", "compare")
+
+    @property
     def broad(self) -> bool:
         """Answered from several passages (list, summary, comparison, or several claims)."""
-        return self.shape in ("list", "summary", "compare") or len(self.parts) > 1
+        return self.gathers or len(self.parts) > 1
 
 
 def shape_of(text: str) -> Shape:

@@ -95,13 +95,14 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"p50_ms": round(float(p50) * 1000, 2), "p95_ms": round(float(p95) * 1000, 2)}
 
 
+def _seconds(fn: Any, item: Any) -> float:
+    t0 = time.perf_counter()
+    fn(item)
+    return time.perf_counter() - t0
+
+
 def _timed(fn: Any, items: list[Any]) -> list[float]:
-    out = []
-    for item in items:
-        t0 = time.perf_counter()
-        fn(item)
-        out.append(time.perf_counter() - t0)
-    return out
+    return [_seconds(fn, item) for item in items]
 
 
 def bench_perf(
@@ -138,7 +139,7 @@ def bench_perf(
 
     dense_only = retriever.model_copy(update={"bm25_weight": 0.0})
     # each query through both, in turn, so that neither runs on caches the other warmed
-    timed = [(_timed(retriever.invoke, [q])[0], _timed(dense_only.invoke, [q])[0]) for q in queries]
+    timed = [(_seconds(retriever.invoke, q), _seconds(dense_only.invoke, q)) for q in queries]
     hybrid, dense = [h for h, _ in timed], [d for _, d in timed]
     keyword = _timed(lambda q: app.bm25.search(q, retriever.candidates), queries)
     result: dict[str, Any] = {
