@@ -260,8 +260,8 @@ class Engine:
         verified = verify(text, passages, self.embeddings, question.topic, on_topic)
         if not verified.text:
             return verified
-        reject = not enough(question, verified.text) or not satisfies(
-            question.answer_type, verified.text
+        reject = not enough(question, verified.text) or not all(
+            satisfies(kind, verified.text) for kind in question.kinds
         )
         if not question.broad:
             top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]

@@ -54,9 +54,28 @@ DURATION_QUESTION = re.compile(
     r"\bhow old\b|\bhow many (years|months|decades|centuries)\b|\bhow long ago\b", re.IGNORECASE
 )
 DURATION = re.compile(r"\d[\d,]*\s*(years?|months?|weeks?|days?|decades?|centur(y|ies))\b")
+TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies))"
+# "How many personnel …?" counts things: a year, a date or a span of time is no such count
+COUNT_QUESTION = re.compile(rf"\bhow many (?!{TIME_UNITS}\b|times\b)[a-z]", re.IGNORECASE)
+COUNTED = re.compile(
+    rf"(?<![\w.-])\d+(?:[.,]\d+)*(?![\d]|[.,]\d|\s*(?:{TIME_UNITS}|[-–]\s*(?:year|month|day|week))\b)"
+)
+NUMBER_WORD = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    r"thousands?|millions?|billions?)\b",
+    re.IGNORECASE,
+)
 ACRONYM_QUESTION = re.compile(
     r"\b(stand for|full name|acronym|abbreviation|short for)\b", re.IGNORECASE
 )
+# "How long is the border?" (a distance, or a span of time: "How long is the season?"), not
+# "How long did it take?"
+LENGTH_QUESTION = re.compile(r"\bhow (long|far) (is|are|was|were)\b(?! it (been|since)\b)", re.I)
+LENGTH_UNITS = (
+    r"(?:miles?|mi|kilomet(?:er|re)s?|km|met(?:er|re)s?|m|feet|foot|ft|yards?|inches|inch|"
+    rf"nautical miles?|light[- ]years?|{TIME_UNITS})"
+)
+LENGTH = re.compile(rf"\d[\d,.]*\s*[-–]?\s*{LENGTH_UNITS}\b", re.IGNORECASE)
 DATE_QUESTION = re.compile(
     r"\bwhen\b|\b(what|which|in what|in which) (year|date|day|month)\b|\bwhat time\b",
     re.IGNORECASE,
@@ -64,6 +83,9 @@ DATE_QUESTION = re.compile(
 
 
 BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[•▪◦‣–-]|\*(?!\*)|\d{1,3}[.)])[ \t])")
+QUOTE_END = re.compile(r"[”\"]\W*$")
+ATTRIBUTION = re.compile(r"\s*[–—-]\s*$")  # "“…” — Name, date": who said the quote above
+ATTRIBUTION_WORDS = 16
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -83,7 +105,26 @@ def sentences(text: str) -> list[tuple[int, int]]:
                 end -= 1
             if end - start > 1:
                 spans.append((start, end))
-    return spans
+    return _attributed(text, spans)
+
+
+def _attributed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A quotation and the dash line under it that names who said it and when are one
+    sentence: the line alone does not say what was said."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out:
+            before_start, before_end = out[-1]
+            joined = (
+                QUOTE_END.search(text, before_start, before_end)
+                and ATTRIBUTION.match(text[before_end:start].replace("\n", " "))
+                and len(text[start:end].split()) <= ATTRIBUTION_WORDS
+            )
+            if joined:
+                out[-1] = (before_start, end)
+                continue
+        out.append((start, end))
+    return out
 
 
 def split_sentences(text: str) -> list[str]:
@@ -142,8 +183,12 @@ def mentions(haystack: str, name: str) -> bool:
 def answer_type(question: str) -> str | None:
     if DURATION_QUESTION.search(question):
         return "duration"
+    if LENGTH_QUESTION.search(question):
+        return "length"
     if DATE_QUESTION.search(question):
         return "date"
+    if COUNT_QUESTION.search(question):
+        return "count"
     if NUMBER_QUESTION.search(question):
         return "number"
     return None
@@ -155,15 +200,21 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
     if answer_kind == "date":
         return bool(YEAR.search(text) or MONTH.search(text))
     if answer_kind == "number":
-        return bool(NUMBER.search(text)) or bool(
-            re.search(
-                r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|"
-                r"thousand|million|billion)\b",
-                text,
-                re.IGNORECASE,
-            )
+        return bool(NUMBER.search(text) or NUMBER_WORD.search(text) or re.search(r"\bone\b", text))
+    if answer_kind == "length":
+        return bool(LENGTH.search(text))
+    if answer_kind == "count":
+        return bool(NUMBER_WORD.search(text)) or any(
+            not YEAR.fullmatch(n.group()) and not _dated(text, n.start(), n.end())
+            for n in COUNTED.finditer(text)
         )
     return True
+
+
+def _dated(text: str, start: int, end: int) -> bool:
+    """Is the number at text[start:end] the day of a date ("February 26", "26 February")?"""
+    before = re.search(MONTH.pattern + r"\s+$", text[max(0, start - 12) : start])
+    return bool(before or re.match(r"\s+" + MONTH.pattern, text[end : end + 12]))
 
 
 def expands(question: str, sentence: str) -> bool:

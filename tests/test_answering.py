@@ -39,7 +39,7 @@ def test_the_shape_of_a_question(question: str, shape: str) -> None:
 
 def test_a_question_is_read_once_into_its_parts() -> None:
     q = read_question("How many land ports-of-entry did the U.S. have in 2019?")
-    assert q.answer_type == "number" and q.numbers == {"2019"} and "u.s" in q.names
+    assert q.answer_type == "count" and q.numbers == {"2019"} and "u.s" in q.names
     assert "port" in q.topic and "mani" not in q.topic and q.query == q.text
     history = [Turn("What is the crown jewel of U.S.-Canada defense cooperation?", "NORAD [1].")]
     follow = read_question("How old is it?", history)

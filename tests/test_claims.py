@@ -26,6 +26,9 @@ def test_a_question_of_several_claims_is_split_into_them() -> None:
     )
     assert parts_of("How long is the land border between the United States and Canada?") == ()
     assert parts_of("Compare what the two documents say about NATO.") == ()
+    compound = read_question("How long is the land border and how many ports does it have?")
+    assert compound.parts == ("How long is the land border", "how many ports does it have?")
+    assert compound.kinds == ("length", "count")
     assert read_question(asked).broad  # its names may be found across the passages
 
 

@@ -191,3 +191,27 @@ def test_a_summary_keeps_only_sentences_about_its_subject(app: App) -> None:
     answer = _engine(app, f"{on_topic} {aside}").ask(question)
     assert aside.removesuffix(".") in " ".join(answer.unsupported)
     assert "Trudeau" not in answer.answer and "binational" in answer.answer
+
+
+def test_a_compound_question_needs_an_answer_of_each_kind_it_asks(app: App) -> None:
+    """ "How long … and how many …?" asks a length and a count: a generated answer that
+    gives only the count (true, cited) falls back to the evidence, which gives both."""
+    question = "How long is the shared land border and how many land ports-of-entry does it have?"
+    n = _border_n(_engine(app, "placeholder"))
+    answer = _engine(app, f"The border has 120 land ports-of-entry [{n}].").ask(question)
+    assert answer.mode == "fallback" and not answer.refused
+    assert "5,525" in answer.answer and "120" in answer.answer
+
+
+def test_a_follow_up_needs_only_what_the_conversation_asked_about(app: App) -> None:
+    """The last answer's other names help the search; the evidence need not mention them."""
+    engine = _engine(app, mode="extractive")
+    engine.judge.model = None  # the names rule is tested here, not the fitted gate
+    history = [
+        Turn(
+            "Which two Canadian citizens are arbitrarily detained?",
+            "The Declaration Against Arbitrary Detention in State-to-State Relations [1].",
+        )
+    ]
+    answer = engine.ask("Who is called on for their immediate release?", history)
+    assert not answer.refused and "Beijing" in answer.answer

@@ -30,6 +30,18 @@ def _passages() -> list[Passage]:
     ]
 
 
+def test_a_quotation_and_the_line_naming_its_speaker_are_one_sentence() -> None:
+    text = (
+        "Office of the Spokesperson\n\n“Canada is one of our closest allies.”\n\n"
+        "– U.S. Secretary of State Antony J. Blinken, January 26, 2021\n\nHe will visit."
+    )
+    found = split_sentences(text)
+    assert found[1].startswith("“Canada") and found[1].endswith("January 26, 2021")
+    assert found[2] == "He will visit."
+    # a dash line under a sentence that is not a quotation stays its own item
+    assert len(split_sentences("We agree.\n\n– the second item here")) == 2
+
+
 def test_sentences_follow_bullets_and_join_wrapped_lines() -> None:
     assert split_sentences(BORDER)[0].startswith("The United States")
     assert (
@@ -49,7 +61,17 @@ def test_names_numbers_and_answer_types() -> None:
     assert mentions("the United States and Canada", "us")
     assert answer_type("How old is it?") == "duration"
     assert answer_type("In which year was it founded?") == "date"
-    assert answer_type("How many ports are there?") == "number"
+    assert answer_type("How many ports are there?") == "count"
+    assert answer_type("How much does it cost?") == "number"
+    assert answer_type("How long is the land border?") == "length"
+    # a count is not a span of time, a year or the day of a date; a length has its unit
+    assert satisfies("count", "It has 120 land ports-of-entry.")
+    assert satisfies("count", "Two countries signed it.")
+    for no_count in ("After 60 years, NORAD remains.", "A 60-year partnership.", "In 2019."):
+        assert not satisfies("count", no_count)
+    assert not satisfies("count", "He visits on February 26.")
+    assert satisfies("length", "The land border is 5,525 miles long.")
+    assert not satisfies("length", "The border and its 120 land ports-of-entry are 120.")
     assert satisfies("duration", "After 60 years") and not satisfies(
         "duration", "our two countries"
     )

@@ -68,7 +68,8 @@ FOCUS = re.compile(
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 JOINS = re.compile(
     r",?\s+(?:while|whereas|but|in contrast to|as opposed to|compared (?:to|with)|and then)\s+|"
-    r",\s+and\s+|\s+and\s+(?=(?:did|does|do|is|was|were|are|has|have|had|also)\b)",
+    r",\s+and\s+|\s+and\s+(?=(?:did|does|do|is|was|were|are|has|have|had|also|how|what|which|"
+    r"who|whom|when|where|why)\b)",
     re.IGNORECASE,
 )
 # "Did A report X before B covered Y?": in a yes/no question, a clause after before/after
@@ -86,6 +87,7 @@ LEADING = re.compile(
 # "Between the report by A on X and the report by B on Y, was there …?": the two reports
 BETWEEN = re.compile(r"^\s*between\s+(.+?)\s+and\s+(.+?),\s*\S", re.IGNORECASE)
 MIN_PART_TERMS = 4  # a shorter piece belongs to its neighbour ("Tom, and Jerry")
+WH_CLAUSE = re.compile(r"^\s*(how|what|which|who|whom|when|where|why)\b", re.IGNORECASE)
 # "Who is …?" and "Which company …?" ask for one named thing: spaCy's entity labels for it.
 ENTITY_KINDS = {
     "PERSON": r"individual|person|figure|executive|founder|ceo|player|athlete|artist|singer",
@@ -136,6 +138,12 @@ class Question:
         return self.shape in ("list", "summary", "compare")
 
     @property
+    def kinds(self) -> tuple[str | None, ...]:
+        """The kind of answer each claim asks for ("How long is A and how many B …?": a
+        length and a count), or the question's own."""
+        return tuple(answer_type(p) for p in self.parts) or (self.answer_type,)
+
+    @property
     def broad(self) -> bool:
         """Answered from several passages (list, summary, comparison, or several claims)."""
         return self.gathers or len(self.parts) > 1
@@ -182,13 +190,19 @@ def parts_of(text: str) -> tuple[str, ...]:
     parts: list[str] = []
     for piece in (THEN_JOINS if YESNO.match(text) else JOINS).split(text):
         piece = piece.strip(" ,;")
-        if parts and len(terms(piece)) < MIN_PART_TERMS:
+        if parts and not _claim(piece):
             parts[-1] = f"{parts[-1]} {piece}"
         elif piece:
             parts.append(piece)
-    if len(parts) > 1 and len(terms(parts[0])) < MIN_PART_TERMS:
+    if len(parts) > 1 and not _claim(parts[0]):
         parts[:2] = [f"{parts[0]} {parts[1]}"]
     return tuple(parts) if len(parts) > 1 else ()
+
+
+def _claim(piece: str) -> bool:
+    """Long enough to be a claim of its own; a question word opens one however short ("how
+    many ports does it have")."""
+    return len(terms(piece)) >= MIN_PART_TERMS or bool(WH_CLAUSE.match(piece) and terms(piece))
 
 
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
@@ -199,13 +213,17 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     if kind is None and follow_up:  # "And the maritime border?" asks what the last one asked
         kind = answer_type(history[-1].question)
     shape = shape_of(text)
+    resolved = (resolved_question(text, history) or "") if follow_up else ""
+    asked_names = set(own_names)
+    if follow_up:  # what the conversation asked about; the last answer's names only search
+        asked_names |= names(history[-1].question) | names(resolved)
     if kind is None and shape in ("list", "fact") and PEOPLE.search(text):
         shape, kind = "list", "person"
     return Question(
         text=text,
         shape=shape,
         answer_type=kind,
-        names=frozenset(names(query) if follow_up else own_names),
+        names=frozenset(asked_names),
         numbers=frozenset(numbers(text)),
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(terms(text) - META - terms(" ".join(own_names))),
@@ -215,8 +233,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
-        resolved=(resolved_question(text, history) or "") if follow_up else "",
+        resolved=resolved,
         focus=focus_of(text),
-        parts=parts_of(query),
+        parts=parts_of(resolved or text),  # not the query: it holds the last turn too
         entity=entity_of(text) if shape == "fact" and kind is None else None,
     )
