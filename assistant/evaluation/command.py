@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import assistant
 from assistant.app import App
+from assistant.errors import UserError
 from assistant.evaluation import reports
 from assistant.evaluation.runner import SuiteRunner, check_thresholds, totals
 from assistant.evaluation.suite import load_suite
@@ -38,6 +39,11 @@ def run_eval(
 ) -> tuple[int, dict[str, Any]]:
     console = console or Console(stderr=True)
     suite = load_suite(suite_path)
+    if not app.chunk_count():
+        raise UserError(
+            f"the index is empty, so {suite_path} would be asked of no documents; "
+            "run `assistant index data` first"
+        )
     old = reports.load_run(baseline) if baseline else None
     runner = SuiteRunner(app.engine, app.retriever(max(RANK_DEPTH, app.settings.k)), retrieval_only)
     cases = suite.cases[:limit]

@@ -115,6 +115,12 @@ def test_baseline_reports_deltas_and_newly_failing_cases(app: App, tmp_path: Pat
 
 
 def test_cli_eval_and_its_errors(fake_env: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    good = Path("good.yaml")
+    good.write_text("name: x\ncases: [{id: q1, question: hi, expect: {refuse: true}}]\n")
+    assert main(["eval", str(good)]) == 2  # nothing indexed yet
+    err = capfd.readouterr().err
+    assert "the index is empty" in err and "assistant index data" in err
+    assert "Traceback" not in err
     assert main(["index"]) == 0
     bad = Path("bad.yaml")
     bad.write_text("name: x\ncases: [{id: q1, questoin: hi}]\n")
