@@ -17,6 +17,8 @@ MONTH = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
 )
+MONTH_BEFORE = re.compile(MONTH.pattern + r"\s+$")  # "February 26": the day of a date
+MONTH_AFTER = re.compile(r"\s+" + MONTH.pattern)  # "26 February"
 NAME = re.compile(r"\b[A-Z][\w’'.-]*[\w]|\b[A-Z]\b")
 BULLET = re.compile(r"[\s•▪◦‣*–-]+|\d{1,3}[.)]\s+")
 QUESTION_WORDS = frozenset(
@@ -65,6 +67,7 @@ NUMBER_WORD = re.compile(
     r"thousands?|millions?|billions?)\b",
     re.IGNORECASE,
 )
+ONE = re.compile(r"\bone\b", re.IGNORECASE)
 ACRONYM_QUESTION = re.compile(
     r"\b(stand for|full name|acronym|abbreviation|short for)\b", re.IGNORECASE
 )
@@ -200,7 +203,7 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
     if answer_kind == "date":
         return bool(YEAR.search(text) or MONTH.search(text))
     if answer_kind == "number":
-        return bool(NUMBER.search(text) or NUMBER_WORD.search(text) or re.search(r"\bone\b", text))
+        return bool(NUMBER.search(text) or NUMBER_WORD.search(text) or ONE.search(text))
     if answer_kind == "length":
         return bool(LENGTH.search(text))
     if answer_kind == "count":
@@ -213,8 +216,8 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
 
 def _dated(text: str, start: int, end: int) -> bool:
     """Is the number at text[start:end] the day of a date ("February 26", "26 February")?"""
-    before = re.search(MONTH.pattern + r"\s+$", text[max(0, start - 12) : start])
-    return bool(before or re.match(r"\s+" + MONTH.pattern, text[end : end + 12]))
+    before = MONTH_BEFORE.search(text[max(0, start - 12) : start])
+    return bool(before or MONTH_AFTER.match(text[end : end + 12]))
 
 
 def expands(question: str, sentence: str) -> bool:

@@ -70,6 +70,8 @@ def test_names_numbers_and_answer_types() -> None:
     for no_count in ("After 60 years, NORAD remains.", "A 60-year partnership.", "In 2019."):
         assert not satisfies("count", no_count)
     assert not satisfies("count", "He visits on February 26.")
+    assert not satisfies("count", "He visits on 26 Feb. 2021.")
+    assert satisfies("number", "One ship sails.") and not satisfies("number", "A ship sails.")
     assert satisfies("length", "The land border is 5,525 miles long.")
     assert not satisfies("length", "The border and its 120 land ports-of-entry are 120.")
     assert satisfies("duration", "After 60 years") and not satisfies(
