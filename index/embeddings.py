@@ -38,11 +38,6 @@ class SentenceTransformerEmbeddings(Embeddings):
             self._model = SentenceTransformer(self.model_path, device="cpu")
         return self._model
 
-    def warm_up(self) -> None:
-        """Load the model now (an indexer does so while it reads the files)."""
-        with self._lock:
-            self._load()
-
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             vectors = self._load().encode(

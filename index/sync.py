@@ -8,12 +8,10 @@ an `in_progress` mark, and the next run re-does the unrecorded files and sweeps 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -31,7 +29,6 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 FLUSH_CHUNKS = 512  # embed and commit after this many pending chunks
-IN_FLIGHT = 2  # batches being embedded or written while the next is cut (bounds memory)
 HELD_CHARS = 50_000_000  # text kept in memory between discovery and chunking; the rest is re-read
 UPSERT_BATCH = 1000
 
@@ -172,10 +169,8 @@ class Indexer:
         self.max_bytes = max_bytes
         self._pending: list[_Pending] = []
         self._resuming = False  # this sync finishes an interrupted one
-        self._writer: ThreadPoolExecutor | None = None  # stores batches, in order
-        self._embedder: ThreadPoolExecutor | None = None  # embeds the next one meanwhile
-        self._in_flight: deque[Future[None]] = deque()  # writes handed on, oldest first
-        self._failed = threading.Event()  # a batch failed: later ones are not written
+        self._writer: ThreadPoolExecutor | None = None
+        self._in_flight: Future[None] | None = None
         self._on_progress: Callable[[int, int, int], None] = lambda *_: None
         self._to_write = 0
         self._store_seconds = 0.0
@@ -198,8 +193,7 @@ class Indexer:
         with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)  # another process may have synced
             self._pending.clear()
-            self._in_flight.clear()
-            self._failed.clear()
+            self._in_flight = None
             self._on_progress = on_progress
             self._written, self._removed = set(), set()
             self._store_seconds = 0.0
@@ -312,8 +306,6 @@ class Indexer:
                 report.unchanged.append(name)
                 continue
             held += len(doc.text)
-            if not changed:
-                self._warm_up()
             changed.append((path, name, doc if held <= HELD_CHARS else doc.sha256, before))
         gone = {s for s in self._sources_under(roots) - seen if not Path(s).exists()}
         self.manifest.excluded = {s for s in self.manifest.excluded if Path(s).exists()}
@@ -327,10 +319,7 @@ class Indexer:
         by_hash = {self.manifest.files[s]["sha256"]: s for s in sorted(gone)}
         self._to_write = len(changed)
         new: list[tuple[Path, str, SourceDocument | str, dict[str, int]]] = []
-        with (
-            ThreadPoolExecutor(1, thread_name_prefix="index-writer") as self._writer,
-            ThreadPoolExecutor(1, thread_name_prefix="index-embedder") as self._embedder,
-        ):
+        with ThreadPoolExecutor(1, thread_name_prefix="index-writer") as self._writer:
             for path, name, doc, stat in changed:
                 sha = doc if isinstance(doc, str) else doc.sha256
                 old = by_hash.pop(sha, None) if name not in self.manifest.files else None
@@ -347,7 +336,7 @@ class Indexer:
                     self._queue(loaded, stat, *_prepared(loaded, self.chunk_size), report)
             self._flush(report)
             self._drain()
-        self._writer = self._embedder = None
+        self._writer = None
         for source in sorted(gone):
             self._delete_ids(self._ids_of(source))
             self.manifest.files.pop(source, None)
@@ -409,59 +398,27 @@ class Indexer:
             self._flush(report)
 
     def _flush(self, report: SyncReport) -> None:
-        """Hand the pending files on: one thread embeds them while the other writes the batch
-        before and this one cuts the next (at most IN_FLIGHT batches ahead: memory stays
-        bounded)."""
+        """Hand the pending files to the writer thread, which embeds and writes them while the
+        next batch is chunked (one batch in flight at a time, so memory stays bounded)."""
         if not self._pending:
             return
         batch, self._pending = self._pending, []
-        if self._writer is None or self._embedder is None:
-            self._write(batch, self._embed(batch), report)
-            return
-        while len(self._in_flight) >= IN_FLIGHT:
-            self._in_flight.popleft().result()
-        vectors = self._embedder.submit(self._embed, batch)
-        self._in_flight.append(self._writer.submit(self._write, batch, vectors, report))
+        self._drain()
+        if self._writer is None:
+            self._write(batch, report)
+        else:
+            self._in_flight = self._writer.submit(self._write, batch, report)
 
     def _drain(self) -> None:
-        """Wait for the batches handed on; the first error, if any, is raised here."""
-        while self._in_flight:
-            self._in_flight.popleft().result()
+        """Wait for the batch being written; its error, if any, is raised here."""
+        future, self._in_flight = self._in_flight, None
+        if future is not None:
+            future.result()
 
-    def _warm_up(self) -> None:
-        """Load the embedding model in the background while the files are read."""
-
-        def load() -> None:
-            with contextlib.suppress(Exception):  # the first embedding reports it properly
-                warm_up()
-
-        warm_up = getattr(self.embeddings, "warm_up", None)
-        if warm_up is not None:
-            threading.Thread(target=load, name="embedder-warm-up", daemon=True).start()
-
-    def _embed(self, batch: list[_Pending]) -> list[list[float]]:
-        if self._failed.is_set():
-            return []
-        texts = [c.indexed_text for p in batch for c in p.chunks]
-        return self.embeddings.embed_documents(texts)
-
-    def _write(
-        self,
-        batch: list[_Pending],
-        vectors: Future[list[list[float]]] | list[list[float]],
-        report: SyncReport,
-    ) -> None:
-        """Write a batch's vectors to Chroma and its keyword tokens, record the files."""
-        if self._failed.is_set():
-            return
-        try:
-            self._store(batch, vectors.result() if isinstance(vectors, Future) else vectors, report)
-        except BaseException:
-            self._failed.set()
-            raise
-
-    def _store(self, batch: list[_Pending], vectors: list[list[float]], report: SyncReport) -> None:
+    def _write(self, batch: list[_Pending], report: SyncReport) -> None:
+        """Embed a batch in one pass, write Chroma and the keyword tokens, record the files."""
         chunks = [c for p in batch for c in p.chunks]
+        vectors = self.embeddings.embed_documents([c.indexed_text for c in chunks])
         self._upsert(chunks, vectors, [t for p in batch for t in p.tokens])
         for p in batch:
             if p.kind == "updated" or self._resuming:  # older chunks of it may be stored

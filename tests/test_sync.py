@@ -1,4 +1,3 @@
-import time
 from pathlib import Path
 
 import pytest
@@ -254,57 +253,3 @@ def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
     assert len(report.unchanged) == 2 and report.chunks_written == 0  # nothing re-embedded
     assert sorted(_app().bm25.ids()) == chroma_ids
     assert not (folder / "v7").exists() and not _app().bm25.legacy()
-
-
-def test_the_next_batch_is_embedded_while_the_last_is_written(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Embedding and writing are two stages: the write of one batch does not hold up the
-    embedding of the next (the write waits here until that embedding has begun)."""
-    import threading
-
-    monkeypatch.setattr("index.sync.FLUSH_CHUNKS", 5)
-    for n in range(4):
-        Path(f"data/note{n}.md").write_text(f"# Note {n}\n\n" + f"Fact {n} is here. " * 200)
-    app = _app()
-    embedded: list[int] = []
-    second_embedding = threading.Event()
-    overlapped: list[bool] = []
-
-    def count(texts: list[str]) -> None:
-        embedded.append(len(texts))
-        if len(embedded) == 2:
-            second_embedding.set()
-
-    app.indexer.embeddings = _Spy(app.embeddings, count)
-    real_upsert = app.indexer._upsert
-
-    def upsert(*args, **kwargs) -> None:
-        if not overlapped:  # the first batch's write
-            overlapped.append(second_embedding.wait(timeout=20))
-        real_upsert(*args, **kwargs)
-
-    monkeypatch.setattr(app.indexer, "_upsert", upsert)
-    report = app.indexer.sync([Path("data")])
-    assert overlapped == [True] and len(embedded) >= 3
-    assert report.chunks_written == app.chunk_count() == sum(embedded)
-    assert _state(app)[0] == _state(app)[1]
-
-
-def test_the_model_loads_while_files_are_read_only_when_there_is_work(fake_env: Path) -> None:
-    app = _app()
-    warmed: list[str] = []
-
-    class Warmed(_Spy):
-        def warm_up(self) -> None:
-            warmed.append("loaded")
-
-    app.indexer.embeddings = Warmed(app.embeddings, lambda _: None)
-    app.indexer.sync([Path("data")])
-    for _ in range(100):  # it loads in a thread of its own
-        if warmed:
-            break
-        time.sleep(0.05)
-    assert warmed == ["loaded"]
-    app.indexer.sync([Path("data")])  # unchanged: no model needed
-    assert warmed == ["loaded"]
