@@ -18,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.compose import compose, enough, near_miss, relevant
+from assistant.answering.compose import compose, enough, near_miss, plain, relevant
 from assistant.answering.question import Question, read_question
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
@@ -283,7 +283,7 @@ class Engine:
             refusal=refusal,
             asked=near.asked,
             given=near.given,
-            quote=near.sentence.text.strip(),
+            quote=plain(near.sentence.text),
             n=near.sentence.n,
         )
         return Verified(text, [near.citation])

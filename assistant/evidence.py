@@ -15,12 +15,22 @@ from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
-from assistant.text import expands, mentions, numbers, qualifiers, satisfies, sentences, terms
+from assistant.text import (
+    expands,
+    mentions,
+    numbers,
+    prose,
+    qualifiers,
+    satisfies,
+    sentences,
+    terms,
+)
 from index.embeddings import vectors_of
 
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
+WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
 @dataclass
@@ -97,6 +107,7 @@ class EvidenceJudge:
             "modifiers": sorted(  # "maritime border" asked, "land border" would answer
                 m for m, h in question.modified if m not in said and contrasted(h, sentence.text)
             ),
+            "terms": self._unheard(question),
         }
         if len(question.parts) > 1:
             # one claim's document may not have been found, and a long question paraphrases:
@@ -168,6 +179,15 @@ class EvidenceJudge:
             best.append(replace(s, similarity=float(similarity[i, j]), coverage=coverage))
         return best
 
+    def _unheard(self, question: Question) -> list[str]:
+        """The words of a yes/no claim that no indexed document ever uses ("Does Canada have
+        the largest army in NATO?" of documents that never speak of an army): the documents
+        cannot decide it, and a verdict would be a guess."""
+        if question.shape != "yesno" or question.parts or self.indexed is None:
+            return []
+        asked = {w for w in WORD.findall(question.text) if terms(w) and terms(w) <= question.topic}
+        return sorted(w for w in asked if not self.indexed(w))
+
     @staticmethod
     def _whole(
         question: Question, sentence: Sentence, passages: list[Passage], everywhere: str
@@ -189,6 +209,7 @@ class EvidenceJudge:
             for n, p in enumerate(passages, 1)
             for s, e in sentences(p.text)
             if not any(s < fe and e > fs for fs, fe in p.flagged)  # never evidence
+            and prose(p.text[s:e])
         ]
         if not found:
             return []
@@ -315,6 +336,8 @@ def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> s
         return f"no passage says {missing['qualifiers'][0]!r}"
     if missing["modifiers"]:
         return f"no passage says {missing['modifiers'][0]!r} of what the question asks about"
+    if missing["terms"]:
+        return f"no indexed document mentions {missing['terms'][0]!r}"
     if not typed:
         return f"no passage states the {question.answer_type} asked for"
     return "the passages do not address what the question asks"

@@ -130,6 +130,15 @@ def _attributed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
+def prose(text: str) -> bool:
+    """Words that can state something: not a dateline ("02/26/2021 03:12 PM EST"), a number
+    or a heading in capitals (a script without case counts as prose)."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and (
+        any(c.islower() for c in letters) or not any(c.isupper() for c in letters)
+    )
+
+
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentences(text)]
 

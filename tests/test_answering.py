@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
-from assistant.engine import Turn
+from assistant.engine import Turn, passages_for
 from assistant.settings import load_settings
 
 
@@ -154,6 +154,22 @@ def test_the_people_of_the_whole_folder_are_listed_each_once(app: App) -> None:
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
     assert {c.n for c in answer.citations} == cited
     assert len(answer.retrieved) > app.settings.k  # the whole (small) folder, not a top k
+
+
+def test_the_people_a_question_asks_about_are_not_its_answer(app: App) -> None:
+    answer = app.engine.ask("Who are the Canadian cabinet members Blinken will meet?")
+    labels = [line.split(":")[0] for line in answer.answer.splitlines()]
+    assert any("Garneau" in label for label in labels), answer.answer
+    assert not any("Blinken" in label for label in labels), answer.answer
+
+
+def test_a_dateline_is_never_evidence(app: App) -> None:
+    engine = app.engine
+    read = read_question("What happened on February 23, 2021?")
+    passages = passages_for(engine.retriever, read)
+    assert any("03:12 PM EST" in p.text for p in passages)
+    ranked = engine.judge.rank(read, passages)
+    assert ranked and not any("03:12 PM EST" in s.text for s in ranked)
 
 
 def test_a_folder_that_names_nobody_refuses_a_list_of_people(

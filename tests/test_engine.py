@@ -215,3 +215,19 @@ def test_a_follow_up_needs_only_what_the_conversation_asked_about(app: App) -> N
     ]
     answer = engine.ask("Who is called on for their immediate release?", history)
     assert not answer.refused and "Beijing" in answer.answer
+
+
+def test_a_yes_no_claim_in_words_no_document_uses_is_not_decided(app: App) -> None:
+    engine = app.engine  # with the keyword index: it knows which words the documents use
+    for question, word in (
+        ("Does Canada have the largest army in NATO?", "army"),
+        ("Does the Roadmap mention cybersecurity?", "cybersecurity"),
+    ):
+        answer = engine.ask(question, mode="extractive")
+        assert answer.refused and f"does not mention “{word}”" in answer.answer, answer.answer
+        assert "**" not in answer.answer and "\n" not in answer.answer  # the quote, as plain text
+    kept = engine.ask(
+        "Are the United States and Canada each other's largest energy trading partners?",
+        mode="extractive",
+    )
+    assert not kept.refused and "largest energy trading partners" in kept.answer

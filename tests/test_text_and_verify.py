@@ -2,7 +2,15 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from assistant.answer import Citation, Passage
-from assistant.text import answer_type, mentions, names, numbers, satisfies, split_sentences
+from assistant.text import (
+    answer_type,
+    mentions,
+    names,
+    numbers,
+    prose,
+    satisfies,
+    split_sentences,
+)
 from assistant.verify import Verified, renumbered, verify
 
 BORDER = (
@@ -74,6 +82,9 @@ def test_names_numbers_and_answer_types() -> None:
     assert satisfies("number", "One ship sails.") and not satisfies("number", "A ship sails.")
     assert satisfies("length", "The land border is 5,525 miles long.")
     assert not satisfies("length", "The border and its 120 land ports-of-entry are 120.")
+    assert prose("NORAD is 60 years old.") and prose("北美防空司令部")  # a script without case
+    assert not prose("02/26/2021 03:12 PM EST") and not prose("COMMON BORDER, VALUES")
+    assert not prose("2021 – 5,525")
     assert satisfies("duration", "After 60 years") and not satisfies(
         "duration", "our two countries"
     )

@@ -39,7 +39,7 @@ WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     if question.answer_type == "person":
-        return _people(judgement, passages)
+        return _people(question, judgement, passages)
     if question.shape == "list":
         return _listed(relevant(question, judgement), passages)
     if question.shape == "summary":
@@ -77,7 +77,7 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
             return NearMiss(asked, _phrase(nearest.text, None, head), nearest, cite)
     best = judgement.evidence[0]
     cite = citation(best.n, passages[best.n - 1], best.text)
-    for kind in ("names", "numbers", "qualifiers"):
+    for kind in ("names", "numbers", "qualifiers", "terms"):
         if missing.get(kind):
             return NearMiss(_as_written(question.text, missing[kind][0]), None, best, cite)
     return None
@@ -199,13 +199,20 @@ def _listed(chosen: list[Sentence], passages: list[Passage]) -> Verified:
     return Verified("\n".join(lines), verified.citations)
 
 
-def _people(judgement: Judgement, passages: list[Passage]) -> Verified:
-    """Each person once ("Biden" is "Joe Biden"), with the first sentence naming them."""
+def _people(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    """Each person once ("Biden" is "Joe Biden"), with the first sentence naming them; not
+    those the question itself names ("Whom will Blinken meet?"), unless no one else is."""
+    asked = {n.split()[-1].lower() for n in question.names}
+    others = _people_but(asked, judgement, passages)
+    return others if others.text else _people_but(set(), judgement, passages)
+
+
+def _people_but(asked: set[str], judgement: Judgement, passages: list[Passage]) -> Verified:
     named = [s for s in _in_order(judgement.evidence) if s.people]
     full = {p.split()[-1].lower() for s in named for p in s.people if _is_full_name(p)}
     items: dict[str, list[str]] = {}  # sentence text -> the people it introduces
     sources: dict[str, Sentence] = {}
-    seen: set[str] = set()
+    seen: set[str] = set(asked)
     for s in named:
         for person in s.people:
             key = person.split()[-1].lower()
@@ -221,7 +228,7 @@ def _people(judgement: Judgement, passages: list[Passage]) -> Verified:
     lines, cites = [], {}
     for text, people in list(items.items())[:MAX_PEOPLE]:
         s = sources[text]
-        lines.append(f"- {' and '.join(people)}: {_plain(text)} [{s.n}]")
+        lines.append(f"- {' and '.join(people)}: {plain(text)} [{s.n}]")
         cites.setdefault(s.n, citation(s.n, passages[s.n - 1], text))
     return Verified("\n".join(lines), list(cites.values()))
 
@@ -249,12 +256,13 @@ def _compared(question: Question, judgement: Judgement, passages: list[Passage])
 
 
 def _cited(chosen: list[Sentence], passages: list[Passage], joiner: str = " ") -> Verified:
-    text = joiner.join(f"{_plain(s.text)} [{s.n}]" for s in chosen)
+    text = joiner.join(f"{plain(s.text)} [{s.n}]" for s in chosen)
     cites = {}
     for s in chosen:
         cites.setdefault(s.n, citation(s.n, passages[s.n - 1], s.text))
     return Verified(text, list(cites.values()))
 
 
-def _plain(sentence: str) -> str:
+def plain(sentence: str) -> str:
+    """One line, without the passage's Markdown emphasis."""
     return " ".join(sentence.replace("**", "").split())
