@@ -16,6 +16,7 @@ from assistant.answering.answerability import LogisticModel
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.text import (
+    WORD,
     expands,
     mentions,
     numbers,
@@ -30,7 +31,6 @@ from index.embeddings import vectors_of
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
-WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
 @dataclass

@@ -19,6 +19,7 @@ MONTH = re.compile(
 )
 MONTH_BEFORE = re.compile(MONTH.pattern + r"\s+$")  # "February 26": the day of a date
 MONTH_AFTER = re.compile(r"\s+" + MONTH.pattern)  # "26 February"
+WORD = re.compile(r"[A-Za-z][\w'-]*")
 NAME = re.compile(r"\b[A-Z][\w’'.-]*[\w]|\b[A-Z]\b")
 BULLET = re.compile(r"[\s•▪◦‣*–-]+|\d{1,3}[.)]\s+")
 QUESTION_WORDS = frozenset(

@@ -23,7 +23,7 @@ from assistant.answer import Passage
 from assistant.answering.parser import entities
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
-from assistant.text import mentions, names, terms
+from assistant.text import WORD, mentions, names, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
@@ -34,7 +34,6 @@ TITLES = (
     r"Chancellor|King|Queen|Premier|Mayor|General|Judge|Justice|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)"
 )
 MIN_SUMMARY = 2
-WORD = re.compile(r"[A-Za-z][\w'-]*")
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
