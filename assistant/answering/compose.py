@@ -201,29 +201,26 @@ def _listed(chosen: list[Sentence], passages: list[Passage]) -> Verified:
 def _people(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     """Each person once ("Biden" is "Joe Biden"), with the first sentence naming them; not
     those the question itself names ("Whom will Blinken meet?"), unless no one else is."""
-    asked = {n.split()[-1].lower() for n in question.names}
-    others = _people_but(asked, judgement, passages)
-    return others if others.text else _people_but(set(), judgement, passages)
-
-
-def _people_but(asked: set[str], judgement: Judgement, passages: list[Passage]) -> Verified:
     named = [s for s in _in_order(judgement.evidence) if s.people]
     full = {p.split()[-1].lower() for s in named for p in s.people if _is_full_name(p)}
-    items: dict[str, list[str]] = {}  # sentence text -> the people it introduces
-    sources: dict[str, Sentence] = {}
-    seen: set[str] = set(asked)
+    found: dict[str, tuple[str, Sentence]] = {}  # surname -> (the person, who introduces them)
     for s in named:
         for person in s.people:
             key = person.split()[-1].lower()
             titled = re.search(rf"\b{TITLES}\s+{re.escape(person)}\b", s.text)
-            if key in seen or not (_is_full_name(person) or key in full or titled):
+            if key in found or not (_is_full_name(person) or key in full or titled):
                 continue  # "Roadmap" or "COVID-19" taken for a name: never titled, never full
-            seen.add(key)
             initial = re.search(rf"\b[A-Z][a-z]+ (?={re.escape(person)})", s.text)
             if re.match(r"[A-Z]\. ", person) and initial:  # "J. Blinken" of "Antony J. Blinken"
                 person = initial.group() + person
-            items.setdefault(s.text, []).append(person)
-            sources[s.text] = s
+            found[key] = (person, s)
+    asked = {n.split()[-1].lower() for n in question.names}
+    kept = [found[k] for k in found if k not in asked] or list(found.values())
+    items: dict[str, list[str]] = {}  # sentence text -> the people it introduces
+    sources: dict[str, Sentence] = {}
+    for person, s in kept:
+        items.setdefault(s.text, []).append(person)
+        sources[s.text] = s
     lines, cites = [], {}
     for text, people in list(items.items())[:MAX_PEOPLE]:
         s = sources[text]
