@@ -163,6 +163,21 @@ def test_two_conversations_at_once_never_mix(tmp_path: Path) -> None:
         assert [a.question for a in runner.store.answers(c)] == [f"Question {c}?"]
 
 
+def test_quick_questions_from_one_browser_session_start_one_conversation(tmp_path: Path) -> None:
+    runner, _ = _runner(tmp_path)
+    first = runner.conversation("", "session-a")
+    assert runner.conversation("", "session-a") == first  # sent before the browser knew `first`
+    assert runner.conversation(first, "session-a") == first
+    assert runner.conversation("", "session-b") != first  # other browsers never share it
+    runner.leave("session-a")  # "New conversation"
+    second = runner.conversation("", "session-a")
+    assert second != first and runner.store.exists(second)
+    api = {runner.conversation("", None) for _ in range(3)}  # API calls: each "" is a new one
+    assert len(api) == 3 and first not in api
+    runner.store.delete(second)
+    assert runner.conversation(second, "session-a") not in {first, second}
+
+
 def test_document_html_is_escaped(tmp_path: Path) -> None:
     html_out = render_citations(_answer("q"))
     assert "<script>" not in html_out and "<img" not in html_out

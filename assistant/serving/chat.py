@@ -5,7 +5,7 @@ the question in progress, so a second event (a queued question, a reload) never 
 from __future__ import annotations
 
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +17,7 @@ from assistant.serving.conversations import Conversations
 from assistant.serving.render import STOPPED, assistant_message, chat_messages, citations_panel
 
 View = tuple[list[dict[str, Any]], str]  # (Chatbot messages, citations panel HTML)
+STARTED_KEPT = 4096  # browser sessions whose newest conversation is remembered
 
 
 @dataclass
@@ -37,6 +38,30 @@ class ChatRunner:
         self.store = store
         self._live: dict[str, Live] = {}
         self._lock = threading.Lock()
+        self._started: OrderedDict[str, tuple[str, str]] = OrderedDict()  # session → (asked, made)
+
+    def conversation(self, cid: str, session: str | None) -> str:
+        """The conversation a question goes to: `cid`, or a new one when it is "" or was deleted.
+        In a browser session, a question sent before the browser learnt the new id (two asked
+        in quick succession) goes to the same new conversation, not to a second one."""
+        with self._lock:
+            if cid and self.store.exists(cid):
+                return cid
+            asked, made = self._started.get(session or "", ("", ""))
+            if session and made and asked == cid and self.store.exists(made):
+                return made
+            made = self.store.create()
+            if session:
+                self._started[session] = (cid, made)
+                self._started.move_to_end(session)
+                while len(self._started) > STARTED_KEPT:
+                    self._started.popitem(last=False)
+            return made
+
+    def leave(self, session: str | None) -> None:
+        """The session asked for a fresh conversation: its next "" starts one."""
+        with self._lock:
+            self._started.pop(session or "", None)
 
     def live(self, cid: str) -> Live:
         with self._lock:

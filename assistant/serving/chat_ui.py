@@ -7,14 +7,13 @@ import html
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import gradio as gr
 
 from assistant.errors import UserError
 from assistant.serving.chat import ChatRunner, View
 from assistant.serving.workspace import Workspace
-
-if TYPE_CHECKING:
-    import gradio as gr
 
 CSS_FILE = Path(__file__).with_name("chat.css")
 DOC_HEADERS = ["Title", "Type", "Size", "Chunks", "Last indexed", "Source"]
@@ -49,8 +48,6 @@ def _size(n: int) -> str:
 
 
 def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Blocks:
-    import gradio as gr
-
     runner = ChatRunner(workspace, workspace.conversations)
     PROGRESS = gr.Progress()  # Gradio fills in a tracker per call
     store = workspace.conversations
@@ -148,11 +145,12 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
                 shown = (chat, cited, store.title(known))
             return (listing(known), *shown, status_markdown(workspace), rows, choice)
 
-        def on_enqueue(message: str, current: str) -> tuple[str, list[dict[str, Any]], str, str]:
-            if not current or not store.exists(current):  # none yet, or deleted elsewhere
-                current = store.create()
+        def on_enqueue(
+            message: str, current: str, request: gr.Request
+        ) -> tuple[str, list[dict[str, Any]], str]:
+            current = runner.conversation(current, request.session_hash)
             chat, cited = runner.enqueue(current, message)
-            return current, chat, cited, ""
+            return current, chat, cited
 
         def on_work(current: str, how: str, k_value: float, llm: str | None) -> Iterator[View]:
             if current:
@@ -165,7 +163,8 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
             chat, cited = runner.view(current)
             return current, chat, cited, store.title(current) if current else ""
 
-        def on_new() -> tuple[str, list[Any], str, str, Any]:
+        def on_new(request: gr.Request) -> tuple[str, list[Any], str, str, Any]:
+            runner.leave(request.session_hash)
             return "", [], "", "", listing("")
 
         def on_rename(current: str, new_name: str) -> Any:
@@ -176,11 +175,11 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
                     gr.Warning(str(exc))
             return listing(current)
 
-        def on_delete(current: str) -> tuple[str, list[Any], str, str, Any]:
+        def on_delete(current: str, request: gr.Request) -> tuple[str, list[Any], str, str, Any]:
             if current:
                 runner.stop(current)
                 store.delete(current)
-            return on_new()
+            return on_new(request)
 
         def on_export(current: str, kind: str) -> str | None:
             if not current or not store.answers(current):
@@ -231,13 +230,15 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
             trigger(
                 on_enqueue,
                 [question, cid],
-                [cid, chatbot, citations, question],
+                [cid, chatbot, citations],
                 queue=False,
                 trigger_mode="multiple",
                 api_name=False,
             ).then(on_work, [cid, mode, k, model], [chatbot, citations], api_name=False).then(
                 listing, cid, picker, api_name=False
             )
+            # Emptied in the browser at once: a reply must not wipe a question typed meanwhile.
+            trigger(None, None, question, js="() => ''", queue=False, api_name=False)
         stop.click(runner.stop, cid, [chatbot, citations], queue=False, api_name=False)
         new.click(on_new, None, [cid, chatbot, citations, name, picker], api_name=False)
         picker.input(on_pick, picker, [cid, chatbot, citations, name], api_name=False)
@@ -257,7 +258,8 @@ def create_app(workspace: Workspace, title: str = "Document assistant") -> gr.Bl
             message: str, conversation: str, how: str, k_value: float, llm: str
         ) -> tuple[str, list[dict[str, Any]]]:
             """One question through the queue, in a stored conversation ("" starts one)."""
-            current, *_ = on_enqueue(message, conversation)
+            current = runner.conversation(conversation, None)  # "" always starts one
+            runner.enqueue(current, message)
             for _view in on_work(current, how, k_value, llm):
                 pass
             return current, runner.view(current)[0]

@@ -154,7 +154,19 @@ def test_stop_ends_the_answer_and_the_chat_goes_on(page: Any) -> None:
     assert "5,525" in ask(page, BORDER_Q)[-1]
 
 
+SLOW_REPLIES = """
+const fetched = window.fetch;
+window.fetch = async (...args) => {
+  const reply = await fetched(...args);
+  if (String(args[0]).includes('run/predict')) await new Promise((ok) => setTimeout(ok, 1500));
+  return reply;
+};
+"""
+
+
 def test_two_questions_in_a_row_are_both_answered_in_order(page: Any) -> None:
+    page.add_init_script(SLOW_REPLIES)  # a busy server: the second is sent before the first's reply
+    page.reload()
     box = page.locator("#question textarea")
     box.fill(BORDER_Q)
     page.locator("#ask").click()
