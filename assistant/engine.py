@@ -25,7 +25,7 @@ from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
-from assistant.text import MARKER, satisfies, terms
+from assistant.text import MARKER, ORG_WORDS, mentions, on_site, satisfies, terms
 from assistant.verify import Verified, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
@@ -322,8 +322,15 @@ class Engine:
 
 def read_not_generated(read: Question, judgement: Judgement) -> bool:
     """Who or what is named, and a yes/no verdict, are read from the evidence and weighed by
-    the fitted verdict model in every mode: the bundled 135M model cannot do either."""
-    return read.answer_type == "person" or read.entity is not None or judgement.verdict is not None
+    the fitted verdict model in every mode: the bundled 135M model cannot do either. A
+    summary of whole documents is their most central sentences, which a model would only
+    paraphrase."""
+    return (
+        read.answer_type == "person"
+        or read.entity is not None
+        or judgement.verdict is not None
+        or read.of_documents
+    )
 
 
 def _short_passages(
@@ -361,8 +368,10 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
     """What a search for the question finds; for a question about the whole folder, every
     chunk when the folder is small enough to read through."""
     everything = getattr(retriever, "everything", None)
-    if read.of_the_folder and everything is not None:
+    if (read.of_the_folder or read.of_documents) and everything is not None:
         docs = everything(FOLDER_CHUNKS)
+        if docs and read.sources:
+            docs = from_sources(docs, read.sources) or docs  # else a source no document names
         if docs:
             return [passage_of(d) for d in docs]
     if len(read.parts) > 1:  # each claim finds its own documents
@@ -370,6 +379,22 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         found = [retriever.invoke(q) for q in (read.query, *read.parts)]
         return [passage_of(d) for d in interleaved(found, PART_PASSAGES * k)]
     return [passage_of(d) for d in retriever.invoke(read.query)]
+
+
+def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:
+    """The chunks of the documents that the question's source words name (in their title,
+    text or web site; a generic word such as "Department" need not be said)."""
+    texts: dict[str, str] = {}
+    for d in docs:
+        m = d.metadata
+        texts[m["source"]] = f"{texts.get(m['source'], m.get('title', ''))}\n{d.page_content}"
+    urls = {d.metadata["source"]: d.metadata.get("url") for d in docs}
+    named = {
+        source
+        for source, text in texts.items()
+        if all(w in ORG_WORDS or mentions(text, w) or on_site(w, urls[source]) for w in words)
+    }
+    return [d for d in docs if d.metadata["source"] in named]
 
 
 def interleaved(ranked: list[list[Document]], most: int) -> list[Document]:

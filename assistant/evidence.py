@@ -16,10 +16,12 @@ from assistant.answering.answerability import LogisticModel
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.text import (
+    ORG_WORDS,
     WORD,
     expands,
     mentions,
     numbers,
+    on_site,
     prose,
     qualifiers,
     satisfies,
@@ -28,6 +30,10 @@ from assistant.text import (
 )
 from index.embeddings import vectors_of
 
+OVERVIEW_EACH = 3  # sentences per document in a summary of several documents
+OVERVIEW_ONE = 5  # sentences in a summary of one document
+OVERVIEW_DIVERSITY = 0.3  # weight against repeating a sentence already chosen
+MIN_OVERVIEW_WORDS = 6
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
@@ -83,7 +89,7 @@ class EvidenceJudge:
     def judge(self, question: Question, passages: list[Passage]) -> Judgement:
         """A broad question (list, summary, comparison) may find what it names across the
         passages; any other prefers a sentence whose passage names it all."""
-        ranked = self.rank(question, passages)
+        ranked = self.overview(passages) if question.of_documents else self.rank(question, passages)
         if not ranked:
             return Judgement(False, "nothing relevant is indexed")
         everywhere = "\n".join(f"{p.identity}\n{p.usable_text}" for p in passages)
@@ -96,7 +102,11 @@ class EvidenceJudge:
         said = terms(everywhere)
         named_by = "\n".join(p.identity for p in passages)  # "the Fortune report of …"
         own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
-        absent = [n for n in question.names if not (mentions(own, n) or mentions(named_by, n))]
+        absent = [
+            n
+            for n in question.names
+            if not (mentions(named_by, n) or _said(n, own, question, passages, self.indexed))
+        ]
         stated = everywhere if question.broad else sentence.text
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
@@ -124,6 +134,8 @@ class EvidenceJudge:
         answerable = possible and (
             self.model is None
             or question.of_the_folder  # typed evidence: the folder does name people
+            or question.of_documents  # a summary of documents that were found
+            or question.defines  # what is said of a name the passages give
             or len(question.parts) > 1  # the model knows questions of one claim (below)
             or self.model.decide(signals)
         )
@@ -197,10 +209,39 @@ class EvidenceJudge:
         passage = passages[sentence.n - 1]
         own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
         return (
-            all(mentions(own, n) for n in question.names)
+            all(_said(n, own, question, [passage]) for n in question.names)
             and question.numbers <= numbers(sentence.text)
             and question.qualifiers <= qualifiers(passage.text)
         )
+
+    def overview(self, passages: list[Passage]) -> list[Sentence]:
+        """A summary of each document: its sentences nearest the document's centre, each
+        unlike those already chosen, in reading order."""
+        found = [
+            Sentence(n, s, e, p.text[s:e], coverage=1.0)
+            for n, p in enumerate(passages, 1)
+            for s, e in sentences(p.text)
+            if not any(s < fe and e > fs for fs, fe in p.flagged)
+            and prose(p.text[s:e])
+            and len(WORD.findall(p.text[s:e])) >= MIN_OVERVIEW_WORDS
+            and not p.text[s:e].rstrip().endswith(":")  # it introduces a list
+        ]
+        if not found:
+            return []
+        vectors = vectors_of(self.embeddings, [s.text for s in found])
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+        documents: dict[str, list[int]] = {}
+        for i, s in enumerate(found):
+            documents.setdefault(passages[s.n - 1].source, []).append(i)
+        most = OVERVIEW_EACH if len(documents) > 1 else OVERVIEW_ONE
+        chosen: list[Sentence] = []
+        for members in documents.values():
+            centre = vectors[members].mean(axis=0)
+            for i in members:
+                found[i].similarity = found[i].score = float(vectors[i] @ centre)
+            picked = _diverse(vectors, [found[i].score for i in members], members, most)
+            chosen += sorted((found[i] for i in picked), key=lambda s: (s.n, s.start))
+        return chosen
 
     def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
         """Every sentence of the passages, best answer candidates first."""
@@ -244,6 +285,24 @@ class EvidenceJudge:
         return sorted(found, key=lambda s: -s.score)
 
 
+def _diverse(vectors: np.ndarray, scores: list[float], members: list[int], most: int) -> list[int]:
+    """Up to `most` members, best score first, each penalised by its likeness to those chosen."""
+    score = dict(zip(members, scores, strict=True))
+    picked: list[int] = []
+    while len(picked) < min(most, len(members)):
+        picked.append(
+            max(
+                (i for i in members if i not in picked),
+                key=lambda i: (
+                    score[i]
+                    - OVERVIEW_DIVERSITY
+                    * max((float(vectors[i] @ vectors[j]) for j in picked), default=0)
+                ),
+            )
+        )
+    return picked
+
+
 def dated(text: str) -> set[str]:
     """The year and day of each ISO date ("2023-09-26": 2023 and 26), as a question gives
     them ("September 26, 2023"), and every other number."""
@@ -285,7 +344,8 @@ def features(
         "typed": float(sentence.typed),
         "asks_type": float(question.answer_type is not None),
         "missing_names": (
-            sum(not mentions(own, n) for n in question.names) / len(question.names)
+            sum(not _said(n, own, question, [passage]) for n in question.names)
+            / len(question.names)
             if question.names
             else 0.0
         ),
@@ -325,6 +385,28 @@ def verdict_features(
         "evidence_negated": float(any(NEGATION.search(s.text) for s in parts)),
         "answerable": answerable,
     }
+
+
+def _said(
+    name: str,
+    text: str,
+    question: Question,
+    passages: list[Passage],
+    indexed: Callable[[str], bool] | None = None,
+) -> bool:
+    """Does the text mention the name? A name word of the question's source need not be said
+    in it: a generic word of an organisation, a word of a passage's web site ("White House" of
+    whitehouse.gov) or, given `indexed`, a word some other passage of the folder says ("State"
+    of a document that says "Secretary of State" in another chunk) is enough."""
+    if mentions(text, name):
+        return True
+    if name not in question.sources:
+        return False
+    return (
+        name in ORG_WORDS
+        or any(on_site(name, p.url) for p in passages)
+        or (indexed is not None and indexed(name))
+    )
 
 
 def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from urllib.parse import urlparse
 
 from index.bm25_store import tokenize
 from index.chunking import sentence_spans
@@ -191,6 +192,18 @@ def mentions(haystack: str, name: str) -> bool:
         if re.search(r"(?<!\w)" + words + r"(?!\w)", low):
             return True
     return False
+
+
+# What a publisher is called without being named: "the State Department" of "Secretary of State"
+ORG_WORDS = frozenset(
+    ["department", "office", "ministry", "agency", "bureau", "administration", "government"]
+)
+
+
+def on_site(word: str, url: str | None) -> bool:
+    """Is the word part of the web site's name ("white" of whitehouse.gov)?"""
+    host = (urlparse(url).hostname or "") if url else ""
+    return bool(host) and word in host.rsplit(".", 1)[0]
 
 
 def answer_type(question: str) -> str | None:

@@ -31,6 +31,9 @@ from assistant.settings import load_settings
         ("Is the border closed?", "yesno"),
         ("Does NORAD defend both countries?", "yesno"),
         ("Is it NORAD or NATO?", "fact"),
+        ("Give me an overview of the documents.", "summary"),
+        ("Briefly summarize the fact sheet.", "summary"),
+        ("What is the State Department document about?", "summary"),
     ],
 )
 def test_the_shape_of_a_question(question: str, shape: str) -> None:
@@ -46,6 +49,23 @@ def test_a_question_is_read_once_into_its_parts() -> None:
     assert follow.follow_up and "norad" in follow.names and "crown jewel" in follow.query
     first = read_question("How old is it?")  # a follow-up as the first turn stands alone
     assert not first.follow_up and first.query == "How old is it?"
+
+
+def test_a_request_is_read_as_the_question_it_asks() -> None:
+    assert read_question("Can you summarize the documents?").shape == "summary"
+    could = read_question("Could you tell me how long the land border is?")
+    assert could.shape == "fact" and could.answer_type is not None
+    assert read_question("Can NORAD defend both countries?").shape == "yesno"
+
+
+def test_a_source_the_question_names_is_not_what_the_answer_is_about() -> None:
+    q = read_question("What does the State Department say about Beijing?")
+    assert q.sources == {"state", "department"} and q.subjects == {"beijing"}
+    q = read_question("Summarize the White House fact sheet.")
+    assert q.sources == {"white", "house"} and q.of_documents
+    q = read_question("According to a TechCrunch article, did Apple sue Epic?")
+    assert q.sources == {"techcrunch"} and {"apple", "epic"} <= q.subjects
+    assert not read_question("What does NORAD do?").sources
 
 
 @pytest.fixture
@@ -184,3 +204,59 @@ def test_a_folder_that_names_nobody_refuses_a_list_of_people(
     app = App(load_settings(mode="extractive"))
     app.indexer.sync([folder])
     assert app.engine.ask("Which people are named in the documents?").refused
+
+
+NEWS = {
+    "harbour.md": "---\ntitle: Harbour works\nsource_url: https://www.portauthority.example/news/1\n"
+    "---\n\nThe harbour will be dredged to a depth of twelve metres next spring. The work "
+    "lets larger container ships berth at the eastern quay. Dredging costs 40 million euros "
+    "and is paid by the port authority. Fishing boats keep their moorings during the works.",
+    "library.md": "---\ntitle: New city library\n---\n\nThe new city library opens on 3 May "
+    "with 200,000 books. It has a children's floor and a rooftop reading garden. The library "
+    "stays open until ten at night on weekdays. Membership is free for residents.",
+}
+
+
+@pytest.fixture
+def news(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    """Two short unrelated documents, the fitted model on (the summary must pass it)."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    folder = fake_env / "news"
+    folder.mkdir()
+    for name, text in NEWS.items():
+        (folder / name).write_text(text)
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([folder])
+    assert app.engine.judge.model is not None
+    return app
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Summarize the documents.",
+        "Give me an overview of the documents.",
+        "What are the files about?",
+    ],
+)
+def test_a_summary_of_the_documents_gives_each_under_its_title(news: App, question: str) -> None:
+    answer = news.engine.ask(question)
+    assert not answer.refused, answer.answer
+    sides = answer.answer.split("\n\n")
+    assert sorted(side.split("**: ")[0] for side in sides) == [
+        "**Harbour works",
+        "**New city library",
+    ]
+    for side in sides:
+        assert 2 <= len(re.findall(r"\[\d+\]", side)) <= 3, side
+    assert "dredged" in answer.answer or "container ships" in answer.answer
+    assert {c.source for c in answer.citations} == {"news/harbour.md", "news/library.md"}
+
+
+def test_a_summary_of_one_document_named_by_its_publisher(news: App) -> None:
+    answer = news.engine.ask("Summarize the Port Authority report.")  # named only in its URL
+    assert not answer.refused, answer.answer
+    assert {c.source for c in answer.citations} == {"news/harbour.md"}
+    assert len(answer.citations) >= 1 and answer.answer.count("[") >= 3
+    elsewhere = news.engine.ask("Summarize the Kremlin report.")
+    assert elsewhere.refused and "Kremlin" in elsewhere.answer

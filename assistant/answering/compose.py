@@ -41,6 +41,8 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
         return _people(question, judgement, passages)
     if question.shape == "list":
         return _listed(relevant(question, judgement), passages)
+    if question.of_documents:
+        return _by_document(judgement.evidence, passages, per_document=len(judgement.evidence))
     if question.shape == "summary":
         return _cited(_in_order(relevant(question, judgement)[:MAX_ITEMS]), passages)
     if question.shape == "compare":
@@ -114,7 +116,7 @@ def enough(question: Question, text: str) -> bool:
 def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     first = judgement.evidence[0]
     chosen = [first]
-    wanted = set(question.names) - names(first.text)
+    wanted = set(question.subjects) - names(first.text)
     for s in judgement.evidence[1:4]:
         if wanted & names(s.text) and s.text != first.text:
             chosen.append(s)
@@ -174,7 +176,7 @@ def relevant(question: Question, judgement: Judgement) -> list[Sentence]:
     seen: set[frozenset[str]] = set()
     out = []
     for s in judgement.evidence:
-        named = not question.names or any(mentions(s.text, n) for n in question.names)
+        named = not question.subjects or any(mentions(s.text, n) for n in question.subjects)
         on_topic = s.coverage >= 0.5 or s.similarity >= best.similarity - 0.1
         key = terms(s.text)
         if s is best or (named and on_topic and key not in seen):
@@ -236,18 +238,25 @@ def _is_full_name(person: str) -> bool:
 
 
 def _compared(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    return _by_document(relevant(question, judgement), passages, per_document=2, documents=3)
+
+
+def _by_document(
+    chosen: list[Sentence], passages: list[Passage], per_document: int, documents: int = 12
+) -> Verified:
+    """What each document says, under its title, in reading order; one document's alone."""
     by_document: dict[str, list[Sentence]] = {}
-    for s in relevant(question, judgement):
+    for s in chosen:
         side = by_document.setdefault(passages[s.n - 1].source, [])
-        if len(side) < 2:
+        if len(side) < per_document:
             side.append(s)
+    if len(by_document) == 1:
+        return _cited(_in_order(next(iter(by_document.values()))), passages)
     parts, cites = [], {}
-    for source, chosen in list(by_document.items())[:3]:
-        side = _cited(_in_order(chosen), passages)
-        title = passages[chosen[0].n - 1].title
-        parts.append(f"**{title}**: {side.text}")
-        cites.update({c.n: c for c in side.citations})
-        del source
+    for side in list(by_document.values())[:documents]:
+        said = _cited(_in_order(side), passages)
+        parts.append(f"**{passages[side[0].n - 1].title}**: {said.text}")
+        cites.update({c.n: c for c in said.citations})
     return Verified("\n\n".join(parts), list(cites.values()))
 
 

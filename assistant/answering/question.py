@@ -24,10 +24,29 @@ LIST = re.compile(
     rf"\b(which|what) (\w+ ){{0,2}}?{PLURAL}\b(?! (of|for|in)\b)",
     re.IGNORECASE,
 )
+# A name that says which document to read, not what the answer is about: "the White House fact
+# sheet", "according to TechCrunch", "what does the State Department say …"
+SOURCE_NOUNS = (
+    r"(?:fact sheets?|documents?|reports?|articles?|releases?|press releases?|statements?|pages?|"
+    r"files?|memos?|briefings?|websites?|sites?|posts?|announcements?|papers?)"
+)
+SAYS = (
+    r"(?:say|said|says|state|states|report|reports|write|wrote|mention|mentions|claim|claims|"
+    r"announce|give|gives|provide|provides|list|lists|describe|describes)"
+)
 SUMMARY = re.compile(
-    r"^\s*(summari[sz]e|describe|explain|overview|outline)\b|"
+    r"^\s*(?:please |briefly |quickly |now )*(summari[sz]e|describe|explain|overview|outline)\b|"
     r"\bwhat do(es)? (the )?(documents?|texts?|sources?|files?|it|they) (say|tell|mention)\b|"
-    r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b",
+    rf"\bwhat do(es)? (the )?([\w-]+ ){{1,3}}{SOURCE_NOUNS} (say|tell|mention)\s*\??\s*$|"
+    r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b|"
+    rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "Can you tell me who …", "Could you list …": a request, not a yes/no question
+REQUEST = re.compile(
+    r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell me\s+)?"
+    r"(?=(?:summari[sz]e|describe|explain|outline|list|name|give|tell|compare|what|which|who|"
+    r"whom|when|where|why|how)\b)",
     re.IGNORECASE,
 )
 GROUPS = r"(people|persons|individuals|officials|leaders)"
@@ -54,7 +73,9 @@ META = terms(
     "list name names named enumerate summarise summarize summary describe explain overview outline "
     "compare comparison contrast differ difference differences versus both document documents "
     "text texts source sources file files fact sheet sheets article articles say says said mention "
-    "mentions mentioned tell about people thing things all some each two"
+    "mentions mentioned tell about people thing things all some each two report reports release "
+    "releases statement statements figure figures happen happens happened me please brief "
+    "briefly short quick"
 )
 
 
@@ -90,7 +111,7 @@ MIN_PART_TERMS = 4  # a shorter piece belongs to its neighbour ("Tom, and Jerry"
 WH_CLAUSE = re.compile(r"^\s*(how|what|which|who|whom|when|where|why)\b", re.IGNORECASE)
 # "Who is …?" and "Which company …?" ask for one named thing: spaCy's entity labels for it.
 ENTITY_KINDS = {
-    "PERSON": r"individual|person|figure|executive|founder|ceo|player|athlete|artist|singer",
+    "PERSON": r"individual|person|executive|founder|ceo|player|athlete|artist|singer",
     "ORG": r"company|organi[sz]ation|firm|entity|institution|platform|team|brand|startup|"
     r"business|agency|network|retailer|publication|club|band|group",
     "GPE": r"country|nation|city|state|region",
@@ -125,12 +146,30 @@ class Question:
     # of Canada?"), stemmed; None when the question names only something generic
     parts: tuple[str, ...] = ()  # the claims of a question that asks several things at once
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
+    sources: frozenset[str] = frozenset()  # the names that say which document to read
 
     @property
     def of_the_folder(self) -> bool:
         """Asks for the people of every document, about nothing in particular: the answer
         reads the whole folder rather than what a search for the question finds."""
         return self.answer_type == "person" and not self.topic and not self.names
+
+    @property
+    def of_documents(self) -> bool:
+        """Asks for a summary of documents as a whole ("Summarize the documents", "What is
+        the White House fact sheet about?"), not of a subject in them."""
+        return self.shape == "summary" and not self.topic and not self.subjects
+
+    @property
+    def defines(self) -> bool:
+        """Asks what the documents say of what it names, and nothing more ("Who is Michael
+        Kovrig?", "Describe NORAD."): every sentence that names it answers."""
+        return self.shape == "summary" and not self.topic and bool(self.subjects)
+
+    @property
+    def subjects(self) -> frozenset[str]:
+        """The names the answer is about: the question's names but its sources'."""
+        return self.names - self.sources
 
     @property
     def gathers(self) -> bool:
@@ -205,7 +244,28 @@ def _claim(piece: str) -> bool:
     return len(terms(piece)) >= MIN_PART_TERMS or bool(WH_CLAUSE.match(piece) and terms(piece))
 
 
+def sources_of(text: str, found: frozenset[str] | set[str]) -> tuple[frozenset[str], set[str]]:
+    """The name words the question reads as a document's author or publisher, and the verbs
+    it uses for what they say ("give" of "what figure does the White House give")."""
+    phrase = r"((?-i:[A-Z][\w.&’'-]*)(?:\s+(?-i:[A-Z][\w.&’'-]*))*)"
+    said = re.finditer(
+        rf"{phrase}(?:['’]s)?\s+{SOURCE_NOUNS}\b|\baccording to (?:the |an? )?{phrase}|"
+        rf"\b(?:does|did|do) (?:the )?{phrase}\s+({SAYS})\b"
+        r"(?=\s*(?:[?.!]|$|(?:about|on|regarding|concerning|of|that|in)\b))",
+        text,
+        re.IGNORECASE,
+    )
+    words: set[str] = set()
+    verbs: set[str] = set()
+    for m in said:
+        *named, verb = m.groups()
+        words |= {w.lower() for g in named if g for w in g.split()}
+        verbs |= terms(verb or "")
+    return frozenset(words & set(found)), verbs
+
+
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
+    text = REQUEST.sub("", text)
     follow_up = bool(history) and is_follow_up(text)
     query = standalone_query(text, history) if follow_up else text
     own_names = names(text)
@@ -219,6 +279,10 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         asked_names |= names(history[-1].question) | names(resolved)
     if kind is None and shape in ("list", "fact") and PEOPLE.search(text):
         shape, kind = "list", "person"
+    sources, says = sources_of(text, own_names)
+    topic = terms(text) - META - terms(" ".join(own_names)) - says
+    if shape == "fact" and kind is None and not topic and own_names - sources and not follow_up:
+        shape = "summary"  # "Who is Michael Kovrig?", "What is USMCA?": what is said of it
     return Question(
         text=text,
         shape=shape,
@@ -226,7 +290,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         names=frozenset(asked_names),
         numbers=frozenset(numbers(text)),
         qualifiers=frozenset(qualifiers(text)),
-        topic=frozenset(terms(text) - META - terms(" ".join(own_names))),
+        topic=frozenset(topic),
         modified=frozenset(
             (m, h) for m, h in modifier_pairs(text, frozenset(own_names)) if not {m, h} & META
         ),
@@ -237,4 +301,5 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         focus=focus_of(text),
         parts=parts_of(resolved or text),  # not the query: it holds the last turn too
         entity=entity_of(text) if shape == "fact" and kind is None else None,
+        sources=sources,
     )
