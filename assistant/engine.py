@@ -368,7 +368,7 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
     """What a search for the question finds; for a question about the whole folder, every
     chunk when the folder is small enough to read through."""
     everything = getattr(retriever, "everything", None)
-    if (read.of_the_folder or read.of_documents) and everything is not None:
+    if read.reads_folder and everything is not None:
         docs = everything(FOLDER_CHUNKS)
         if docs and read.sources:
             docs = from_sources(docs, read.sources) or docs  # else a source no document names

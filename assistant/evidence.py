@@ -208,8 +208,13 @@ class EvidenceJudge:
         broad question may find the names across the passages."""
         passage = passages[sentence.n - 1]
         own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
+        document = "\n".join(p.usable_text for p in passages if p.source == passage.source)
         return (
-            all(_said(n, own, question, [passage]) for n in question.names)
+            all(
+                mentions(own, n)
+                or (n in question.sources and _said(n, document, question, [passage]))
+                for n in question.names
+            )
             and question.numbers <= numbers(sentence.text)
             and question.qualifiers <= qualifiers(passage.text)
         )

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.parser import asked_verbs, doer
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
 from assistant.engine import Turn, passages_for
@@ -66,6 +67,31 @@ def test_a_source_the_question_names_is_not_what_the_answer_is_about() -> None:
     q = read_question("According to a TechCrunch article, did Apple sue Epic?")
     assert q.sources == {"techcrunch"} and {"apple", "epic"} <= q.subjects
     assert not read_question("What does NORAD do?").sources
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "subject"),
+    [
+        (
+            "Who is challenging security and values?",
+            "Beijing is now challenging our security and values, and the United States will "
+            "work with Canada.",
+            "Beijing",
+        ),
+        (
+            "Who rejoined the Paris Agreement?",
+            "Under the Biden Administration, the U.S. government wasted no time, rejoining the "
+            "Paris Agreement.",
+            "the U.S. government",
+        ),
+        ("Who will Blinken meet?", "Blinken will meet with Prime Minister Trudeau.", "Blinken"),
+        ("Who leads the response?", "The agencies are on the front lines of the response.", None),
+    ],
+)
+def test_who_does_it_is_the_subject_of_the_asked_verb(
+    question: str, sentence: str, subject: str | None
+) -> None:
+    assert doer(sentence, asked_verbs(question)) == subject
 
 
 @pytest.fixture
@@ -181,6 +207,13 @@ def test_the_people_a_question_asks_about_are_not_its_answer(app: App) -> None:
     labels = [line.split(":")[0] for line in answer.answer.splitlines()]
     assert any("Garneau" in label for label in labels), answer.answer
     assert not any("Blinken" in label for label in labels), answer.answer
+
+
+def test_who_acts_may_be_a_country_and_never_the_one_the_question_names(app: App) -> None:
+    answer = app.engine.ask("Who is challenging our security, prosperity, and values?")
+    assert answer.answer.startswith("Beijing: "), answer.answer
+    met = app.engine.ask("Who will Secretary Blinken meet during his visit?")
+    assert not met.answer.startswith(("Blinken", "Secretary")), met.answer
 
 
 def test_a_dateline_is_never_evidence(app: App) -> None:

@@ -90,8 +90,8 @@ def test_a_date_or_a_question_of_one_claim_is_not_split(question: str) -> None:
 @pytest.mark.parametrize(
     ("question", "kind"),
     [
-        ("Who is Canada's Minister of National Defence?", "PERSON"),
-        ("Who did Secretary Blinken call first?", "PERSON"),
+        ("Who is Canada's Minister of National Defence?", "AGENT"),  # a person, or whoever acts
+        ("Who did Secretary Blinken call first?", "AGENT"),
         ("Which individual was accused of fraud?", "PERSON"),
         ("Which company, covered by TechCrunch, sued Google?", "ORG"),
         ("What is the name of the organization that created ChatGPT?", "ORG"),

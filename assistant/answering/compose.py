@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import Passage
-from assistant.answering.parser import entities
+from assistant.answering.parser import asked_verbs, doer, entities
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
 from assistant.text import WORD, mentions, names, terms
@@ -125,25 +125,32 @@ def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> 
 
 
 def _named(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
-    """ "Who is …?", "Which company …?": the entity of the asked kind that the best evidence
-    names most (never one the question names), then the sentences that say so, cited."""
+    """ "Who …?", "Which company …?": the entity of the asked kind that the best evidence
+    names most (never one the question names), then the sentences that say so, cited. "Who
+    <verb> …?" is first answered by the subject of that verb in the best sentence, which may
+    be a country or an organisation ("Beijing is now challenging …")."""
+    rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
+    if question.entity == "AGENT" and not judgement.parts:
+        subject = doer(judgement.evidence[0].text, asked_verbs(question.text))
+        if subject and not names(subject) & question.names:  # not "Blinken" of "Whom did Blinken …"
+            return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
     best_first = judgement.evidence[:ENTITY_SENTENCES]
     pool = best_first + judgement.parts  # each claim's own best sentence counts as the best
     weights = [1 / (1 + rank) for rank in range(len(best_first))] + [1.0] * len(judgement.parts)
+    label = "PERSON" if question.entity == "AGENT" else question.entity or ""
+    found = entities([s.text for s in pool], frozenset({label}))
     score: dict[str, float] = {}
     form: dict[str, str] = {}
     said_in: dict[str, Sentence] = {}
-    found = entities([s.text for s in pool], frozenset({question.entity or ""}))
     for s, weight, named in zip(pool, weights, found, strict=True):
-        for entity in dict.fromkeys(named):
+        for entity, _ in dict.fromkeys(named):
             if mentions(question.text, entity.lower()):
                 continue  # the publisher or subject the question gives is not its answer
-            key = entity.split()[-1].lower() if question.entity == "PERSON" else entity.lower()
+            key = entity.split()[-1].lower() if label == "PERSON" else entity.lower()
             score[key] = score.get(key, 0.0) + weight
             if len(entity) > len(form.get(key, "")):
                 form[key] = entity
             said_in.setdefault(key, s)
-    rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
     if not score:
         return rest
     best = max(score, key=lambda k: score[k])

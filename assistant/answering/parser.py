@@ -80,11 +80,39 @@ def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[t
 
 def people(texts: list[str]) -> list[list[str]]:
     """The people each text names (spaCy's PERSON entities), as written."""
-    return entities(texts, frozenset({"PERSON"}))
+    return [[e for e, _ in found] for found in entities(texts, frozenset({"PERSON"}))]
 
 
-def entities(texts: list[str], labels: frozenset[str]) -> list[list[str]]:
-    """The named entities of these kinds (spaCy labels) in each text, as written."""
+def entities(texts: list[str], labels: frozenset[str]) -> list[list[tuple[str, str]]]:
+    """The named entities of these kinds in each text: (as written, spaCy's label)."""
     with _lock:
         docs = list(_nlp().pipe(texts))
-    return [[e.text for e in doc.ents if e.label_ in labels] for doc in docs]
+    return [[(e.text, e.label_) for e in doc.ents if e.label_ in labels] for doc in docs]
+
+
+def asked_verbs(question: str) -> frozenset[str]:
+    """The stems of the question's verbs ("challeng" of "Who is challenging …?")."""
+    with _lock:
+        doc = _nlp()(question)
+    return frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
+
+
+def doer(sentence: str, verbs: frozenset[str]) -> str | None:
+    """Who does one of these verbs in the sentence: the subject of the verb, or of the clause
+    it hangs from ("the U.S. government" of "… the U.S. government wasted no time …,
+    rejoining the Paris Agreement"), as written; None when the sentence does not say."""
+    with _lock:
+        doc = _nlp()(sentence)
+    for token in doc:
+        if token.pos_ != "VERB" or not terms(token.text) & verbs:
+            continue
+        head = token
+        for _ in range(3):  # up through "rejoining" → "wasted"
+            subject = [c for c in head.children if c.dep_ == "nsubj"]
+            if subject:
+                span = doc[subject[0].left_edge.i : subject[0].right_edge.i + 1]
+                return span.text
+            if head.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or head.head is head:
+                break
+            head = head.head
+    return None

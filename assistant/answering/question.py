@@ -161,6 +161,11 @@ class Question:
         return self.shape == "summary" and not self.topic and not self.subjects
 
     @property
+    def reads_folder(self) -> bool:
+        """Answered from every chunk of a small folder rather than from a search."""
+        return self.of_the_folder or self.of_documents
+
+    @property
     def defines(self) -> bool:
         """Asks what the documents say of what it names, and nothing more ("Who is Michael
         Kovrig?", "Describe NORAD."): every sentence that names it answers."""
@@ -209,11 +214,13 @@ def focus_of(text: str) -> str | None:
 
 
 def entity_of(text: str) -> str | None:
-    """PERSON for "Who is …?" and "Which individual …?", ORG for "Which company …?" …"""
+    """AGENT for "Who …?", PERSON for "Which individual …?", ORG for "Which company …?" …"""
     match = ENTITY.match(text)
     if not match:
         return None
-    kind = (match.group("kind") or "person").lower()
+    if not match.group("kind"):
+        return "AGENT"  # "Who …?": a person, or else whoever acts (a country, an organisation)
+    kind = match.group("kind").lower()
     return next(label for label, words in ENTITY_KINDS.items() if re.fullmatch(words, kind))
 
 
@@ -283,6 +290,13 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     topic = terms(text) - META - terms(" ".join(own_names)) - says
     if shape == "fact" and kind is None and not topic and own_names - sources and not follow_up:
         shape = "summary"  # "Who is Michael Kovrig?", "What is USMCA?": what is said of it
+    if follow_up and own_names and not topic:
+        last = history[-1].question
+        before, said = sources_of(last, names(last))
+        if before:  # "And the State Department?" after "What does the White House give?"
+            sources = frozenset(own_names)
+            asked_names -= before - own_names
+            topic = terms(last) - META - terms(" ".join(names(last))) - said
     return Question(
         text=text,
         shape=shape,

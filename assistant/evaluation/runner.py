@@ -84,7 +84,7 @@ class SuiteRunner:
             t0 = time.perf_counter()
             docs = self.ranker.invoke(self.engine.retrieval_query(turn.question, history))
             ranked = [(d.metadata["source"], d.page_content) for d in docs]
-            if not read_question(turn.question, history).of_the_folder:  # else nothing is ranked
+            if not read_question(turn.question, history).reads_folder:  # else nothing is ranked
                 result.metrics.update(m.retrieval_metrics(ranked, expect.sources, expect.evidence))
                 if expect.facts:
                     result.metrics["fact_hit_at_5"] = m.fact_hit(ranked, expect.facts)
