@@ -59,6 +59,19 @@ def test_a_request_is_read_as_the_question_it_asks() -> None:
     assert read_question("Can NORAD defend both countries?").shape == "yesno"
 
 
+def test_who_holds_a_role_is_a_fact_and_who_a_name_is_a_summary() -> None:
+    assert read_question("Who is the Prime Minister of Canada?").shape == "fact"
+    kovrig = read_question("Who is Michael Kovrig?")
+    assert kovrig.shape == "summary" and kovrig.defines
+
+
+def test_a_list_of_people_is_asked_by_its_object_not_a_later_clause() -> None:
+    leaders = read_question("List the leaders named in the documents.")
+    assert leaders.answer_type == "person" and leaders.of_the_folder
+    things = read_question("Can you list the multilateral institutions the leaders mention?")
+    assert things.shape == "list" and things.answer_type is None
+
+
 def test_a_source_the_question_names_is_not_what_the_answer_is_about() -> None:
     q = read_question("What does the State Department say about Beijing?")
     assert q.sources == {"state", "department"} and q.subjects == {"beijing"}

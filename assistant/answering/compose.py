@@ -34,6 +34,7 @@ TITLES = (
     r"Chancellor|King|Queen|Premier|Mayor|General|Judge|Justice|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)"
 )
 MIN_SUMMARY = 2
+HEADING_WORDS = 6  # a line this short without a sentence end is a heading
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
@@ -139,6 +140,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     weights = [1 / (1 + rank) for rank in range(len(best_first))] + [1.0] * len(judgement.parts)
     label = "PERSON" if question.entity == "AGENT" else question.entity or ""
     found = entities([s.text for s in pool], frozenset({label}))
+    full = {e.split()[-1].lower() for named in found for e, _ in named if _is_full_name(e)}
     score: dict[str, float] = {}
     form: dict[str, str] = {}
     said_in: dict[str, Sentence] = {}
@@ -146,6 +148,8 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         for entity, _ in dict.fromkeys(named):
             if mentions(question.text, entity.lower()):
                 continue  # the publisher or subject the question gives is not its answer
+            if label == "PERSON" and not _a_person(entity, s.text, full):
+                continue
             key = entity.split()[-1].lower() if label == "PERSON" else entity.lower()
             score[key] = score.get(key, 0.0) + weight
             if len(entity) > len(form.get(key, "")):
@@ -183,6 +187,8 @@ def relevant(question: Question, judgement: Judgement) -> list[Sentence]:
     seen: set[frozenset[str]] = set()
     out = []
     for s in judgement.evidence:
+        if _heading(s.text) and s is not best:
+            continue
         named = not question.subjects or any(mentions(s.text, n) for n in question.subjects)
         on_topic = s.coverage >= 0.5 or s.similarity >= best.similarity - 0.1
         key = terms(s.text)
@@ -192,6 +198,11 @@ def relevant(question: Question, judgement: Judgement) -> list[Sentence]:
             seen.add(key)
             out.append(s)
     return out
+
+
+def _heading(text: str) -> bool:
+    """A short line with no sentence end ("Office of the Spokesperson"): not a statement."""
+    return len(WORD.findall(text)) < HEADING_WORDS and not re.search(r"[.!?…”\"')\]]\s*$", text)
 
 
 def _in_order(chosen: list[Sentence]) -> list[Sentence]:
@@ -216,9 +227,8 @@ def _people(question: Question, judgement: Judgement, passages: list[Passage]) -
     for s in named:
         for person in s.people:
             key = person.split()[-1].lower()
-            titled = re.search(rf"\b{TITLES}\s+{re.escape(person)}\b", s.text)
-            if key in found or not (_is_full_name(person) or key in full or titled):
-                continue  # "Roadmap" or "COVID-19" taken for a name: never titled, never full
+            if key in found or not _a_person(person, s.text, full):
+                continue
             initial = re.search(rf"\b[A-Z][a-z]+ (?={re.escape(person)})", s.text)
             if re.match(r"[A-Z]\. ", person) and initial:  # "J. Blinken" of "Antony J. Blinken"
                 person = initial.group() + person
@@ -236,6 +246,13 @@ def _people(question: Question, judgement: Judgement, passages: list[Passage]) -
         lines.append(f"- {' and '.join(people)}: {plain(text)} [{s.n}]")
         cites.setdefault(s.n, citation(s.n, passages[s.n - 1], text))
     return Verified("\n".join(lines), list(cites.values()))
+
+
+def _a_person(name: str, text: str, full: set[str]) -> bool:
+    """Is a name spaCy calls a person one? A full name, the surname of one (`full`), or a
+    titled name ("President Biden"); "Roadmap" or "COVID-19" never are."""
+    titled = re.search(rf"\b{TITLES}\s+{re.escape(name)}\b", text)
+    return _is_full_name(name) or name.split()[-1].lower() in full or bool(titled)
 
 
 def _is_full_name(person: str) -> bool:

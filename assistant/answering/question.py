@@ -39,7 +39,8 @@ SUMMARY = re.compile(
     r"\bwhat do(es)? (the )?(documents?|texts?|sources?|files?|it|they) (say|tell|mention)\b|"
     rf"\bwhat do(es)? (the )?([\w-]+ ){{1,3}}{SOURCE_NOUNS} (say|tell|mention)\s*\??\s*$|"
     r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b|"
-    rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$",
+    rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$|"
+    r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state)s? about\b",
     re.IGNORECASE,
 )
 # "Can you tell me who …", "Could you list …": a request, not a yes/no question
@@ -49,9 +50,11 @@ REQUEST = re.compile(
     r"whom|when|where|why|how)\b)",
     re.IGNORECASE,
 )
+ROLE = re.compile(r"^\s*who\s+(is|was|are|were)\s+(the|a|an)\b", re.IGNORECASE)  # who holds it
 GROUPS = r"(people|persons|individuals|officials|leaders)"
 PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
-    rf"^\s*(list|name|enumerate)\b.*\b{GROUPS}\b|\b(which|what) {GROUPS}\b|^\s*who (are|were)\b",
+    rf"^\s*(list|name|enumerate)\s+(all\s+)?(the\s+)?([\w-]+\s+){{0,2}}?{GROUPS}\b|"
+    rf"\b(which|what) {GROUPS}\b|^\s*who (are|were)\b",
     re.IGNORECASE,
 )
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
@@ -288,7 +291,16 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         shape, kind = "list", "person"
     sources, says = sources_of(text, own_names)
     topic = terms(text) - META - terms(" ".join(own_names)) - says
-    if shape == "fact" and kind is None and not topic and own_names - sources and not follow_up:
+    if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
+        topic -= terms(GROUPS.strip("()").replace("|", " "))
+    if (
+        shape == "fact"
+        and kind is None
+        and not topic
+        and own_names - sources
+        and not follow_up
+        and not ROLE.match(text)
+    ):
         shape = "summary"  # "Who is Michael Kovrig?", "What is USMCA?": what is said of it
     if follow_up and own_names and not topic:
         last = history[-1].question
