@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Callable, Generator, Sequence
@@ -19,7 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss, plain, relevant
-from assistant.answering.question import Question, read_question
+from assistant.answering.question import SOURCE_NOUNS, Question, read_question
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
@@ -372,6 +373,8 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         docs = everything(FOLDER_CHUNKS)
         if docs and read.sources:
             docs = from_sources(docs, read.sources) or docs  # else a source no document names
+        elif docs and read.of_documents:
+            docs = titled(docs, read.text) or docs  # "the fact sheet": the one titled so
         if docs:
             return [passage_of(d) for d in docs]
     if len(read.parts) > 1:  # each claim finds its own documents
@@ -395,6 +398,18 @@ def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:
         if all(w in ORG_WORDS or mentions(text, w) or on_site(w, urls[source]) for w in words)
     }
     return [d for d in docs if d.metadata["source"] in named]
+
+
+def titled(docs: list[Document], question: str) -> list[Document]:
+    """The chunks of the documents whose title holds the kind of document the question
+    names in the singular ("What is the fact sheet about?" of one "FACT SHEET: …")."""
+    found = (m.group().lower() for m in re.finditer(SOURCE_NOUNS, question, re.IGNORECASE))
+    kinds = {k for k in found if not k.endswith("s")}  # "the documents" are all of them
+    return [
+        d
+        for d in docs
+        if any(re.search(rf"\b{re.escape(k)}", d.metadata.get("title", ""), re.I) for k in kinds)
+    ]
 
 
 def interleaved(ranked: list[list[Document]], most: int) -> list[Document]:

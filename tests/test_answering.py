@@ -306,3 +306,19 @@ def test_a_summary_of_one_document_named_by_its_publisher(news: App) -> None:
     assert len(answer.citations) >= 1 and answer.answer.count("[") >= 3
     elsewhere = news.engine.ask("Summarize the Kremlin report.")
     assert elsewhere.refused and "Kremlin" in elsewhere.answer
+
+
+def test_a_summary_of_the_one_document_titled_as_the_question_says(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    folder = fake_env / "titled"
+    folder.mkdir()
+    for name, text in NEWS.items():
+        (folder / name).write_text(text.replace("title: Harbour works", "title: Harbour report"))
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([folder])
+    one = app.engine.ask("What is the report about?")
+    assert not one.refused and {c.source for c in one.citations} == {"titled/harbour.md"}
+    both = app.engine.ask("What are the reports about?")  # the plural: every document
+    assert {c.source for c in both.citations} == {"titled/harbour.md", "titled/library.md"}
