@@ -19,14 +19,14 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.compose import compose, enough, near_miss, plain, relevant
+from assistant.answering.compose import compose, enough, near_miss, relevant
 from assistant.answering.question import SOURCE_NOUNS, Question, read_question
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
-from assistant.text import MARKER, ORG_WORDS, mentions, on_site, satisfies, terms
+from assistant.text import MARKER, ORG_WORDS, mentions, on_site, plain, satisfies, terms
 from assistant.verify import Verified, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders

@@ -22,6 +22,7 @@ from assistant.text import (
     mentions,
     numbers,
     on_site,
+    plain,
     prose,
     qualifiers,
     satisfies,
@@ -281,13 +282,26 @@ class EvidenceJudge:
             s.typed = bool(s.people) if kind == "person" else satisfies(kind, s.text)
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
             s.score += 0.5 if expands(question.text, s.text) else 0.0
-            told = question.previous and s.text.replace("**", "").strip() in question.previous
-            if told and not question.topic & terms(s.text):
-                s.score -= 1.0  # a follow-up asks for something it has not been told yet
             if asked_names:  # sentences naming what the question (or conversation) names
                 named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
                 s.score += 0.3 * named
+        if question.previous:
+            _untold_first(question, found)
         return sorted(found, key=lambda s: -s.score)
+
+
+def _untold_first(question: Question, found: list[Sentence]) -> None:
+    """A follow-up asks for what it has not been told yet: a sentence of the last answer that
+    says nothing of the follow-up's own topic ranks lower, when another sentence of the
+    asked kind has not been told ("How old is it?" after an answer that gave NORAD's 60
+    years keeps that sentence)."""
+    previous = plain(question.previous)
+    told = [plain(s.text) in previous for s in found]
+    if not any(s.typed and not t for s, t in zip(found, told, strict=True)):
+        return
+    for s, t in zip(found, told, strict=True):
+        if t and not question.topic & terms(s.text):
+            s.score -= 1.0
 
 
 def _diverse(vectors: np.ndarray, scores: list[float], members: list[int], most: int) -> list[int]:

@@ -27,6 +27,14 @@ OPENER = re.compile(r"^\s*(and|also|so|but|what about|how about)\b", re.IGNORECA
 GENERIC = terms("year years age number time times name called kind else more other another")
 SINGULAR = re.compile(r"\b(it|its|he|him|his|she)\b", re.IGNORECASE)
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*")
+# "What is NORAD?", "Who is Michael Kovrig?", "Describe the Arctic Dialogue.": a question about
+# a name, which a following "it" or "he" refers to
+RUN = r"(?-i:[A-Z][\w.’'-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w.’'-]*)*)"
+ABOUT_A_NAME = re.compile(
+    rf"^\s*(?:(?:what|who)\s+(?:is|are|was|were)|describe|explain|summari[sz]e|tell me about)"
+    rf"\s+(?:the\s+)?({RUN})\s*[?.!]?\s*$",
+    re.IGNORECASE,
+)
 NOT_A_SUBJECT = {"The", "A", "An", "It", "This", "That", "These", "In", "On", "Yes", "No"}
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
@@ -56,15 +64,17 @@ def standalone_query(question: str, history: Sequence[HasTurn]) -> str:
 
 
 def resolved_question(question: str, history: Sequence[HasTurn]) -> str | None:
-    """The follow-up with its singular pronoun replaced by what the previous answer names
-    first: "How old is it?" after "NORAD is the crown jewel…" → "How old is NORAD?". None when
-    there is no pronoun or no name to put in its place."""
+    """The follow-up with its singular pronoun replaced by what the previous question was
+    about, if it asked about a name ("What is NORAD?"), else by what the previous answer
+    names first: "How old is it?" after "NORAD is the crown jewel…" → "How old is NORAD?".
+    None when there is no pronoun or no name to put in its place."""
     if not history:
         return None
     pronoun = SINGULAR.search(question)
     answer = MARKER.sub("", history[-1].answer)
     names = (_bare(m.group(0)) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m))
-    subject = next(names, None)
+    about = ABOUT_A_NAME.match(history[-1].question)
+    subject = _bare(about.group(1)) if about else next(names, None)
     if pronoun is None or subject is None:
         return None
     possessive = pronoun.group(1).lower() in ("its", "his")

@@ -249,3 +249,8 @@ def expands(question: str, sentence: str) -> bool:
         return False
     acronyms = re.findall(r"\b[A-Z]{2,}\b", question)
     return any(f"({a})" in sentence for a in acronyms)
+
+
+def plain(sentence: str) -> str:
+    """One line, without the passage's Markdown emphasis."""
+    return " ".join(sentence.replace("**", "").split())

@@ -154,6 +154,13 @@ def test_a_follow_up_gets_new_information_not_the_previous_answer(app: App) -> N
     assert "moderniz" in follow.answer.lower() and "crown jewel" not in follow.answer
 
 
+def test_a_follow_up_may_be_answered_by_what_a_summary_already_said(app: App) -> None:
+    first = app.engine.ask("What is NORAD?")
+    assert "60 years" in first.answer  # the summary already says how old it is
+    follow = app.engine.ask("How old is it?", [Turn(first.question, first.answer)])
+    assert not follow.refused and "60" in follow.answer, follow.answer
+
+
 def test_a_question_knows_which_word_modifies_which() -> None:
     q = read_question("How long is the maritime border between the two countries?")
     assert ("maritim", "border") in q.modified

@@ -59,3 +59,26 @@ def test_a_pronoun_is_replaced_by_what_the_last_answer_names_first(
     question: str, previous: str, resolved: str | None
 ) -> None:
     assert resolved_question(question, [Turn("q", previous)]) == resolved
+
+
+@pytest.mark.parametrize(
+    ("asked", "follow_up", "resolved"),
+    [
+        ("What is NORAD?", "How old is it?", "How old is NORAD?"),
+        ("Who is Michael Kovrig?", "Where is he detained?", "Where is Michael Kovrig detained?"),
+        (
+            "Describe the Arctic Dialogue.",
+            "What will it cover?",
+            "What will Arctic Dialogue cover?",
+        ),
+        # the question asked for a thing: the answer names it first
+        ("What is the crown jewel of defense cooperation?", "How old is it?", "How old is NORAD?"),
+    ],
+)
+def test_a_pronoun_after_a_question_about_a_name_is_that_name(
+    asked: str, follow_up: str, resolved: str
+) -> None:
+    answer = "The United States and Canada work through NORAD. NORAD is the crown jewel. [1]"
+    if asked.startswith("What is the crown"):
+        answer = "NORAD is the crown jewel of U.S.-Canada defense cooperation. [1]"
+    assert resolved_question(follow_up, [Turn(asked, answer)]) == resolved

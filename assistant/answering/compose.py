@@ -23,7 +23,7 @@ from assistant.answer import Passage
 from assistant.answering.parser import asked_verbs, doer, entities
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
-from assistant.text import WORD, mentions, names, terms
+from assistant.text import WORD, mentions, names, plain, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
@@ -290,8 +290,3 @@ def _cited(chosen: list[Sentence], passages: list[Passage], joiner: str = " ") -
     for s in chosen:
         cites.setdefault(s.n, citation(s.n, passages[s.n - 1], s.text))
     return Verified(text, list(cites.values()))
-
-
-def plain(sentence: str) -> str:
-    """One line, without the passage's Markdown emphasis."""
-    return " ".join(sentence.replace("**", "").split())
