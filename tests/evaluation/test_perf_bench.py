@@ -43,6 +43,10 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
     p50 = textbook["retrieval_dense_with_query_embedding"]["p50_ms"]
     assert 0 < p50 <= textbook["retrieval_dense_with_query_embedding"]["p95_ms"]
     assert result["hybrid_vs_dense_p50"] > 0
+    encode = result["minilm_query_embedding"]["p50_ms"]  # a fake index, a real query embedding
+    hybrid = result["retrieval_hybrid_with_minilm_query"]
+    assert 0 < encode < hybrid["p50_ms"] <= hybrid["p95_ms"]
+    assert result["hybrid_vs_dense_p50_with_minilm_query"] > 0
     assert 0 < result["index_chroma_writes_s"] <= result["index_s"]  # parsed from `assistant index`
     seed = result["seed_answers"]  # the shipped defaults answering seed questions, warm
     assert seed["questions"] >= 2 and seed["warm_up_s"] >= 0
