@@ -293,11 +293,17 @@ class EvidenceJudge:
 def _untold_first(question: Question, found: list[Sentence]) -> None:
     """A follow-up asks for what it has not been told yet: a sentence of the last answer that
     says nothing of the follow-up's own topic ranks lower, when another sentence of the
-    asked kind has not been told ("How old is it?" after an answer that gave NORAD's 60
-    years keeps that sentence)."""
+    asked kind, naming what the conversation is about, has not been told ("How old is it?"
+    after an answer that gave NORAD's 60 years keeps that sentence; so does "Where is he
+    detained?" after the one sentence that names Michael Kovrig)."""
     previous = plain(question.previous)
     told = [plain(s.text) in previous for s in found]
-    if not any(s.typed and not t for s, t in zip(found, told, strict=True)):
+    names = question.names
+
+    def could_answer(s: Sentence) -> bool:  # of the asked kind, about what is asked about
+        return s.typed and (not names or any(mentions(s.text, n) for n in names))
+
+    if not any(could_answer(s) and not t for s, t in zip(found, told, strict=True)):
         return
     for s, t in zip(found, told, strict=True):
         if t and not question.topic & terms(s.text):

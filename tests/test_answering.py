@@ -161,6 +161,12 @@ def test_a_follow_up_may_be_answered_by_what_a_summary_already_said(app: App) ->
     assert not follow.refused and "60" in follow.answer, follow.answer
 
 
+def test_a_follow_up_keeps_the_one_sentence_about_its_subject(app: App) -> None:
+    first = app.engine.ask("Who is Michael Kovrig?")
+    follow = app.engine.ask("Where is he detained?", [Turn(first.question, first.answer)])
+    assert not follow.refused and "Kovrig" in follow.answer, follow.answer
+
+
 def test_a_question_knows_which_word_modifies_which() -> None:
     q = read_question("How long is the maritime border between the two countries?")
     assert ("maritim", "border") in q.modified
