@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answering.compose import _is_full_name
 from assistant.answering.parser import asked_verbs, doer
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
@@ -335,3 +336,19 @@ def test_a_summary_of_the_one_document_titled_as_the_question_says(
     assert not one.refused and {c.source for c in one.citations} == {"titled/harbour.md"}
     both = app.engine.ask("What are the reports about?")  # the plural: every document
     assert {c.source for c in both.citations} == {"titled/harbour.md", "titled/library.md"}
+
+
+@pytest.mark.parametrize(
+    ("name", "full"),
+    [
+        ("Antony J. Blinken", True),
+        ("Sam Bankman-Fried", True),
+        ("Ron DeSantis", True),
+        ("Conan O'Brien", True),
+        ("Roadmap", False),
+        ("COVID-19 Roadmap", False),
+        ("US NATO", False),
+    ],
+)
+def test_which_names_are_full_names_of_people(name: str, full: bool) -> None:
+    assert _is_full_name(name) is full

@@ -256,9 +256,11 @@ def _a_person(name: str, text: str, full: set[str]) -> bool:
 
 
 def _is_full_name(person: str) -> bool:
-    """Two or more words, each a capitalised word or an initial: "Antony J. Blinken"."""
+    """Two or more words, each a capitalised word or an initial: "Antony J. Blinken", "Sam
+    Bankman-Fried", "Ron DeSantis" (not an acronym: each word has a lower-case letter)."""
     words = person.split()
-    return len(words) > 1 and all(re.fullmatch(r"[A-Z][a-z'’-]+|[A-Z]\.", w) for w in words)
+    word = r"[A-Z][\w'’-]*[a-z][\w'’-]*|[A-Z]\."
+    return len(words) > 1 and all(re.fullmatch(word, w) for w in words)
 
 
 def _compared(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
