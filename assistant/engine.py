@@ -41,6 +41,7 @@ SENTENCES_PER_PASSAGE = 2
 FACT_SENTENCES = 3
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
 PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
+NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
@@ -284,7 +285,7 @@ class Engine:
             refusal=refusal,
             asked=near.asked,
             given=near.given,
-            quote=plain(near.sentence.text),
+            quote=plain(near.sentence.text).translate(NESTED),  # inside the template's “…”
             n=near.sentence.n,
         )
         return Verified(text, [near.citation])

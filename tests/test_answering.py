@@ -215,6 +215,24 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
     assert not app.engine.ask("How long is the red bridge over the river?").refused
 
 
+def test_a_near_miss_quoting_a_quotation_nests_its_marks(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    folder = fake_env / "quotes"
+    folder.mkdir()
+    (folder / "mayor.txt").write_text(
+        "The mayor on the bridge\n\n“The red bridge over the river is 300 metres long,” "
+        "the mayor said on Monday."
+    )
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([folder])
+    near = app.engine.ask("How long is the bridge over the Danube?")
+    assert near.refused and "Danube" in near.answer
+    quoted = near.answer.split("”: ", 1)[1]
+    assert quoted.startswith("“‘The red bridge") and quoted.count("“") == 1, near.answer
+
+
 def test_the_people_of_the_whole_folder_are_listed_each_once(app: App) -> None:
     answer = app.engine.ask("List the people named in the documents.")
     assert not answer.refused
