@@ -26,7 +26,7 @@ from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
-from assistant.text import MARKER, ORG_WORDS, mentions, on_site, plain, satisfies, terms
+from assistant.text import MARKER, names_source, plain, satisfies, terms
 from assistant.verify import Verified, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
@@ -396,7 +396,7 @@ def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:
     named = {
         source
         for source, text in texts.items()
-        if all(w in ORG_WORDS or mentions(text, w) or on_site(w, urls[source]) for w in words)
+        if all(names_source(w, text, [urls[source]]) for w in words)
     }
     return [d for d in docs if d.metadata["source"] in named]
 

@@ -16,12 +16,11 @@ from assistant.answering.answerability import LogisticModel
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.text import (
-    ORG_WORDS,
     WORD,
     expands,
     mentions,
+    names_source,
     numbers,
-    on_site,
     plain,
     prose,
     qualifiers,
@@ -209,11 +208,16 @@ class EvidenceJudge:
         broad question may find the names across the passages."""
         passage = passages[sentence.n - 1]
         own = everywhere if question.broad else f"{passage.identity}\n{passage.usable_text}"
-        document = "\n".join(p.usable_text for p in passages if p.source == passage.source)
+        document = (
+            "\n".join(p.usable_text for p in passages if p.source == passage.source)
+            if question.sources
+            else ""
+        )
         return (
-            all(
-                mentions(own, n)
-                or (n in question.sources and _said(n, document, question, [passage]))
+            all(  # a source may be named in another chunk of the same document
+                mentions(own, n) or _said(n, document, question, [passage])
+                if n in question.sources
+                else mentions(own, n)
                 for n in question.names
             )
             and question.numbers <= numbers(sentence.text)
@@ -224,13 +228,10 @@ class EvidenceJudge:
         """A summary of each document: its sentences nearest the document's centre, each
         unlike those already chosen, in reading order."""
         found = [
-            Sentence(n, s, e, p.text[s:e], coverage=1.0)
-            for n, p in enumerate(passages, 1)
-            for s, e in sentences(p.text)
-            if not any(s < fe and e > fs for fs, fe in p.flagged)
-            and prose(p.text[s:e])
-            and len(WORD.findall(p.text[s:e])) >= MIN_OVERVIEW_WORDS
-            and not p.text[s:e].rstrip().endswith(":")  # it introduces a list
+            replace(s, coverage=1.0)
+            for s in _statements(passages)
+            if len(WORD.findall(s.text)) >= MIN_OVERVIEW_WORDS
+            and not s.text.rstrip().endswith(":")  # it introduces a list
         ]
         if not found:
             return []
@@ -251,13 +252,7 @@ class EvidenceJudge:
 
     def rank(self, question: Question, passages: list[Passage]) -> list[Sentence]:
         """Every sentence of the passages, best answer candidates first."""
-        found = [
-            Sentence(n, s, e, p.text[s:e])
-            for n, p in enumerate(passages, 1)
-            for s, e in sentences(p.text)
-            if not any(s < fe and e > fs for fs, fe in p.flagged)  # never evidence
-            and prose(p.text[s:e])
-        ]
+        found = _statements(passages)
         if not found:
             return []
         vectors = np.concatenate(
@@ -288,6 +283,17 @@ class EvidenceJudge:
         if question.previous:
             _untold_first(question, found)
         return sorted(found, key=lambda s: -s.score)
+
+
+def _statements(passages: list[Passage]) -> list[Sentence]:
+    """The sentences of the passages that may be evidence: never text addressed to an AI
+    (flagged), a dateline or a heading in capitals."""
+    return [
+        Sentence(n, s, e, p.text[s:e])
+        for n, p in enumerate(passages, 1)
+        for s, e in sentences(p.text)
+        if not any(s < fe and e > fs for fs, fe in p.flagged) and prose(p.text[s:e])
+    ]
 
 
 def _untold_first(question: Question, found: list[Sentence]) -> None:
@@ -423,15 +429,9 @@ def _said(
     in it: a generic word of an organisation, a word of a passage's web site ("White House" of
     whitehouse.gov) or, given `indexed`, a word some other passage of the folder says ("State"
     of a document that says "Secretary of State" in another chunk) is enough."""
-    if mentions(text, name):
-        return True
     if name not in question.sources:
-        return False
-    return (
-        name in ORG_WORDS
-        or any(on_site(name, p.url) for p in passages)
-        or (indexed is not None and indexed(name))
-    )
+        return mentions(text, name)
+    return names_source(name, text, (p.url for p in passages)) or bool(indexed and indexed(name))
 
 
 def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> str:

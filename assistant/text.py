@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -200,10 +201,14 @@ ORG_WORDS = frozenset(
 )
 
 
-def on_site(word: str, url: str | None) -> bool:
-    """Is the word part of the web site's name ("white" of whitehouse.gov)?"""
-    host = (urlparse(url).hostname or "") if url else ""
-    return bool(host) and word in host.rsplit(".", 1)[0]
+def names_source(word: str, text: str, urls: Iterable[str | None]) -> bool:
+    """May a document with this text and these web addresses be the source a question names
+    with this word? It says the word, the word is a generic word of an organisation, or it
+    is part of the web site's name ("white" of whitehouse.gov)."""
+    if mentions(text, word) or word in ORG_WORDS:
+        return True
+    hosts = ((urlparse(u).hostname or "") for u in urls if u)
+    return any(host and word in host.rsplit(".", 1)[0] for host in hosts)
 
 
 def answer_type(question: str) -> str | None:

@@ -108,6 +108,20 @@ def test_who_does_it_is_the_subject_of_the_asked_verb(
     assert doer(sentence, asked_verbs(question)) == subject
 
 
+def folder_app(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch, name: str, files: dict[str, str]
+) -> App:
+    """The assistant (extractive, bag-of-words embeddings) over a new folder of these files."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    folder = fake_env / name
+    folder.mkdir()
+    for file, text in files.items():
+        (folder / file).write_text(text)
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([folder])
+    return app
+
+
 @pytest.fixture
 def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
@@ -198,15 +212,11 @@ def test_a_near_miss_is_refused_with_what_the_documents_give_instead(
 
 
 def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    folder = fake_env / "bridges"
-    folder.mkdir()
-    (folder / "bridges.txt").write_text(
+    text = (
         "Bridges of the town\n\nThe red bridge over the river is 300 metres long. "
         "It was opened in 1931 and repainted in 2004.\n\nThe ferry crosses the lake twice a day."
     )
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([folder])
+    app = folder_app(fake_env, monkeypatch, "bridges", {"bridges.txt": text})
     near = app.engine.ask("How long is the blue bridge over the river?")
     assert near.refused and "red bridge, not the blue bridge" in near.answer
     assert "300 metres" in near.citations[0].quote
@@ -218,15 +228,11 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
 def test_a_near_miss_quoting_a_quotation_nests_its_marks(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    folder = fake_env / "quotes"
-    folder.mkdir()
-    (folder / "mayor.txt").write_text(
+    text = (
         "The mayor on the bridge\n\n“The red bridge over the river is 300 metres long,” "
         "the mayor said on Monday."
     )
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([folder])
+    app = folder_app(fake_env, monkeypatch, "quotes", {"mayor.txt": text})
     near = app.engine.ask("How long is the bridge over the Danube?")
     assert near.refused and "Danube" in near.answer
     quoted = near.answer.split("”: ", 1)[1]
@@ -273,14 +279,8 @@ def test_a_dateline_is_never_evidence(app: App) -> None:
 def test_a_folder_that_names_nobody_refuses_a_list_of_people(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    folder = fake_env / "rivers"
-    folder.mkdir()
-    (folder / "rivers.txt").write_text(
-        "Rivers\n\nThe river floods every spring. The bridge over it is 300 metres long."
-    )
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([folder])
+    text = "Rivers\n\nThe river floods every spring. The bridge over it is 300 metres long."
+    app = folder_app(fake_env, monkeypatch, "rivers", {"rivers.txt": text})
     assert app.engine.ask("Which people are named in the documents?").refused
 
 
@@ -298,13 +298,7 @@ NEWS = {
 @pytest.fixture
 def news(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     """Two short unrelated documents, the fitted model on (the summary must pass it)."""
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    folder = fake_env / "news"
-    folder.mkdir()
-    for name, text in NEWS.items():
-        (folder / name).write_text(text)
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([folder])
+    app = folder_app(fake_env, monkeypatch, "news", NEWS)
     assert app.engine.judge.model is not None
     return app
 
@@ -343,13 +337,8 @@ def test_a_summary_of_one_document_named_by_its_publisher(news: App) -> None:
 def test_a_summary_of_the_one_document_titled_as_the_question_says(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    folder = fake_env / "titled"
-    folder.mkdir()
-    for name, text in NEWS.items():
-        (folder / name).write_text(text.replace("title: Harbour works", "title: Harbour report"))
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([folder])
+    files = {n: t.replace("title: Harbour works", "title: Harbour report") for n, t in NEWS.items()}
+    app = folder_app(fake_env, monkeypatch, "titled", files)
     one = app.engine.ask("What is the report about?")
     assert not one.refused and {c.source for c in one.citations} == {"titled/harbour.md"}
     both = app.engine.ask("What are the reports about?")  # the plural: every document

@@ -39,12 +39,13 @@ class ChatRunner:
         self._live: dict[str, Live] = {}
         self._lock = threading.Lock()
         self._started: OrderedDict[str, tuple[str, str]] = OrderedDict()  # session → (asked, made)
+        self._starting = threading.Lock()  # not self._lock: every streamed view takes that one
 
     def conversation(self, cid: str, session: str | None) -> str:
         """The conversation a question goes to: `cid`, or a new one when it is "" or was deleted.
         In a browser session, a question sent before the browser learnt the new id (two asked
         in quick succession) goes to the same new conversation, not to a second one."""
-        with self._lock:
+        with self._starting:
             if cid and self.store.exists(cid):
                 return cid
             asked, made = self._started.get(session or "", ("", ""))
@@ -60,7 +61,7 @@ class ChatRunner:
 
     def leave(self, session: str | None) -> None:
         """The session asked for a fresh conversation: its next "" starts one."""
-        with self._lock:
+        with self._starting:
             self._started.pop(session or "", None)
 
     def live(self, cid: str) -> Live:
