@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` s
     from langchain_chroma import Chroma
 
     from assistant.answering.answerability import LogisticModel
+    from assistant.answering.reader import Reader
     from assistant.engine import Engine
     from index.retriever import HybridRetriever
 
@@ -126,6 +127,14 @@ class App:
         return LogisticModel.load(path, VERDICT_FEATURES)
 
     @cached_property
+    def reader(self) -> Reader | None:
+        """The cross-encoder reader: MiniLM's weights, so only beside MiniLM's embeddings
+        (the tests' bag-of-words fakes rank without it, as their answerability model was fitted)."""
+        from assistant.answering.reader import Reader
+
+        return Reader().load() if self.settings.embeddings == "minilm" else None
+
+    @cached_property
     def engine(self) -> Engine:
         from assistant.engine import Engine
         from assistant.llm import make_pool
@@ -137,6 +146,7 @@ class App:
             pool_factory=lambda spec: make_pool(self.settings, spec),
             answerability=self.answerability,
             verdict=self.verdict,
+            reader=self.reader,
             prompts=Prompts(self.settings.prompts_dir),
             embeddings=self.embeddings,
             model_name=self.settings.llm,

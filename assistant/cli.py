@@ -17,6 +17,7 @@ from assistant.errors import UserError
 if TYPE_CHECKING:
     from assistant.answer import Answer
     from assistant.app import App
+    from assistant.settings import Settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,6 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="default: the shipped artefact")
     p.add_argument("--limit", type=int, default=None, help="questions per dataset (smoke runs)")
     p.set_defaults(run=_fit)
+
+    p = sub.add_parser(
+        "fit-reader",
+        help="refit the reader's adapter on public data (writes the committed artefact; ~30 min)",
+    )
+    p.add_argument(
+        "--workdir", type=Path, default=None, help="indexes of the data (runs/fit/EMBEDDINGS)"
+    )
+    p.add_argument("--out", type=Path, default=None, help="default: the shipped adapter")
+    p.add_argument("--epochs", type=int, default=None, help="passes over the data (default 2)")
+    p.set_defaults(run=_fit_reader)
 
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
     p.add_argument("--host", default=None)
@@ -445,16 +457,36 @@ def _bench_load(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _fit_workdir(settings: Settings) -> Path:
+    """Where the fit commands index the public data (reused between runs)."""
+    return Path("runs/fit") / settings.embeddings.replace(":", "_").replace("/", "_")
+
+
 def _fit(args: argparse.Namespace) -> int:
     from assistant.answering.answerability import artefact_for
     from assistant.answering.training import fit
     from assistant.settings import load_settings
 
     settings = load_settings()
-    workdir = args.workdir or Path("runs/fit") / settings.embeddings.replace(":", "_").replace(
-        "/", "_"
-    )
+    workdir = args.workdir or _fit_workdir(settings)
     summary = fit(settings, workdir, args.out or artefact_for(settings.embeddings), args.limit)
+    print(json.dumps(summary))
+    return 0
+
+
+def _fit_reader(args: argparse.Namespace) -> int:
+    from assistant.answering import reader_training
+    from assistant.evaluation.datasets import check_benchmarks
+    from assistant.settings import load_settings
+
+    settings = load_settings()
+    check_benchmarks(settings.benchmarks_dir)
+    summary = reader_training.fit(
+        settings,
+        args.workdir or _fit_workdir(settings),
+        args.out or reader_training.ADAPTER,
+        args.epochs or reader_training.EPOCHS,
+    )
     print(json.dumps(summary))
     return 0
 

@@ -21,6 +21,7 @@ from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss, relevant
 from assistant.answering.question import SOURCE_NOUNS, Question, read_question
+from assistant.answering.reader import Reader
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
@@ -95,6 +96,7 @@ class Engine:
         pool_factory: Callable[[str], LLMPool] | None = None,
         answerability: LogisticModel | None = None,
         verdict: LogisticModel | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.retriever = retriever
         default = llm if isinstance(llm, LLMPool) else LLMPool(model_name, [llm])
@@ -108,7 +110,7 @@ class Engine:
         self.max_question_chars = max_question_chars
         keywords = getattr(retriever, "bm25", None)
         self.judge = judge or EvidenceJudge(
-            self.embeddings, answerability, keywords.knows if keywords else None, verdict
+            self.embeddings, answerability, keywords.knows if keywords else None, verdict, reader
         )
 
     @property

@@ -15,6 +15,7 @@ from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
+from assistant.answering.reader import Reader
 from assistant.text import (
     WORD,
     expands,
@@ -35,6 +36,8 @@ OVERVIEW_ONE = 5  # sentences in a summary of one document
 OVERVIEW_DIVERSITY = 0.3  # weight against repeating a sentence already chosen
 MIN_OVERVIEW_WORDS = 6
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
+READ = 12  # how many of the best sentences the reader reads
+READER_WEIGHT = 1.0  # its probability's weight in a sentence's score
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
 
@@ -49,6 +52,7 @@ class Sentence:
     coverage: float = 0.0  # share of the question's own terms in the sentence or its headings
     typed: bool = True
     score: float = 0.0
+    reader: float = 0.0  # the reader's probability that it answers (0 when not read)
     people: tuple[str, ...] = ()  # whom it names, read only when the question asks for people
 
 
@@ -80,11 +84,13 @@ class EvidenceJudge:
         model: LogisticModel | None = None,
         indexed: Callable[[str], bool] | None = None,
         verdict: LogisticModel | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.embeddings = embeddings
         self.model = model
         self.indexed = indexed  # is a word anywhere in the index (not only these passages)?
         self.verdict = verdict
+        self.reader = reader
 
     def judge(self, question: Question, passages: list[Passage]) -> Judgement:
         """A broad question (list, summary, comparison) may find what it names across the
@@ -280,6 +286,14 @@ class EvidenceJudge:
             if asked_names:  # sentences naming what the question (or conversation) names
                 named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
                 s.score += 0.3 * named
+        if self.reader is not None:
+            found.sort(key=lambda s: -s.score)
+            read = found[:READ]
+            asked = question.resolved or question.query
+            said = self.reader.probabilities(asked, [s.text for s in read])
+            for s, p in zip(read, said, strict=True):
+                s.reader = float(p)
+                s.score += READER_WEIGHT * s.reader
         if question.previous:
             _untold_first(question, found)
         return sorted(found, key=lambda s: -s.score)
@@ -389,6 +403,7 @@ def features(
         "focus_missing": float(bool(question.focus) and question.focus not in said),
         "broad": float(question.gathers),
         "topic_size": min(len(topic), 10) / 10,
+        "reader": sentence.reader,
     }
 
 

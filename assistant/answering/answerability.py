@@ -36,6 +36,7 @@ FEATURES = (
     "focus_missing",  # the thing asked about ("population of …") is in no retrieved passage
     "broad",  # list, summary or comparison
     "topic_size",  # the question's own words, scaled
+    "reader",  # the reader's probability that the evidence sentence answers (0 without it)
 )
 VERDICT_FEATURES = (  # of a yes/no question, one claim or several ("Does A say X, while B …?")
     "part_similarity_min",  # cosine of the least supported claim and its best sentence

