@@ -132,7 +132,8 @@ class App:
         (the tests' bag-of-words fakes rank without it, as their answerability model was fitted)."""
         from assistant.answering.reader import Reader
 
-        return Reader().load() if self.settings.embeddings == "minilm" else None
+        wanted = self.settings.reader and self.settings.embeddings == "minilm"
+        return Reader().load() if wanted else None
 
     @cached_property
     def engine(self) -> Engine:

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     home: Path = Field(Path(".assistant"), description="Where the index lives.")
     llm: str = Field("smollm2", description="smollm2 | openai:MODEL[@BASE_URL] | fake")
     embeddings: str = Field("minilm", description="minilm | st:PATH | fake")
+    reader: bool = Field(True, description="Rerank evidence with the cross-encoder (MiniLM only).")
     mode: Literal["generative", "extractive"] = Field(
         "generative", description="extractive quotes the evidence and never calls the LLM"
     )

