@@ -130,27 +130,19 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--url", default=None, help="load: a running server (default: start one)")
     p.set_defaults(run=_bench)
 
-    p = sub.add_parser(
-        "fit-answerability",
-        help="refit the answerability model on public data (writes the committed artefact)",
-    )
-    p.add_argument(
-        "--workdir", type=Path, default=None, help="indexes of the data (runs/fit/EMBEDDINGS)"
-    )
-    p.add_argument("--out", type=Path, default=None, help="default: the shipped artefact")
-    p.add_argument("--limit", type=int, default=None, help="questions per dataset (smoke runs)")
-    p.set_defaults(run=_fit)
-
-    p = sub.add_parser(
-        "fit-reader",
-        help="refit the reader's adapter on public data (writes the committed artefact; ~30 min)",
-    )
-    p.add_argument(
-        "--workdir", type=Path, default=None, help="indexes of the data (runs/fit/EMBEDDINGS)"
-    )
-    p.add_argument("--out", type=Path, default=None, help="default: the shipped adapter")
-    p.add_argument("--epochs", type=int, default=None, help="passes over the data (default 2)")
-    p.set_defaults(run=_fit_reader)
+    for name, what, run, option, meaning in (
+        ("fit-answerability", "answerability model", _fit, "--limit", "questions per dataset"),
+        ("fit-reader", "reader's adapter (~30 min)", _fit_reader, "--epochs", "default 2"),
+    ):
+        p = sub.add_parser(
+            name, help=f"refit the {what} on public data (writes the committed artefact)"
+        )
+        p.add_argument(
+            "--workdir", type=Path, default=None, help="indexes of the data (runs/fit/EMBEDDINGS)"
+        )
+        p.add_argument("--out", type=Path, default=None, help="default: the shipped artefact")
+        p.add_argument(option, type=int, default=None, help=meaning)
+        p.set_defaults(run=run)
 
     p = sub.add_parser("ui", help="the Gradio chat in the browser")
     p.add_argument("--host", default=None)
