@@ -36,7 +36,9 @@ OVERVIEW_ONE = 5  # sentences in a summary of one document
 OVERVIEW_DIVERSITY = 0.3  # weight against repeating a sentence already chosen
 MIN_OVERVIEW_WORDS = 6
 CANDIDATES = 5  # how many of the best sentences may serve as evidence
-READ = 12  # how many of the best sentences the reader reads
+# how many of the best sentences the reader reads: on fit data (Spectre, NQ 0-299) 4 keep
+# its gain (top-1 gold 0.573 / 0.643 against 0.577 / 0.603 for 12) at a third of the cost
+READ = 4
 READER_WEIGHT = 1.0  # its probability's weight in a sentence's score
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
