@@ -22,6 +22,7 @@ from typing import Any
 from index.documents import SourceDocument
 from index.injection import instruction_spans, is_instruction
 
+TEXT_KEY = "text"  # the metadata field that holds a chunk's text
 CHUNKER_VERSION = 4  # 4: chunks carry the file's hash and flagged instruction spans
 BULLET = re.compile(r"[ \t]*(?:[•▪◦‣\-*–]|\d{1,3}[.)])[ \t]+\S")
 MD_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -55,7 +56,11 @@ class Chunk:
         return stored_text({"heading": self.heading}, self.text)
 
     def metadata(self) -> dict[str, str | int | bool]:
+        """What Chroma stores with the vector. The text is a metadata field, not a document:
+        Chroma gives documents a full-text index this project never queries, which halves
+        the local store's write speed and grows it by 40 % (README, Large folders)."""
         meta: dict[str, str | int | bool] = {
+            TEXT_KEY: self.text,
             "source": self.source,
             "title": self.title,
             "heading": self.heading,
@@ -71,9 +76,21 @@ class Chunk:
         return meta
 
 
-def stored_text(metadata: Mapping[str, Any], text: str) -> str:
+def chunk_text(metadata: Mapping[str, Any], document: str | None) -> str:
+    """A chunk's text as Chroma holds it: a metadata field, or (in an index written before
+    that) the document."""
+    text = metadata.get(TEXT_KEY)
+    return text if isinstance(text, str) else document or ""
+
+
+def chunk_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored chunk's metadata without its text."""
+    return {k: v for k, v in metadata.items() if k != TEXT_KEY}
+
+
+def stored_text(metadata: Mapping[str, Any], document: str | None) -> str:
     """A chunk's indexed text rebuilt from what Chroma holds (its metadata and document)."""
-    return f"{metadata.get('heading', '')}\n{text}"
+    return f"{metadata.get('heading', '')}\n{chunk_text(metadata, document)}"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from index.bm25_store import BM25Store
+from index.chunking import chunk_metadata, chunk_text
 
 
 class HybridRetriever(BaseRetriever):
@@ -81,7 +82,7 @@ class HybridRetriever(BaseRetriever):
             return None
         live = self.live() if self.live is not None else None
         docs = [
-            Document(page_content=text, metadata=dict(meta), id=cid)
+            Document(page_content=chunk_text(meta, text), metadata=chunk_metadata(meta), id=cid)
             for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
             if live is None or live.get(meta.get("source")) == meta.get("sha256")
         ]
@@ -111,7 +112,9 @@ class HybridRetriever(BaseRetriever):
                 meta, text, vec = found[cid]
                 if live is not None and live.get(meta.get("source")) != meta.get("sha256"):
                     continue  # written by a sync that has not finished
-                docs[cid] = Document(page_content=text, metadata=dict(meta), id=cid)
+                docs[cid] = Document(
+                    page_content=chunk_text(meta, text), metadata=chunk_metadata(meta), id=cid
+                )
                 vectors[cid] = np.asarray(vec, dtype=np.float32)
         return docs, vectors
 

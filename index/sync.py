@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import UserError
 from index.bm25_store import BM25Store, tokenize
 from index.catalog import Replica
-from index.chunking import Chunk, chunk_document, stored_text
+from index.chunking import Chunk, chunk_document, chunk_text, stored_text
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
 from index.locks import exclusive
 
@@ -446,7 +446,6 @@ class Indexer:
             self.collection.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[i : i + UPSERT_BATCH],
-                documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
         self._store_seconds += time.perf_counter() - started
@@ -461,8 +460,9 @@ class Indexer:
         self._drain()
         chunks = chunk_document(doc, self.chunk_size)
         old_ids = self._ids_of(old)
-        stored = self.collection.get(ids=old_ids, include=["embeddings", "documents"])
-        by_text = dict(zip(stored["documents"], stored["embeddings"], strict=True))
+        stored = self.collection.get(ids=old_ids, include=["embeddings", "metadatas", "documents"])
+        rows = zip(stored["metadatas"], stored["documents"], stored["embeddings"], strict=True)
+        by_text = {chunk_text(m, d): e for m, d, e in rows}
         if all(c.text in by_text for c in chunks):
             self._upsert(chunks, [list(map(float, by_text[c.text])) for c in chunks])
         else:  # the chunking differs after all: embed afresh

@@ -37,8 +37,8 @@ def test_changed_and_deleted_files_are_reflected(fake_env: Path) -> None:
     extra.write_text("# Extra\n\nMaple syrup exports grew.\n\nA second paragraph.\n")
     report = app.indexer.sync([Path("data")])
     assert report.updated == ["data/extra.md"]
-    texts = app.store.get(where={"source": "data/extra.md"})["documents"]
-    assert all("new document" not in t for t in texts)
+    texts = [m["text"] for m in app.store.get(where={"source": "data/extra.md"})["metadatas"]]
+    assert texts and all("new document" not in t for t in texts)
 
     extra.unlink()
     report = app.indexer.sync([Path("data")])
@@ -109,7 +109,9 @@ def test_changing_embeddings_or_chunking_rebuilds(
     app = _app()
     report = app.indexer.sync([Path("data")])
     assert report.rebuilt and len(report.added) == 2
-    assert max(len(t) for t in app.store.get()["documents"]) <= 600  # one long sentence: ≤ 2×
+    stored = app.store.get()
+    assert max(len(m["text"]) for m in stored["metadatas"]) <= 600  # one long sentence: ≤ 2×
+    assert set(stored["documents"]) == {None}  # no document: Chroma would full-text index it
     chroma_ids, bm25_ids = _state(app)
     assert chroma_ids == bm25_ids and len(chroma_ids) == app.chunk_count()
     assert not _app().indexer.sync([Path("data")]).rebuilt
@@ -253,3 +255,34 @@ def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
     assert len(report.unchanged) == 2 and report.chunks_written == 0  # nothing re-embedded
     assert sorted(_app().bm25.ids()) == chroma_ids
     assert not (folder / "v7").exists() and not _app().bm25.legacy()
+
+
+def test_an_index_that_holds_texts_as_documents_still_answers_and_syncs(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import bm25_store
+
+    monkeypatch.setattr(bm25_store, "RETIRE_S", 0.0)
+    app = _app()
+    app.indexer.sync([Path("data")])
+    stored = app.store.get(include=["metadatas", "embeddings"])
+    texts = [m.pop("text") for m in stored["metadatas"]]
+    collection = app.indexer.collection
+    collection.delete(ids=stored["ids"])  # written again the way earlier versions wrote it
+    collection.add(
+        ids=stored["ids"],
+        embeddings=stored["embeddings"],
+        metadatas=stored["metadatas"],
+        documents=texts,
+    )
+    fresh = _app()
+    found = fresh.engine.retrieve("How long is the land border?")
+    assert found and all(p.text in texts for p in found)
+    assert all("text" not in r.metadata for r in fresh.retriever().invoke("border"))
+    Path("data/000_8e8d18d6546258b1.txt").rename("data/renamed.txt")
+    calls: list[int] = []
+    fresh.indexer.embeddings = _Spy(fresh.embeddings, lambda texts: calls.append(len(texts)))
+    report = fresh.indexer.sync([Path("data")])  # a rename reuses the documents' vectors
+    assert report.renamed and calls == []
+    chroma_ids, bm25_ids = _state(_app())
+    assert chroma_ids == bm25_ids

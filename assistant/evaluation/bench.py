@@ -18,6 +18,7 @@ from assistant.evaluation.suite import Turn, load_suite
 from assistant.settings import Settings
 from assistant.text import split_sentences
 from index.baseline import TextbookPipeline
+from index.chunking import chunk_text
 
 DEPTH = 10
 ENCODE_SAMPLE = 256
@@ -55,7 +56,9 @@ def bench_retrieval(
     baseline = _score(lambda q: _ranked(textbook.search(q, DEPTH)), turns, console, "textbook")
     baseline.update(index_s=round(base_s, 1), chunks=chunks)
 
-    sample = [d for d in app.store.get(limit=ENCODE_SAMPLE, include=["documents"])["documents"]]
+    got = app.store.get(limit=ENCODE_SAMPLE, include=["metadatas", "documents"])
+    rows = zip(got["metadatas"], got["documents"], strict=True)
+    sample = [chunk_text(meta, text) for meta, text in rows]
     t0 = time.perf_counter()
     app.embeddings.embed_documents(sample)
     texts_per_s = len(sample) / (time.perf_counter() - t0)
