@@ -281,7 +281,7 @@ def test_an_index_that_holds_texts_as_documents_still_answers_and_syncs(
     assert all("text" not in r.metadata for r in fresh.retriever().invoke("border"))
     Path("data/000_8e8d18d6546258b1.txt").rename("data/renamed.txt")
     calls: list[int] = []
-    fresh.indexer.embeddings = _Spy(fresh.embeddings, lambda texts: calls.append(len(texts)))
+    fresh.indexer.embeddings = _Spy(fresh.embeddings, lambda batch: calls.append(len(batch)))
     report = fresh.indexer.sync([Path("data")])  # a rename reuses the documents' vectors
     assert report.renamed and calls == []
     chroma_ids, bm25_ids = _state(_app())
