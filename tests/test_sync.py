@@ -233,16 +233,22 @@ def test_past_the_memory_budget_files_are_read_again_not_held(
     assert app.indexer.sync([Path("data")]).added == ["data/late.md"]
 
 
-def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import shutil
-
+def _indexed_at_once(monkeypatch: pytest.MonkeyPatch) -> App:
+    """data/ indexed, with replaced keyword segments deleted at once rather than 30 s later."""
     from index import bm25_store
 
     monkeypatch.setattr(bm25_store, "RETIRE_S", 0.0)
     app = _app()
     app.indexer.sync([Path("data")])
+    return app
+
+
+def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    app = _indexed_at_once(monkeypatch)
     chroma_ids, _ = _state(app)
     folder = app.settings.home / "bm25"
     shutil.rmtree(folder)
@@ -260,11 +266,7 @@ def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
 def test_an_index_that_holds_texts_as_documents_still_answers_and_syncs(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index import bm25_store
-
-    monkeypatch.setattr(bm25_store, "RETIRE_S", 0.0)
-    app = _app()
-    app.indexer.sync([Path("data")])
+    app = _indexed_at_once(monkeypatch)
     stored = app.store.get(include=["metadatas", "embeddings"])
     texts = [m.pop("text") for m in stored["metadatas"]]
     collection = app.indexer.collection

