@@ -13,52 +13,87 @@ import re
 
 MAX_BLOCK = 1200
 _I = re.IGNORECASE | re.MULTILINE
+
+
+def _rule(
+    pattern: str, *needs: tuple[str, ...]
+) -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
+    return re.compile(pattern, _I), needs
+
+
+# Each pattern with what it needs: for every group, one of its strings in the case-folded text.
+# A pattern runs only on a text that holds them, which spares most documents most patterns
+# (the regexes cost 0.4 s a megabyte; the search for literals, a tenth of that).
 PATTERNS = [
     # orders about the assistant's instructions
-    re.compile(
+    _rule(
         r"\b(ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,25}?"
         r"\b(previous|prior|above|earlier|preceding|all|any|your|my|these|those|system|original)"
         r"\b[^.!?\n]{0,25}?\b(instructions?|prompts?|rules|guidelines|guardrails|directives?|"
         r"system messages?|context)\b|(^|[.!?]\s+)forget (everything|all that)\b"
         r"|\b(ignore|disregard|forget) (all |everything |anything )?(of )?(the |what is |what's )?"
         r"(above|previous|prior|preceding|earlier)\b",
-        _I,
+        ("ignore", "disregard", "forget", "override", "bypass"),
     ),
-    re.compile(r"\b(new|updated|real|hidden|secret) (instructions|directives|system prompt)\b", _I),
-    re.compile(r"\b(system|developer|admin) (override|instruction|command)s?\b", _I),
+    _rule(
+        r"\b(new|updated|real|hidden|secret) (instructions|directives|system prompt)\b",
+        (" instructions", " directives", " system prompt"),
+    ),
+    _rule(
+        r"\b(system|developer|admin) (override|instruction|command)s?\b",
+        (" override", " instruction", " command"),
+    ),
     # chat-template role markers and special tokens
-    re.compile(r"^[ \t>*#-]*(system|assistant)[ \t]*:", _I),
-    re.compile(r"<\|?(im_start|im_end|system|assistant|user|endoftext)\|?>|\[/?INST\]|<<SYS>>", _I),
+    _rule(r"^[ \t>*#-]*(system|assistant)[ \t]*:", ("system", "assistant")),
+    _rule(
+        r"<\|?(im_start|im_end|system|assistant|user|endoftext)\|?>|\[/?INST\]|<<SYS>>",
+        ("<", "inst]"),
+    ),
     # giving the assistant a new identity
-    re.compile(
+    _rule(
         r"\byou are (now|no longer) (an? |the |my )?(\w+ )?(ai|assistant|chatbot|bot|model|llm|"
         r"dan|unrestricted|jailbroken|bound|restricted)\b|\bfrom now on,? you (will|must|are)\b",
-        _I,
+        ("you are now ", "you are no longer ", "from now on"),
     ),
-    re.compile(
-        r"\b(pretend|act|behave) (to be|you are|as if you are|as) (an? |the )?"
-        r"(different |unrestricted |new |evil )?(ai|assistant|chatbot|llm|language model|bot|dan)\b"
-        r"|\byour new (role|task|persona|goal|instructions)\b",
-        _I,
+    _rule(
+        r"\b(pretend|act|behave) (to be|you are|as if you are|as) (an? |the )?(different |"
+        r"unrestricted |new |evil )?(ai|assistant|chatbot|llm|language model|bot|dan)\b",
+        tuple(
+            f"{v} {w} " for v in ("pretend", "act", "behave") for w in ("to be", "you are", "as")
+        ),
     ),
-    re.compile(
-        r"\b(dear|attention|note to|hey|hello),? (ai|assistant|chatbot|llm|language model|gpt)\b"
-        r"|\bif you are an? (ai|assistant|chatbot|llm|language model|bot)\b"
-        r"|\b(ai|language model|llm|chatbot)s? (reading|processing|summari[sz]ing) this\b",
-        _I,
+    _rule(r"\byour new (role|task|persona|goal|instructions)\b", ("your new ",)),
+    _rule(
+        r"\b(dear|attention|note to|hey|hello),? (ai|assistant|chatbot|llm|language model|gpt)\b",
+        ("dear", "attention", "note to", "hey", "hello"),
+        (" ai", " assistant", " chatbot", " llm", " language model", " gpt"),
+    ),
+    _rule(r"\bif you are an? (ai|assistant|chatbot|llm|language model|bot)\b", ("if you are a",)),
+    _rule(
+        r"\b(ai|language model|llm|chatbot)s? (reading|processing|summari[sz]ing) this\b",
+        ("reading this", "processing this", "summarizing this", "summarising this"),
     ),
     # orders about what to answer or how to cite
-    re.compile(
-        r"\b(answer|respond|reply|output|print)( with)? (only|exactly|nothing but)\b"
-        r"|(^|[.!?]\s+)(say|print|output|respond with|reply with|answer with)[ \t]*[:\"“'‘]"
-        r"|\byou (must|should|will|shall) (only |always |now )?(answer|respond|reply|say|output)\b",
-        _I,
+    _rule(
+        r"\b(answer|respond|reply|output|print)( with)? (only|exactly|nothing but)\b",
+        ("answer", "respond", "reply", "output", "print"),
+        (" only", " exactly", " nothing but"),
     ),
-    re.compile(
+    _rule(
+        r"\byou (must|should|will|shall) (only |always |now )?(answer|respond|reply|say|output)\b",
+        ("you must ", "you should ", "you will ", "you shall "),
+    ),
+    _rule(
+        r"(^|[.!?]\s+)(say|print|output|respond with|reply with|answer with)[ \t]*[:\"“'‘]",
+        ("say", "print", "output", " with"),
+    ),
+    _rule(
         r"(^|[.!?:]\s+|\byou\s+(should\s+|must\s+)?)(do not|don't|never) "
-        r"(cite|mention|quote|reveal|disclose|refuse)\b|\bwithout citing\b",
-        _I,
+        r"(cite|mention|quote|reveal|disclose|refuse)\b",
+        ("do not ", "don't ", "never "),
+        ("cite", "mention", "quote", "reveal", "disclose", "refuse"),
     ),
+    _rule(r"\bwithout citing\b", ("without citing",)),
 ]
 PARAGRAPH = re.compile(r"\n[ \t]*\n")
 SENTENCE_END = re.compile(r"[.!?](?=[\"”’')\]]*\s)|\n")
@@ -70,7 +105,7 @@ def instruction_spans(text: str) -> list[tuple[int, int]]:
     starts = [0] + [m.end() for m in gaps]  # where each paragraph begins …
     ends = [m.start() for m in gaps] + [len(text)]  # … and ends
     spans: list[tuple[int, int]] = []
-    for pattern in PATTERNS:
+    for pattern in _candidates(text):
         for match in pattern.finditer(text):
             i = bisect.bisect_right(starts, match.start()) - 1
             spans.append(_enclosing(text, match.start(), match.end(), starts[i], ends[i]))
@@ -78,7 +113,18 @@ def instruction_spans(text: str) -> list[tuple[int, int]]:
 
 
 def is_instruction(text: str) -> bool:
-    return any(p.search(text) for p in PATTERNS)
+    return any(p.search(text) for p in _candidates(text))
+
+
+def _candidates(text: str) -> list[re.Pattern[str]]:
+    """The patterns whose literals the text holds. Case-folding maps every letter that an
+    IGNORECASE pattern equates with an ASCII one (ſ, K, İ, ı) to that letter."""
+    folded = text.casefold().replace("ı", "i").replace("\u0307", "")
+    return [
+        pattern
+        for pattern, needs in PATTERNS
+        if all(any(s in folded for s in group) for group in needs)
+    ]
 
 
 def _enclosing(

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from assistant.errors import UserError
 from index.bm25_store import BM25Store, tokenize
 from index.catalog import Replica
+from index.chunk_workers import prepared_in_order
 from index.chunking import Chunk, chunk_document, chunk_text, stored_text
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
 from index.locks import exclusive
@@ -330,10 +331,14 @@ class Indexer:
                     report.renamed.append(f"{old} → {name}")
                 elif old is None:
                     new.append((path, name, doc, stat))
-            for path, _name, doc, stat in new:  # cut while the writer stores the last batch
-                loaded = self._reread(path, doc, report)
-                if loaded is not None:
-                    self._queue(loaded, stat, *_prepared(loaded, self.chunk_size), report)
+            reread = (
+                (stat, loaded)
+                for path, _name, doc, stat in new
+                if (loaded := self._reread(path, doc, report)) is not None
+            )
+            chars = sum(stat["size"] for *_, stat in new)
+            for stat, loaded, prepared in prepared_in_order(reread, self.chunk_size, chars):
+                self._queue(loaded, stat, *prepared, report)  # while the writer stores the last
             self._flush(report)
             self._drain()
         self._writer = None
@@ -518,11 +523,6 @@ class Indexer:
             for s in self.manifest.files
             if any(d == "." or s.startswith(d.rstrip("/") + "/") for d in dirs)
         }
-
-
-def _prepared(doc: SourceDocument, size: int) -> tuple[list[Chunk], list[list[str]]]:
-    chunks = chunk_document(doc, size)
-    return chunks, [tokenize(c.indexed_text) for c in chunks]
 
 
 def _stat(path: Path) -> dict[str, int]:
