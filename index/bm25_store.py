@@ -58,6 +58,15 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords([w for w in words if w not in _stopwords()])
 
 
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest positive scores, unordered. The k-th best of every 16th score
+    is at most the k-th best of all, so only the scores above it need a partial sort."""
+    sample = scores[::16]
+    floor = np.partition(sample, len(sample) - k)[len(sample) - k] if len(sample) > k else 0.0
+    best = np.flatnonzero(scores >= max(floor, np.float32(1e-12)))
+    return best[np.argpartition(-scores[best], k)[:k]] if len(best) > k else best
+
+
 def _idf(df: int, n: int) -> float:
     """bm25s's default (Lucene) idf."""
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -327,8 +336,7 @@ class BM25Store:
             mask = state.masks.get(segment.name)
             if mask is not None:
                 scores *= mask
-            best = np.argpartition(-scores, k)[:k] if k < len(scores) else range(len(scores))
-            found += [(segment.ids[i], float(scores[i])) for i in best if scores[i] > 0]
+            found += [(segment.ids[i], float(scores[i])) for i in _top(scores, k)]
         return sorted(found, key=lambda pair: -pair[1])[:k]
 
     def knows(self, text: str) -> bool:

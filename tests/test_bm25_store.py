@@ -215,3 +215,20 @@ def test_delete_sources_takes_out_every_chunk_of_those_files_saved_or_pending(
     assert store.ids() == {"b1"}
     store.save()
     assert [i for i, _ in BM25Store(tmp_path / "bm25").search("maple", 10)] == ["b1"]
+
+
+def test_the_top_k_of_a_segment_are_the_k_highest_positive_scores() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    for n, k, zeros in [(5, 30, 0.0), (40, 30, 0.5), (1000, 30, 0.0), (5000, 30, 0.99)]:
+        for _ in range(20):
+            scores = rng.choice([0.5, 1.0, 2.0, 3.0], n).astype(np.float32)  # ties
+            scores = np.where(rng.random(n) < zeros, 0, scores * rng.random(n) ** 2)
+            scores = scores.astype(np.float32)
+            if n > 1000:  # the best chunks exactly where the sample looks: its floor is the k-th
+                scores[::16] += 10 * rng.random(len(scores[::16])).astype(np.float32)
+            got = bm25_store._top(scores, k)
+            positive = sorted(scores[scores > 0], reverse=True)
+            assert sorted(scores[got], reverse=True) == positive[:k]
+            assert len(set(got.tolist())) == len(got)
