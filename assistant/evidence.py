@@ -263,12 +263,10 @@ class EvidenceJudge:
         found = _statements(passages)
         if not found:
             return []
-        vectors = np.concatenate(
-            [
-                vectors_of(self.embeddings, [question.resolved or question.query], keep=False),
-                vectors_of(self.embeddings, [s.text for s in found]),
-            ]
-        )
+        asked = np.asarray(
+            [self.embeddings.embed_query(question.resolved or question.query)], dtype=np.float32
+        )  # embedded once: retrieval has just asked for the same vector
+        vectors = np.concatenate([asked, vectors_of(self.embeddings, [s.text for s in found])])
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         kind = question.answer_type
         own = question.topic

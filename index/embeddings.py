@@ -21,11 +21,14 @@ class SentenceTransformerEmbeddings(Embeddings):
     One encode runs at a time: the tokenizer is not safe to share between threads, and on a
     small CPU parallel encodes only contend for the same cores."""
 
-    def __init__(self, model_path: str, batch_size: int = 64) -> None:
+    def __init__(self, model_path: str, batch_size: int = 64, queries: int = 64) -> None:
         self.model_path = model_path
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        # the last questions' vectors: retrieval and the evidence ranking both embed a question
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._queries_size = queries
 
     def _load(self) -> Any:
         if self._model is None:
@@ -49,7 +52,17 @@ class SentenceTransformerEmbeddings(Embeddings):
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        with self._lock:
+            known = self._queries.get(text)
+            if known is not None:
+                self._queries.move_to_end(text)
+                return known
+        vector = self.embed_documents([text])[0]
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > self._queries_size:
+                self._queries.popitem(last=False)
+        return vector
 
 
 class CachedEmbeddings(Embeddings):

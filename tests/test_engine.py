@@ -231,3 +231,38 @@ def test_a_yes_no_claim_in_words_no_document_uses_is_not_decided(app: App) -> No
         mode="extractive",
     )
     assert not kept.refused and "largest energy trading partners" in kept.answer
+
+
+def test_a_question_is_embedded_once_per_answer(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Retrieval and the evidence ranking share the question's vector."""
+    import numpy as np
+    from langchain_core.embeddings import DeterministicFakeEmbedding
+
+    from assistant import app as app_module
+    from index.embeddings import SentenceTransformerEmbeddings
+
+    encoded: list[str] = []
+
+    class Model:
+        fake = DeterministicFakeEmbedding(size=64)
+
+        def encode(self, texts: list[str], **_: object) -> np.ndarray:
+            encoded.extend(texts)
+            return np.asarray(self.fake.embed_documents(texts), dtype=np.float32)
+
+    def embeddings(_spec: str) -> SentenceTransformerEmbeddings:
+        made = SentenceTransformerEmbeddings("unused")
+        made._model = Model()
+        return made
+
+    monkeypatch.setattr(app_module, "make_embeddings", embeddings)
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    question = "How long is the land border between the two countries?"
+    answer = app.engine.ask(question, mode="extractive")
+    assert answer.retrieved
+    assert encoded.count(question) == 1
+    app.engine.ask(question, mode="extractive")
+    assert encoded.count(question) == 1  # asked again: still the remembered vector
