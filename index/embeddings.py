@@ -64,6 +64,10 @@ class SentenceTransformerEmbeddings(Embeddings):
                 self._queries.popitem(last=False)
         return vector
 
+    def forget_queries(self) -> None:
+        with self._lock:
+            self._queries.clear()
+
 
 class CachedEmbeddings(Embeddings):
     """Remembers recent sentence vectors (as float32 arrays: 1.5 KB each, not 12 KB of Python
