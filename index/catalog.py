@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from index.bm25_store import BM25Store
-from index.chunking import stored_text
+from index.chunking import stored_text, unpacked
 from index.locks import exclusive
 
 POLL_S = 2.0
@@ -161,9 +161,10 @@ class Replica:
             got = collection.get(
                 where={"source": {"$in": sources}}, include=["documents", "metadatas"]
             )
+            stored = zip(got["ids"], map(unpacked, got["metadatas"]), got["documents"], strict=True)
             rows = [
                 (i, m, d)
-                for i, m, d in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+                for i, m, d in stored
                 if m.get("sha256") == remote[m["source"]].get("sha256")
             ]
             self.bm25.upsert(

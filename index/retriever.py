@@ -14,7 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from index.bm25_store import BM25Store
-from index.chunking import chunk_metadata, chunk_text
+from index.chunking import chunk_metadata, chunk_text, unpacked
 
 
 class HybridRetriever(BaseRetriever):
@@ -81,9 +81,10 @@ class HybridRetriever(BaseRetriever):
         if len(got["ids"]) > limit:
             return None
         live = self.live() if self.live is not None else None
+        stored = zip(got["ids"], map(unpacked, got["metadatas"]), got["documents"], strict=True)
         docs = [
             Document(page_content=chunk_text(meta, text), metadata=chunk_metadata(meta), id=cid)
-            for cid, meta, text in zip(got["ids"], got["metadatas"], got["documents"], strict=True)
+            for cid, meta, text in stored
             if live is None or live.get(meta.get("source")) == meta.get("sha256")
         ]
         return sorted(docs, key=lambda d: (d.metadata["source"], int(d.metadata["start"])))
@@ -110,6 +111,7 @@ class HybridRetriever(BaseRetriever):
                 if cid not in found or len(docs) >= wanted:
                     continue  # deleted between the BM25 snapshot and Chroma
                 meta, text, vec = found[cid]
+                meta = unpacked(meta)
                 if live is not None and live.get(meta.get("source")) != meta.get("sha256"):
                     continue  # written by a sync that has not finished
                 docs[cid] = Document(

@@ -17,6 +17,7 @@ import pytest
 from assistant.app import App
 from assistant.settings import load_settings
 from index.bm25_store import BM25Store
+from index.chunking import unpacked
 
 FILES = 120
 PARAGRAPHS = 24
@@ -80,7 +81,7 @@ def _state(home: Path) -> tuple[dict[str, str], set[str], set[str], set[tuple[st
     files = {s: e["sha256"] for s, e in manifest["files"].items()}
     app = App(load_settings(home=home))
     stored = app.store.get(include=["metadatas"])
-    pairs = {(m["source"], m["sha256"]) for m in stored["metadatas"]}
+    pairs = {(m["source"], m["sha256"]) for m in map(unpacked, stored["metadatas"])}
     return files, set(stored["ids"]), BM25Store(home / "bm25").ids(), pairs
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from assistant.app import App
 from assistant.settings import load_settings
+from index.chunking import PACKED_KEY, unpacked
 
 
 def _app() -> App:
@@ -37,7 +38,8 @@ def test_changed_and_deleted_files_are_reflected(fake_env: Path) -> None:
     extra.write_text("# Extra\n\nMaple syrup exports grew.\n\nA second paragraph.\n")
     report = app.indexer.sync([Path("data")])
     assert report.updated == ["data/extra.md"]
-    texts = [m["text"] for m in app.store.get(where={"source": "data/extra.md"})["metadatas"]]
+    stored = app.store.get(where={"source": "data/extra.md"})["metadatas"]
+    texts = [unpacked(m)["text"] for m in stored]
     assert texts and all("new document" not in t for t in texts)
 
     extra.unlink()
@@ -110,7 +112,8 @@ def test_changing_embeddings_or_chunking_rebuilds(
     report = app.indexer.sync([Path("data")])
     assert report.rebuilt and len(report.added) == 2
     stored = app.store.get()
-    assert max(len(m["text"]) for m in stored["metadatas"]) <= 600  # one long sentence: ≤ 2×
+    longest = max(len(unpacked(m)["text"]) for m in stored["metadatas"])
+    assert longest <= 600  # one long sentence: ≤ 2×
     assert set(stored["documents"]) == {None}  # no document: Chroma would full-text index it
     chroma_ids, bm25_ids = _state(app)
     assert chroma_ids == bm25_ids and len(chroma_ids) == app.chunk_count()
@@ -263,19 +266,25 @@ def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
     assert not (folder / "v7").exists() and not _app().bm25.legacy()
 
 
-def test_an_index_that_holds_texts_as_documents_still_answers_and_syncs(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("layout", ["text as document", "one field each"])
+def test_an_index_of_an_earlier_layout_still_answers_and_syncs(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
     app = _indexed_at_once(monkeypatch)
     stored = app.store.get(include=["metadatas", "embeddings"])
-    texts = [m.pop("text") for m in stored["metadatas"]]
+    fields = [unpacked(m) for m in stored["metadatas"]]
+    assert all(set(m) == {"source", "text", PACKED_KEY} for m in stored["metadatas"])
+    texts = [f["text"] for f in fields]
+    if layout == "text as document":
+        for f in fields:
+            del f["text"]
     collection = app.indexer.collection
     collection.delete(ids=stored["ids"])  # written again the way earlier versions wrote it
     collection.add(
         ids=stored["ids"],
         embeddings=stored["embeddings"],
-        metadatas=stored["metadatas"],
-        documents=texts,
+        metadatas=fields,
+        documents=texts if layout == "text as document" else None,
     )
     fresh = _app()
     found = fresh.engine.retrieve("How long is the land border?")
