@@ -23,6 +23,7 @@ from typing import Any
 from index.bm25_store import BM25Store
 from index.chunking import stored_text, unpacked
 from index.locks import exclusive
+from index.paging import get_all
 
 POLL_S = 2.0
 FETCH_SOURCES = 50  # files read from Chroma per request when catching up
@@ -72,7 +73,7 @@ class Catalog:
         return json.loads(recorded) if recorded else None
 
     def files(self) -> dict[str, dict[str, Any]]:
-        got = self._collection().get(include=["metadatas"])
+        got = get_all(self._collection(), ["metadatas"])
         return dict(zip(got["ids"], got["metadatas"], strict=True))
 
 

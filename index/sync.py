@@ -25,6 +25,7 @@ from index.chunk_workers import prepared_in_order
 from index.chunking import Chunk, chunk_document, chunk_text, stored_text
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
 from index.locks import exclusive
+from index.paging import get_all
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -493,7 +494,7 @@ class Indexer:
 
     def _sweep_orphans(self) -> None:
         """After an interrupted run: drop chunks of files the manifest does not hold."""
-        stored = self.collection.get(include=["metadatas"])
+        stored = get_all(self.collection, ["metadatas"])
         orphans = [
             i
             for i, meta in zip(stored["ids"], stored["metadatas"], strict=True)
@@ -505,7 +506,7 @@ class Indexer:
 
     def _repair_keywords(self) -> None:
         """After an interrupted run: tokenize the stored chunks the keyword index lacks."""
-        stored = self.collection.get(include=["metadatas", "documents"])
+        stored = get_all(self.collection, ["metadatas", "documents"])
         rows = zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True)
         held = self.bm25.ids()
         missing = [(i, m, d) for i, m, d in rows if i not in held]

@@ -40,3 +40,30 @@ def test_only_transport_failures_count_as_the_server_going_away() -> None:
     )
     assert not unreachable(ValueError("Expected metadata value to be a str"))
     assert not unreachable(KeyError("source"))
+
+
+def test_a_whole_collection_is_read_a_page_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import paging
+
+    collection = chroma_client(tmp_path, None).get_or_create_collection("pages")
+    ids = [f"c{i}" for i in range(25)]
+    collection.add(
+        ids=ids,
+        embeddings=[[float(i), 1.0] for i in range(25)],
+        metadatas=[{"n": i} for i in range(25)],
+    )
+    calls: list[int] = []
+    real_get = collection.get
+
+    def get(**kwargs: object) -> object:
+        calls.append(1)
+        return real_get(**kwargs)
+
+    monkeypatch.setattr(paging, "GET_PAGE", 7)
+    monkeypatch.setattr(collection, "get", get)
+    got = paging.get_all(collection, ["metadatas"])
+    assert sorted(got["ids"]) == sorted(ids) and len(got["ids"]) == 25
+    assert all(m["n"] == int(i[1:]) for i, m in zip(got["ids"], got["metadatas"], strict=True))
+    assert len(calls) == 4  # 7 + 7 + 7 + 4

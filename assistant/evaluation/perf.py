@@ -175,8 +175,9 @@ def bench_perf(
     }
     if embedder == "minilm":
         from index.chunking import stored_text
+        from index.paging import get_all
 
-        got = app.indexer.collection.get(include=["documents", "metadatas"])
+        got = get_all(app.indexer.collection, ["documents", "metadatas"])
         stored = [  # what the indexer embeds: the heading path, then the passage
             stored_text(m, d) for m, d in zip(got["metadatas"], got["documents"], strict=True)
         ]  # a uniform sample: chunk lengths, and so encode speed, vary along the corpus
