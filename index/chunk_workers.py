@@ -8,6 +8,9 @@ second interpreter takes longer to start than their chunking takes.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -20,6 +23,7 @@ from index.documents import SourceDocument
 
 POOL_CHARS = 4_000_000  # changed text from which a sync chunks in a second process
 AHEAD = 16  # documents handed to the worker before their chunks are taken (bounds memory)
+PARENT_POLL_S = 0.5
 
 Key = TypeVar("Key")
 Prepared = tuple[list[Chunk], list[list[str]]]
@@ -40,7 +44,12 @@ def prepared_in_order(
         for key, doc in docs:
             yield key, doc, prepare(doc, size)
         return
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with,
+        initargs=(os.getpid(),),
+    )
     ahead: deque[tuple[Key, SourceDocument, Future[Prepared]]] = deque()
     try:
         for key, doc in docs:
@@ -51,6 +60,18 @@ def prepared_in_order(
             yield _taken(ahead, size)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with(parent: int) -> None:
+    """In the worker: exit when the indexing process is gone (killed, it cannot say so; the
+    worker would wait for work forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _submitted(pool: ProcessPoolExecutor, doc: SourceDocument, size: int) -> Future[Prepared]:

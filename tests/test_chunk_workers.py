@@ -2,6 +2,9 @@
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,43 @@ def test_a_worker_that_dies_leaves_its_documents_chunked_here(
                 os.kill(process.pid, signal.SIGKILL)
     assert got == expected
     assert len(here) >= len(docs) - chunk_workers.AHEAD - 1
+
+
+def test_the_worker_exits_when_the_indexing_process_is_killed(fake_env: Path) -> None:
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from index.chunk_workers import prepared_in_order\n"
+        "from index.documents import load_document\n"
+        "docs = [(p.name, load_document(p)) for p in sorted(Path('data').iterdir())] * 50\n"
+        "stream = prepared_in_order(iter(docs), 300, 10**9)\n"
+        "next(stream)\n"
+        "pool = stream.gi_frame.f_locals['pool']\n"
+        "print(*[p.pid for p in pool._processes.values()], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    indexing = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert indexing.stdout is not None
+    workers = [int(pid) for pid in indexing.stdout.readline().split()]
+    assert workers
+    os.kill(indexing.pid, signal.SIGKILL)
+    indexing.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's reaper may be slow to collect it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
