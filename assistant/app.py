@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from assistant.llm import parse_llm
 from assistant.settings import Settings
@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` s
     from assistant.answering.reader import Reader
     from assistant.engine import Engine
     from index.retriever import HybridRetriever
+    from index.store import ChromaStore
 
 
 class App:
@@ -32,10 +33,15 @@ class App:
         self.embeddings = make_embeddings(settings.embeddings)
 
     @cached_property
-    def client(self) -> chromadb.ClientAPI:
-        from index.store import chroma_client
+    def chroma(self) -> ChromaStore:
+        from index.store import ChromaStore
 
-        return chroma_client(self.settings.home, self.settings.chroma_url)
+        s = self.settings
+        return ChromaStore(s.home, s.chroma_url, s.collection)
+
+    @property
+    def client(self) -> chromadb.ClientAPI:
+        return self.chroma.client()
 
     @property
     def store(self) -> Chroma:
@@ -56,14 +62,9 @@ class App:
         if not s.chroma_url:
             return local
 
-        def chunks() -> Any:
-            from index.store import open_collection
-
-            return open_collection(self.client, s.collection)
-
         return Replica(
             Catalog(lambda: self.client, s.collection),
-            chunks,
+            self.chroma.collection,
             self.bm25,
             s.home / "replica.json",
             local.uploaded,
@@ -73,19 +74,13 @@ class App:
     @cached_property
     def indexer(self) -> Indexer:
         s = self.settings
-
-        def collection(reset: bool) -> Any:
-            from index.store import open_collection
-
-            return open_collection(self.client, s.collection, reset)
-
         config = {
             "embeddings": s.embeddings,
             "chunker": CHUNKER_VERSION,
             "chunk_size": s.chunk_size,
         }
         return Indexer(
-            collection,
+            self.chroma,
             self.embeddings,
             self.bm25,
             s.home / "manifest.json",
@@ -97,11 +92,10 @@ class App:
 
     def retriever(self, k: int | None = None) -> HybridRetriever:
         from index.retriever import HybridRetriever
-        from index.store import open_collection
 
         s = self.settings
         return HybridRetriever(
-            collection=open_collection(self.client, s.collection),
+            collection=self.chroma.collection,
             bm25=self.bm25,
             embeddings=self.embeddings,
             k=k or s.k,

@@ -23,9 +23,10 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    # the chromadb collection the indexer writes; queried for ids only, then the few chunks
-    # kept are fetched (LangChain's Chroma search returns every candidate's text: 7× slower)
-    collection: Any
+    # → the chromadb collection the indexer writes (as this process should see it now); queried
+    # for ids only, then the few chunks kept are fetched (LangChain's Chroma search returns
+    # every candidate's text: 7× slower)
+    collection: Callable[[], Any]
     bm25: BM25Store
     embeddings: Embeddings
     k: int = 4
@@ -45,7 +46,7 @@ class HybridRetriever(BaseRetriever):
         fused: dict[str, float] = defaultdict(float)
         ranks: dict[str, dict[str, float]] = defaultdict(dict)
         if self.dense_weight > 0:
-            hits = self.collection.query(
+            hits = self.collection().query(
                 query_embeddings=[vector.tolist()], n_results=self.candidates, include=[]
             )
             for rank, cid in enumerate(hits["ids"][0], 1):
@@ -77,7 +78,7 @@ class HybridRetriever(BaseRetriever):
     def everything(self, limit: int) -> list[Document] | None:
         """Every live chunk in reading order, for a question about the whole folder ("list the
         people named in the documents"); None when the index holds more than limit."""
-        got = self.collection.get(limit=limit + 1, include=["metadatas", "documents"])
+        got = self.collection().get(limit=limit + 1, include=["metadatas", "documents"])
         if len(got["ids"]) > limit:
             return None
         live = self.live() if self.live is not None else None
@@ -97,10 +98,11 @@ class HybridRetriever(BaseRetriever):
         docs: dict[str, Document] = {}
         vectors: dict[str, np.ndarray] = {}
         at = 0
+        collection = self.collection()
         while len(docs) < wanted and at < len(order):
             batch = order[at : at + 2 * (wanted - len(docs))]
             at += len(batch)
-            got = self.collection.get(ids=batch, include=["embeddings", "metadatas", "documents"])
+            got = collection.get(ids=batch, include=["embeddings", "metadatas", "documents"])
             found = {
                 i: (meta, text, vec)
                 for i, meta, text, vec in zip(

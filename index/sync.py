@@ -30,6 +30,8 @@ from index.paging import get_all
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
+    from index.store import ChromaStore
+
 FLUSH_CHUNKS = 512  # embed and commit after this many pending chunks
 HELD_CHARS = 50_000_000  # text kept in memory between discovery and chunking; the rest is re-read
 UPSERT_BATCH = 1000
@@ -149,7 +151,7 @@ class Indexer:
 
     def __init__(
         self,
-        collection: Callable[[bool], Any],
+        store: ChromaStore,
         embeddings: Embeddings,
         bm25: BM25Store,
         manifest_path: Path,
@@ -161,8 +163,8 @@ class Indexer:
         self.replica = replica  # with a Chroma server: the catalog other replicas follow
         self._written: set[str] = set()
         self._removed: set[str] = set()
-        self._open_collection = collection  # collection(reset) → chromadb Collection
-        self._collection: Any = None
+        self.store = store
+        self._collection: Any = None  # opened on first use in each sync
         self.embeddings = embeddings
         self.bm25 = bm25
         self.manifest = Manifest(manifest_path)
@@ -181,7 +183,7 @@ class Indexer:
     @property
     def collection(self) -> Any:
         if self._collection is None:
-            self._collection = self._open_collection(False)
+            self._collection = self.store.collection(fresh=True)
         return self._collection
 
     def sync(
@@ -194,6 +196,7 @@ class Indexer:
         chunks written) as each batch is stored."""
         with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)  # another process may have synced
+            self._collection = None
             self._pending.clear()
             self._in_flight = None
             self._on_progress = on_progress
@@ -215,6 +218,8 @@ class Indexer:
                         "finish"
                     ) from None
                 raise
+            finally:
+                self._collection = None  # a later sync opens the store as it is then
             return report
 
     def remove(self, sources: Iterable[str]) -> list[str]:
@@ -222,6 +227,7 @@ class Indexer:
         syncs of the folder until it is indexed by name again. Returns what was removed."""
         with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)
+            self._collection = None
             removed = [s for s in sources if s in self.manifest.files]
             self._written, self._removed = set(), set(removed)
             for source in removed:
@@ -232,6 +238,7 @@ class Indexer:
                 self.bm25.save()
                 self.manifest.save()
                 self._publish()
+            self._collection = None
             return removed
 
     def _publish(self) -> None:
@@ -381,7 +388,7 @@ class Indexer:
 
     def _reset(self) -> None:
         self._removed |= set(self.manifest.files)
-        self._collection = self._open_collection(True)
+        self._collection = self.store.reset()
         self.bm25.clear()
         self.manifest.files = {}
         self.manifest.config = dict(self.config)
@@ -454,6 +461,7 @@ class Indexer:
                 embeddings=vectors[i : i + UPSERT_BATCH],
                 metadatas=[c.metadata() for c in batch],
             )
+        self.store.written()
         self._store_seconds += time.perf_counter() - started
         self.bm25.upsert_tokens(
             [c.chunk_id for c in chunks],
@@ -487,6 +495,7 @@ class Indexer:
     def _delete_ids(self, ids: list[str]) -> None:
         if ids:
             self.collection.delete(ids=ids)
+            self.store.written()
             self.bm25.delete(ids)
 
     def _ids_of(self, source: str) -> list[str]:

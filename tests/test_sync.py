@@ -163,7 +163,7 @@ def test_interrupted_sync_keeps_the_old_index_and_the_next_run_finishes(
 def test_unchanged_corpus_opens_no_store(fake_env: Path) -> None:
     _app().indexer.sync([Path("data")])
     app = _app()
-    app.indexer._open_collection = None  # type: ignore[assignment]  # would fail if used
+    app.indexer.store = None  # type: ignore[assignment]  # would fail if used
     report = app.indexer.sync([Path("data")])
     assert len(report.unchanged) == 2
 
