@@ -5,7 +5,9 @@ ids kept beside it for merging. Adding a file writes one small segment; removing
 chunks deleted. Scores use corpus-wide statistics: each query term's segment score is rescaled
 by global idf / segment idf, so a chunk scores the same whichever segment holds it (within each
 segment's own length normalisation). Segments of similar size are merged (cost ∝ their size),
-and a segment with many deleted chunks is rewritten, so their number stays logarithmic.
+and a segment with many deleted chunks is rewritten, so their number stays logarithmic up to
+SEGMENT_CHUNKS; segments that large are left as they are (merging two costs seconds, and
+searching two costs what searching one does).
 
 A save writes new segments, then a new state file listing them, then switches CURRENT
 atomically: a killed save leaves the previous state usable. Searches read one immutable loaded
@@ -221,7 +223,11 @@ class BM25Store:
                 entry = self._merge(state, [entry], deleted)
                 deleted[entry["name"]] = set()
             out.append(entry)
-        while len(out) >= 2 and live(out[-2]) <= MERGE_RATIO * live(out[-1]):
+        while (
+            len(out) >= 2
+            and live(out[-2]) <= MERGE_RATIO * live(out[-1])
+            and live(out[-2]) + live(out[-1]) <= SEGMENT_CHUNKS  # big ones: search costs the same
+        ):
             merged = self._merge(state, out[-2:], deleted)
             deleted[merged["name"]] = set()
             out[-2:] = [merged]

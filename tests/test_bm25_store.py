@@ -117,6 +117,20 @@ def test_segments_stay_logarithmic_under_many_small_adds(
     assert len(list((tmp_path / "bm25").glob("seg-*"))) == len(_segments(store))  # no leftovers
 
 
+def test_a_long_sync_leaves_its_full_segments_unmerged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bm25_store, "SEGMENT_CHUNKS", 100)
+    store = BM25Store(tmp_path / "bm25")
+    ids = list(_corpus(190).items())
+    for start in (0, 100):  # the indexer's batches: a segment is written at 100 chunks
+        batch = ids[start : start + 100]
+        _add(store, [i for i, _ in batch], [t for _, t in batch])
+    store.save()
+    assert [size for _, size in _segments(store)] == [100, 90]
+    assert len(store.ids()) == 190
+
+
 def test_deleted_chunks_vanish_at_once_and_a_mostly_deleted_segment_is_rewritten(
     tmp_path: Path,
 ) -> None:
