@@ -7,8 +7,11 @@ second interpreter takes longer to start than their chunking takes.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -24,6 +27,7 @@ from index.documents import SourceDocument
 POOL_CHARS = 4_000_000  # changed text from which a sync chunks in a second process
 AHEAD = 16  # documents handed to the worker before their chunks are taken (bounds memory)
 PARENT_POLL_S = 0.5
+PR_SET_PDEATHSIG = 1
 
 Key = TypeVar("Key")
 Prepared = tuple[list[Chunk], list[list[str]]]
@@ -47,7 +51,7 @@ def prepared_in_order(
     pool = ProcessPoolExecutor(
         1,
         mp_context=multiprocessing.get_context("spawn"),
-        initializer=_exit_with,
+        initializer=exit_with,
         initargs=(os.getpid(),),
     )
     ahead: deque[tuple[Key, SourceDocument, Future[Prepared]]] = deque()
@@ -62,9 +66,14 @@ def prepared_in_order(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _exit_with(parent: int) -> None:
-    """In the worker: exit when the indexing process is gone (killed, it cannot say so; the
-    worker would wait for work forever)."""
+def exit_with(parent: int) -> None:
+    """In a helper process: exit when the indexing process is gone (killed, it cannot say so;
+    the helper would wait for work forever, or write beside the next run). On Linux the kernel
+    kills it at once; elsewhere a thread looks every PARENT_POLL_S."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # gone before the kernel was asked
+        os._exit(0)
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -43,10 +43,11 @@ class HybridRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        collection = self.collection()
         fused: dict[str, float] = defaultdict(float)
         ranks: dict[str, dict[str, float]] = defaultdict(dict)
         if self.dense_weight > 0:
-            hits = self.collection().query(
+            hits = collection.query(
                 query_embeddings=[vector.tolist()], n_results=self.candidates, include=[]
             )
             for rank, cid in enumerate(hits["ids"][0], 1):
@@ -58,7 +59,7 @@ class HybridRetriever(BaseRetriever):
                 ranks[cid].update(bm25_rank=rank, bm25_score=round(score, 4))
         order = sorted(fused, key=lambda c: -fused[c])
         wanted = self.candidates if self.mmr_lambda is not None else self.k
-        docs, vectors = self._fetch(order, wanted)
+        docs, vectors = self._fetch(collection, order, wanted)
         pool = list(docs)
         if self.mmr_lambda is not None:
             pool = _mmr(pool, fused, vectors, self.mmr_lambda, self.k)
@@ -91,14 +92,13 @@ class HybridRetriever(BaseRetriever):
         return sorted(docs, key=lambda d: (d.metadata["source"], int(d.metadata["start"])))
 
     def _fetch(
-        self, order: list[str], wanted: int
+        self, collection: Any, order: list[str], wanted: int
     ) -> tuple[dict[str, Document], dict[str, np.ndarray]]:
         """The first `wanted` ranked chunks that are still indexed, with their vectors."""
         live = self.live() if self.live is not None else None
         docs: dict[str, Document] = {}
         vectors: dict[str, np.ndarray] = {}
         at = 0
-        collection = self.collection()
         while len(docs) < wanted and at < len(order):
             batch = order[at : at + 2 * (wanted - len(docs))]
             at += len(batch)

@@ -103,6 +103,8 @@ class ChromaStore:
 
     def collection(self, fresh: bool = False) -> Any:
         held = self._current(fresh)
+        if self.chroma_url:  # another replica may have re-created it: look it up each time
+            return open_collection(held.client, self.name)
         found = held.collections.get(self.name)
         if found is None:
             found = held.collections[self.name] = open_collection(held.client, self.name)

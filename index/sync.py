@@ -8,17 +8,19 @@ an `in_progress` mark, and the next run re-does the unrecorded files and sweeps 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import UserError
+from index import chunk_workers
 from index.bm25_store import BM25Store, tokenize
 from index.catalog import Replica
 from index.chunk_workers import prepared_in_order
@@ -345,10 +347,11 @@ class Indexer:
                 if (loaded := self._reread(path, doc, report)) is not None
             )
             chars = sum(stat["size"] for *_, stat in new)
-            for stat, loaded, prepared in prepared_in_order(reread, self.chunk_size, chars):
-                self._queue(loaded, stat, *prepared, report)  # while the writer stores the last
-            self._flush(report)
-            self._drain()
+            with self._store_writer(chars):
+                for stat, loaded, prepared in prepared_in_order(reread, self.chunk_size, chars):
+                    self._queue(loaded, stat, *prepared, report)  # while the last is written
+                self._flush(report)
+                self._drain()
         self._writer = None
         for source in sorted(gone):
             self._delete_ids(self._ids_of(source))
@@ -362,6 +365,29 @@ class Indexer:
         self.manifest.in_progress = False
         self.manifest.save()
         return report
+
+    @contextlib.contextmanager
+    def _store_writer(self, chars: int) -> Iterator[None]:
+        """From POOL_CHARS of changed text on, a local store is written by a second process
+        for the length of the bulk writes (index/store_writer.py)."""
+        if chars < chunk_workers.POOL_CHARS or self.store.chroma_url:
+            yield
+            return
+        from index.store_writer import StoreWriter
+
+        writer = StoreWriter(self.store.home, self.store.name)
+        self._collection = writer
+        try:
+            yield
+        finally:
+            writer.close()
+            self._collection = self.store.collection(fresh=True)  # as the writer left it
+
+    def _stamp(self) -> None:
+        from index.store_writer import StoreWriter
+
+        if not isinstance(self._collection, StoreWriter):  # which stamps its own writes
+            self.store.written()
 
     def _reread(
         self, path: Path, doc: SourceDocument | str, report: SyncReport
@@ -461,7 +487,7 @@ class Indexer:
                 embeddings=vectors[i : i + UPSERT_BATCH],
                 metadatas=[c.metadata() for c in batch],
             )
-        self.store.written()
+        self._stamp()
         self._store_seconds += time.perf_counter() - started
         self.bm25.upsert_tokens(
             [c.chunk_id for c in chunks],
@@ -495,7 +521,7 @@ class Indexer:
     def _delete_ids(self, ids: list[str]) -> None:
         if ids:
             self.collection.delete(ids=ids)
-            self.store.written()
+            self._stamp()
             self.bm25.delete(ids)
 
     def _ids_of(self, source: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""A large sync chunks in a second process; what it stores is what one process would store."""
+"""A large sync chunks in a second process and writes the local store from a third; what it
+stores is what one process would store."""
 
 import os
 import signal
@@ -6,12 +7,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from assistant.app import App
 from assistant.settings import load_settings
-from index import chunk_workers
+from index import chunk_workers, store_writer
 from index.chunk_workers import prepare, prepared_in_order
 from index.chunking import Chunk
 from index.documents import SourceDocument, load_document
@@ -22,12 +24,17 @@ def _stored(app: App) -> list[tuple[str, dict[str, object]]]:
     return sorted(zip(got["ids"], got["metadatas"], strict=True), key=lambda x: x[0])
 
 
-def test_a_large_sync_chunks_in_a_second_process_and_stores_the_same(
+def test_a_large_sync_chunks_and_writes_in_other_processes_and_stores_the_same(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    first, second = sorted(Path("data").iterdir())[:2]
     in_process = App(load_settings())
-    in_process.indexer.sync([Path("data")])
-    expected = _stored(in_process), in_process.bm25.search("border crossing", 10)
+    in_process.indexer.sync([first])
+    pooled_home = Path(".assistant-pool").resolve()
+    monkeypatch.setenv("ASSISTANT_HOME", str(pooled_home))
+    app = App(load_settings())
+    app.indexer.sync([first])  # small: in this process, which then searches (loads the store)
+    assert app.retriever(k=2).invoke("border")
 
     pools: list[object] = []
     real_pool = chunk_workers.ProcessPoolExecutor
@@ -36,14 +43,28 @@ def test_a_large_sync_chunks_in_a_second_process_and_stores_the_same(
         pools.append(real_pool(*args, **kwargs))
         return pools[-1]
 
-    monkeypatch.setattr(chunk_workers, "ProcessPoolExecutor", pool)
-    monkeypatch.setattr(chunk_workers, "POOL_CHARS", 0)
-    monkeypatch.setenv("ASSISTANT_HOME", str(Path(".assistant-pool").resolve()))
-    app = App(load_settings())
-    report = app.indexer.sync([Path("data")])
-    assert len(report.added) == 2 and not report.errors
-    assert len(pools) == 1
-    assert (_stored(app), app.bm25.search("border crossing", 10)) == expected
+    writers: list[int] = []
+
+    class Writer(store_writer.StoreWriter):
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            writers.append(self._process.pid or 0)
+
+    first.write_text(first.read_text() + "\n\nThe cedar shingles came from Nova Scotia.\n")
+    for indexer in (in_process.indexer, app.indexer):  # one changed file, one new
+        report = indexer.sync([Path("data")])
+        assert len(report.added) == len(report.updated) == 1 and not report.errors
+        monkeypatch.setattr(chunk_workers, "ProcessPoolExecutor", pool)
+        monkeypatch.setattr(store_writer, "StoreWriter", Writer)
+        monkeypatch.setattr(chunk_workers, "POOL_CHARS", 0)
+    assert len(pools) == 1 and len(writers) == 1 and writers[0] != os.getpid()
+    query = "border crossing"
+    assert _stored(app) == _stored(in_process)
+    assert app.bm25.search(query, 10) == in_process.bm25.search(query, 10)
+    dense = app.retriever(k=3).model_copy(update={"bm25_weight": 0.0})
+    expected = in_process.retriever(k=3).model_copy(update={"bm25_weight": 0.0})
+    assert [d.id for d in dense.invoke(query)] == [d.id for d in expected.invoke(query)]
+    assert any(second.name in d.metadata["source"] for d in dense.invoke(second.read_text()))
 
 
 def test_a_worker_that_dies_leaves_its_documents_chunked_here(
@@ -72,19 +93,28 @@ def test_a_worker_that_dies_leaves_its_documents_chunked_here(
     assert len(here) >= len(docs) - chunk_workers.AHEAD - 1
 
 
-def test_the_worker_exits_when_the_indexing_process_is_killed(fake_env: Path) -> None:
-    script = (
-        "import sys, time\n"
-        "from pathlib import Path\n"
-        "from index.chunk_workers import prepared_in_order\n"
-        "from index.documents import load_document\n"
-        "docs = [(p.name, load_document(p)) for p in sorted(Path('data').iterdir())] * 50\n"
-        "stream = prepared_in_order(iter(docs), 300, 10**9)\n"
-        "next(stream)\n"
-        "pool = stream.gi_frame.f_locals['pool']\n"
-        "print(*[p.pid for p in pool._processes.values()], flush=True)\n"
-        "time.sleep(60)\n"
-    )
+WORKER = (
+    "from index.chunk_workers import prepared_in_order\n"
+    "from index.documents import load_document\n"
+    "docs = [(p.name, load_document(p)) for p in sorted(Path('data').iterdir())] * 50\n"
+    "stream = prepared_in_order(iter(docs), 300, 10**9)\n"
+    "next(stream)\n"
+    "pids = [p.pid for p in stream.gi_frame.f_locals['pool']._processes.values()]\n"
+)
+WRITER = (
+    "from index.store_writer import StoreWriter\n"
+    "writer = StoreWriter(Path('.assistant'), 'assistant')\n"
+    "writer.get(limit=1)\n"
+    "pids = [writer._process.pid]\n"
+)
+
+
+@pytest.mark.parametrize("helper", [WORKER, WRITER], ids=["chunking worker", "store writer"])
+def test_a_helper_process_exits_when_the_indexing_process_is_killed(
+    fake_env: Path, helper: str
+) -> None:
+    script = "import time\nfrom pathlib import Path\n" + helper
+    script += "print(*pids, flush=True)\ntime.sleep(60)\n"
     root = Path(__file__).resolve().parents[1]
     indexing = subprocess.Popen(
         [sys.executable, "-c", script],
@@ -93,14 +123,14 @@ def test_the_worker_exits_when_the_indexing_process_is_killed(fake_env: Path) ->
         env={**os.environ, "PYTHONPATH": str(root)},
     )
     assert indexing.stdout is not None
-    workers = [int(pid) for pid in indexing.stdout.readline().split()]
-    assert workers
+    helpers = [int(pid) for pid in indexing.stdout.readline().split()]
+    assert helpers
     os.kill(indexing.pid, signal.SIGKILL)
     indexing.wait()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_running(pid) for pid in workers):
+    while time.monotonic() < deadline and any(_running(pid) for pid in helpers):
         time.sleep(0.1)
-    assert not any(_running(pid) for pid in workers)
+    assert not any(_running(pid) for pid in helpers)
 
 
 def _running(pid: int) -> bool:

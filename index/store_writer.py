@@ -1,0 +1,95 @@
+"""Writing the local Chroma store from a second process during a large sync.
+
+chromadb's local store holds the GIL while it writes, so in the indexing process its writes and
+the rest of the sync (taking chunks from the chunking worker, embedding, the keyword index) run
+one after the other. A writer process runs them side by side. For the length of the sync it is
+the only one to touch the store: the indexer sends it every write and read, and afterwards
+opens the store afresh (the writer stamps its writes; see index/store.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import threading
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.chunk_workers import exit_with
+from index.store import ChromaStore
+
+READS = {"get"}
+
+
+class StoreWriter:
+    """The calls of chromadb's Collection that a sync makes, run in a writer process."""
+
+    def __init__(self, home: Path, collection: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(
+            target=_serve,
+            args=(theirs, str(home), collection, multiprocessing.current_process().pid),
+            name="index-store-writer",
+            daemon=True,
+        )
+        self._process.start()
+        theirs.close()
+        self._lock = threading.Lock()  # one request and its answer at a time
+
+    def upsert(self, ids: list[str], embeddings: Any, metadatas: list[dict[str, Any]]) -> None:
+        vectors = np.asarray(embeddings, dtype=np.float32)  # pickles in one piece
+        self._call("upsert", ids=ids, embeddings=vectors, metadatas=metadatas)
+
+    def delete(self, ids: list[str]) -> None:
+        self._call("delete", ids=ids)
+
+    def get(self, **kwargs: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("get", **kwargs)
+        return result
+
+    def close(self) -> None:
+        """Wait for the writer to finish and exit."""
+        with contextlib.suppress(OSError):
+            self._conn.send(None)
+        self._process.join(timeout=60)
+        if self._process.is_alive():
+            self._process.kill()
+        self._conn.close()
+
+    def _call(self, method: str, **kwargs: Any) -> Any:
+        try:
+            with self._lock:
+                self._conn.send((method, kwargs))
+                ok, result = self._conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError(
+                f"the store's writer process stopped (exit code {self._process.exitcode})"
+            ) from None
+        if not ok:
+            raise result
+        return result
+
+
+def _serve(conn: Connection, home: str, name: str, parent: int) -> None:
+    exit_with(parent)
+    store = ChromaStore(Path(home), None, name)
+    collection = store.collection(fresh=True)
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:  # the indexing process is gone
+            return
+        if request is None:
+            return
+        method, kwargs = request
+        try:
+            result = getattr(collection, method)(**kwargs)
+            if method not in READS:
+                store.written()
+            conn.send((True, result))
+        except Exception as exc:  # raised again in the indexing process
+            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
