@@ -105,6 +105,7 @@ class App:
             bm25_weight=s.bm25_weight,
             mmr_lambda=s.mmr_lambda,
             live=self.indexed.versions,
+            texts=self.chroma.texts,
         )
 
     @cached_property

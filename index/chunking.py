@@ -56,16 +56,19 @@ class Chunk:
         """What embeddings and BM25 see: the heading path, then the passage."""
         return stored_text({"heading": self.heading}, self.text)
 
-    def metadata(self) -> dict[str, str]:
+    def metadata(self, with_text: bool) -> dict[str, str]:
         """What Chroma stores with the vector: the source (which `where` filters select on),
-        the text, and every other field packed as one JSON string. The text is not a document:
-        Chroma gives documents a full-text index this project never queries, which halves the
-        local store's write speed. Each metadata field is a row and an index entry of its own:
-        ten fields wrote 1.6x slower than three. The text stays a field of its own because an
-        index entry over ~1 KB spills into a page of its own (README, Large folders)."""
+        every other field packed as one JSON string, and (with a Chroma server) the text. Each
+        metadata field is a row and an index entry of its own: ten fields wrote 1.6x slower
+        than three. The local store keeps the text beside Chroma (index/texts.py). The text is
+        never a document: Chroma gives documents a full-text index this project never queries,
+        which halves the local store's write speed. With a server, the text stays a field of
+        its own, because an index entry over ~1 KB spills into a page of its own (README,
+        Large folders)."""
         fields = self.fields()
         text = fields.pop(TEXT_KEY)
-        return {"source": self.source, TEXT_KEY: text, PACKED_KEY: json.dumps(fields)}
+        meta = {"source": self.source, PACKED_KEY: json.dumps(fields)}
+        return {**meta, TEXT_KEY: text} if with_text else meta
 
     def fields(self) -> dict[str, str | int | bool]:
         """Every stored field but the source, as `unpacked` gives them back."""

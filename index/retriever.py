@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 
 from index.bm25_store import BM25Store
 from index.chunking import chunk_metadata, chunk_text, unpacked
+from index.texts import ChunkTexts, with_texts
 
 
 class HybridRetriever(BaseRetriever):
@@ -38,6 +39,7 @@ class HybridRetriever(BaseRetriever):
     # source → content hash of the indexed files; chunks of any other file version (left by
     # an interrupted sync) are never returned
     live: Callable[[], dict[str, str]] | None = None
+    texts: ChunkTexts | None = None  # the local store's chunk texts (a server holds them)
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -80,6 +82,7 @@ class HybridRetriever(BaseRetriever):
         """Every live chunk in reading order, for a question about the whole folder ("list the
         people named in the documents"); None when the index holds more than limit."""
         got = self.collection().get(limit=limit + 1, include=["metadatas", "documents"])
+        got = with_texts(got, self.texts)
         if len(got["ids"]) > limit:
             return None
         live = self.live() if self.live is not None else None
@@ -102,7 +105,10 @@ class HybridRetriever(BaseRetriever):
         while len(docs) < wanted and at < len(order):
             batch = order[at : at + 2 * (wanted - len(docs))]
             at += len(batch)
-            got = collection.get(ids=batch, include=["embeddings", "metadatas", "documents"])
+            got = with_texts(
+                collection.get(ids=batch, include=["embeddings", "metadatas", "documents"]),
+                self.texts,
+            )
             found = {
                 i: (meta, text, vec)
                 for i, meta, text, vec in zip(

@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -27,6 +28,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from assistant.errors import UserError
+from index.texts import ChunkTexts
 
 if TYPE_CHECKING:  # LangChain loads only where it is used: `assistant index` never needs it
     from langchain_chroma import Chroma
@@ -110,10 +112,17 @@ class ChromaStore:
             found = held.collections[self.name] = open_collection(held.client, self.name)
         return found
 
+    @cached_property
+    def texts(self) -> ChunkTexts | None:
+        """Where the local store keeps the chunks' text (None: in Chroma, on a server)."""
+        return None if self.chroma_url else ChunkTexts(self.home / "texts.sqlite3")
+
     def reset(self) -> Any:
         """An empty collection in place of the stored one."""
         held = self._current(True)
         held.collections[self.name] = open_collection(held.client, self.name, reset=True)
+        if self.texts is not None:
+            self.texts.clear()
         self.written()
         return held.collections[self.name]
 

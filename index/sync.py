@@ -28,6 +28,7 @@ from index.chunking import Chunk, chunk_document, chunk_text, stored_text
 from index.documents import LoadError, SourceDocument, discover, load_document, source_name
 from index.locks import exclusive
 from index.paging import get_all
+from index.texts import with_texts
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -480,12 +481,15 @@ class Indexer:
         tokens: list[list[str]] | None = None,
     ) -> None:
         started = time.perf_counter()
+        texts = self.store.texts
+        if texts is not None:  # before the vectors: a stored chunk always has its text
+            texts.put([c.chunk_id for c in chunks], [c.text for c in chunks])
         for i in range(0, len(chunks), UPSERT_BATCH):
             batch = chunks[i : i + UPSERT_BATCH]
             self.collection.upsert(
                 ids=[c.chunk_id for c in batch],
                 embeddings=vectors[i : i + UPSERT_BATCH],
-                metadatas=[c.metadata() for c in batch],
+                metadatas=[c.metadata(with_text=texts is None) for c in batch],
             )
         self._stamp()
         self._store_seconds += time.perf_counter() - started
@@ -500,7 +504,10 @@ class Indexer:
         self._drain()
         chunks = chunk_document(doc, self.chunk_size)
         old_ids = self._ids_of(old)
-        stored = self.collection.get(ids=old_ids, include=["embeddings", "metadatas", "documents"])
+        stored = with_texts(
+            self.collection.get(ids=old_ids, include=["embeddings", "metadatas", "documents"]),
+            self.store.texts,
+        )
         rows = zip(stored["metadatas"], stored["documents"], stored["embeddings"], strict=True)
         by_text = {chunk_text(m, d): e for m, d, e in rows}
         if all(c.text in by_text for c in chunks):
@@ -522,6 +529,8 @@ class Indexer:
         if ids:
             self.collection.delete(ids=ids)
             self._stamp()
+            if self.store.texts is not None:
+                self.store.texts.delete(ids)
             self.bm25.delete(ids)
 
     def _ids_of(self, source: str) -> list[str]:
@@ -538,10 +547,12 @@ class Indexer:
         self._delete_ids(orphans)
         live = set(stored["ids"]) - set(orphans)
         self.bm25.delete(self.bm25.ids() - live)
+        if self.store.texts is not None:
+            self.store.texts.keep_only(live)
 
     def _repair_keywords(self) -> None:
         """After an interrupted run: tokenize the stored chunks the keyword index lacks."""
-        stored = get_all(self.collection, ["metadatas", "documents"])
+        stored = with_texts(get_all(self.collection, ["metadatas", "documents"]), self.store.texts)
         rows = zip(stored["ids"], stored["metadatas"], stored["documents"], strict=True)
         held = self.bm25.ids()
         missing = [(i, m, d) for i, m, d in rows if i not in held]

@@ -4,7 +4,8 @@ import pytest
 
 from assistant.app import App
 from assistant.settings import load_settings
-from index.chunking import PACKED_KEY, unpacked
+from index.chunking import PACKED_KEY, chunk_text, unpacked
+from index.texts import with_texts
 
 
 def _app() -> App:
@@ -38,8 +39,7 @@ def test_changed_and_deleted_files_are_reflected(fake_env: Path) -> None:
     extra.write_text("# Extra\n\nMaple syrup exports grew.\n\nA second paragraph.\n")
     report = app.indexer.sync([Path("data")])
     assert report.updated == ["data/extra.md"]
-    stored = app.store.get(where={"source": "data/extra.md"})["metadatas"]
-    texts = [unpacked(m)["text"] for m in stored]
+    texts = _texts(app, source="data/extra.md")
     assert texts and all("new document" not in t for t in texts)
 
     extra.unlink()
@@ -84,6 +84,12 @@ class _Spy:
         return self.inner.embed_documents(texts)
 
 
+def _texts(app: App, **where: str) -> list[str]:
+    """Every stored chunk's text (kept beside Chroma in the local store)."""
+    got = with_texts(app.store.get(where=where or None), app.chroma.texts)
+    return [chunk_text(m, d) for m, d in zip(got["metadatas"], got["documents"], strict=True)]
+
+
 def _state(app: App) -> tuple[list[str], list[str]]:
     """(Chroma ids, BM25 ids), sorted."""
     return sorted(app.store.get()["ids"]), sorted(App(load_settings()).bm25.ids())
@@ -111,10 +117,11 @@ def test_changing_embeddings_or_chunking_rebuilds(
     app = _app()
     report = app.indexer.sync([Path("data")])
     assert report.rebuilt and len(report.added) == 2
-    stored = app.store.get()
-    longest = max(len(unpacked(m)["text"]) for m in stored["metadatas"])
+    longest = max(len(t) for t in _texts(app))
     assert longest <= 600  # one long sentence: ≤ 2×
+    stored = app.store.get()
     assert set(stored["documents"]) == {None}  # no document: Chroma would full-text index it
+    assert all(set(m) == {"source", PACKED_KEY} for m in stored["metadatas"])  # text beside
     chroma_ids, bm25_ids = _state(app)
     assert chroma_ids == bm25_ids and len(chroma_ids) == app.chunk_count()
     assert not _app().indexer.sync([Path("data")]).rebuilt
@@ -271,18 +278,25 @@ def test_a_keyword_index_of_the_earlier_format_is_derived_again_from_chroma(
     assert not (folder / "v7").exists() and not _app().bm25.legacy()
 
 
-@pytest.mark.parametrize("layout", ["text as document", "one field each"])
+@pytest.mark.parametrize("layout", ["text as a field", "text as document", "one field each"])
 def test_an_index_of_an_earlier_layout_still_answers_and_syncs(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
     app = _indexed_at_once(monkeypatch)
-    stored = app.store.get(include=["metadatas", "embeddings"])
-    fields = [unpacked(m) for m in stored["metadatas"]]
-    assert all(set(m) == {"source", "text", PACKED_KEY} for m in stored["metadatas"])
-    texts = [f["text"] for f in fields]
+    stored = with_texts(app.store.get(include=["metadatas", "embeddings"]), app.chroma.texts)
+    assert all(set(m) == {"source", PACKED_KEY} for m in stored["metadatas"])
+    texts = stored["documents"]
+    fields = [{**unpacked(m), "text": t} for m, t in zip(stored["metadatas"], texts, strict=True)]
+    if layout == "text as a field":
+        fields = [
+            {"source": m["source"], "text": t, PACKED_KEY: m[PACKED_KEY]}
+            for m, t in zip(stored["metadatas"], texts, strict=True)
+        ]
     if layout == "text as document":
         for f in fields:
             del f["text"]
+    assert app.chroma.texts is not None
+    app.chroma.texts.clear()  # earlier versions kept the text in Chroma
     collection = app.indexer.collection
     collection.delete(ids=stored["ids"])  # written again the way earlier versions wrote it
     collection.add(

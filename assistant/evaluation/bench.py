@@ -19,6 +19,7 @@ from assistant.settings import Settings
 from assistant.text import split_sentences
 from index.baseline import TextbookPipeline
 from index.chunking import chunk_text
+from index.texts import with_texts
 
 DEPTH = 10
 ENCODE_SAMPLE = 256
@@ -57,6 +58,7 @@ def bench_retrieval(
     baseline.update(index_s=round(base_s, 1), chunks=chunks)
 
     got = app.store.get(limit=ENCODE_SAMPLE, include=["metadatas", "documents"])
+    got = with_texts(got, app.chroma.texts)
     rows = zip(got["metadatas"], got["documents"], strict=True)
     sample = [chunk_text(meta, text) for meta, text in rows]
     t0 = time.perf_counter()

@@ -176,8 +176,11 @@ def bench_perf(
     if embedder == "minilm":
         from index.chunking import stored_text
         from index.paging import get_all
+        from index.texts import with_texts
 
-        got = get_all(app.indexer.collection, ["documents", "metadatas"])
+        got = with_texts(
+            get_all(app.indexer.collection, ["documents", "metadatas"]), app.chroma.texts
+        )
         stored = [  # what the indexer embeds: the heading path, then the passage
             stored_text(m, d) for m, d in zip(got["metadatas"], got["documents"], strict=True)
         ]  # a uniform sample: chunk lengths, and so encode speed, vary along the corpus
