@@ -122,9 +122,9 @@ class HybridRetriever(BaseRetriever):
                 meta = unpacked(meta)
                 if live is not None and live.get(meta.get("source")) != meta.get("sha256"):
                     continue  # written by a sync that has not finished
-                docs[cid] = Document(
-                    page_content=chunk_text(meta, text), metadata=chunk_metadata(meta), id=cid
-                )
+                if not (content := chunk_text(meta, text)):
+                    continue  # its text was deleted after the vector was read
+                docs[cid] = Document(page_content=content, metadata=chunk_metadata(meta), id=cid)
                 vectors[cid] = np.asarray(vec, dtype=np.float32)
         return docs, vectors
 

@@ -47,10 +47,12 @@ class ChunkTexts:
                 batch = wanted[start : start + BATCH]
                 db.execute(f"DELETE FROM texts WHERE id IN ({','.join('?' * len(batch))})", batch)
 
+    def ids(self) -> set[str]:
+        return {row[0] for row in self._db().execute("SELECT id FROM texts")}
+
     def keep_only(self, ids: set[str]) -> None:
         """Remove the text of every chunk not in ids (after an interrupted sync)."""
-        stored = {row[0] for row in self._db().execute("SELECT id FROM texts")}
-        self.delete(stored - ids)
+        self.delete(self.ids() - ids)
 
     def clear(self) -> None:
         with self._db() as db:

@@ -79,3 +79,14 @@ def test_chunks_of_an_unfinished_sync_are_never_returned(app: App) -> None:
     assert unfiltered.invoke(stale)[0].id == "stale-1"  # it would be the top hit
     docs = app.retriever(k=3).invoke(stale)
     assert len(docs) == 3 and "stale-1" not in {d.id for d in docs}
+
+
+def test_a_chunk_whose_text_was_just_deleted_is_skipped(app: App) -> None:
+    """A search can read a vector just before a sync deletes that chunk (its text first
+    gone): the chunk is skipped, never returned without its text."""
+    top = app.retriever(k=3).invoke("land border miles")
+    assert app.chroma.texts is not None
+    app.chroma.texts.delete([top[0].id])
+    again = app.retriever(k=3).invoke("land border miles")
+    assert len(again) == 3 and top[0].id not in {d.id for d in again}
+    assert all(d.page_content for d in again)

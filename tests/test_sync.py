@@ -165,6 +165,8 @@ def test_interrupted_sync_keeps_the_old_index_and_the_next_run_finishes(
     assert len(_sources(survivor)) == 7
     chroma_ids, bm25_ids = _state(survivor)
     assert chroma_ids == bm25_ids and len(chroma_ids) == survivor.chunk_count()
+    assert survivor.chroma.texts is not None
+    assert survivor.chroma.texts.ids() == set(chroma_ids)  # the killed run's texts swept
 
 
 def test_unchanged_corpus_opens_no_store(fake_env: Path) -> None:
