@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import threading
+import time
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,9 @@ READS = {"get"}
 
 
 class StoreWriter:
-    """The calls of chromadb's Collection that a sync makes, run in a writer process."""
+    """The calls of chromadb's Collection that a sync makes, run in a writer process. An upsert
+    is answered later (the writer works while this process prepares the next batch): `confirm`
+    waits for the answers, and every read or delete waits for the writes before it."""
 
     def __init__(self, home: Path, collection: str) -> None:
         context = multiprocessing.get_context("spawn")
@@ -38,11 +42,15 @@ class StoreWriter:
         )
         self._process.start()
         theirs.close()
-        self._lock = threading.Lock()  # one request and its answer at a time
+        self._lock = threading.Lock()  # requests and answers in order
+        self._unanswered = 0
+        self.busy_seconds = 0.0  # the writer's time in chromadb
 
     def upsert(self, ids: list[str], embeddings: Any, metadatas: list[dict[str, Any]]) -> None:
         vectors = np.asarray(embeddings, dtype=np.float32)  # pickles in one piece
-        self._call("upsert", ids=ids, embeddings=vectors, metadatas=metadatas)
+        with self._lock, self._stopped():
+            self._conn.send(("upsert", {"ids": ids, "embeddings": vectors, "metadatas": metadatas}))
+            self._unanswered += 1
 
     def delete(self, ids: list[str]) -> None:
         self._call("delete", ids=ids)
@@ -50,6 +58,13 @@ class StoreWriter:
     def get(self, **kwargs: Any) -> dict[str, Any]:
         result: dict[str, Any] = self._call("get", **kwargs)
         return result
+
+    def confirm(self, keep: int = 0) -> None:
+        """Wait until at most `keep` upserts are unanswered; raise the first that failed."""
+        with self._lock, self._stopped():
+            while self._unanswered > keep:
+                self._unanswered -= 1
+                self._answer()
 
     def close(self) -> None:
         """Wait for the writer to finish and exit."""
@@ -61,17 +76,26 @@ class StoreWriter:
         self._conn.close()
 
     def _call(self, method: str, **kwargs: Any) -> Any:
+        self.confirm()
+        with self._lock, self._stopped():
+            self._conn.send((method, kwargs))
+            return self._answer()
+
+    def _answer(self) -> Any:
+        ok, result, seconds = self._conn.recv()
+        self.busy_seconds += seconds
+        if not ok:
+            raise result
+        return result
+
+    @contextlib.contextmanager
+    def _stopped(self) -> Iterator[None]:
         try:
-            with self._lock:
-                self._conn.send((method, kwargs))
-                ok, result = self._conn.recv()
+            yield
         except (EOFError, OSError):
             raise RuntimeError(
                 f"the store's writer process stopped (exit code {self._process.exitcode})"
             ) from None
-        if not ok:
-            raise result
-        return result
 
 
 def _serve(conn: Connection, home: str, name: str, parent: int) -> None:
@@ -86,10 +110,12 @@ def _serve(conn: Connection, home: str, name: str, parent: int) -> None:
         if request is None:
             return
         method, kwargs = request
+        started = time.perf_counter()
         try:
             result = getattr(collection, method)(**kwargs)
             if method not in READS:
                 store.written()
-            conn.send((True, result))
+            conn.send((True, result, time.perf_counter() - started))
         except Exception as exc:  # raised again in the indexing process
-            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            failure = RuntimeError(f"{type(exc).__name__}: {exc}")
+            conn.send((False, failure, time.perf_counter() - started))

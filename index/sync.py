@@ -175,6 +175,7 @@ class Indexer:
         self.chunk_size = chunk_size
         self.max_bytes = max_bytes
         self._pending: list[_Pending] = []
+        self._unrecorded: list[_Pending] = []  # written, not yet in the manifest
         self._resuming = False  # this sync finishes an interrupted one
         self._writer: ThreadPoolExecutor | None = None
         self._in_flight: Future[None] | None = None
@@ -201,6 +202,7 @@ class Indexer:
             self.manifest = Manifest(self.manifest.path)  # another process may have synced
             self._collection = None
             self._pending.clear()
+            self._unrecorded = []
             self._in_flight = None
             self._on_progress = on_progress
             self._written, self._removed = set(), set()
@@ -353,6 +355,7 @@ class Indexer:
                     self._queue(loaded, stat, *prepared, report)  # while the last is written
                 self._flush(report)
                 self._drain()
+                self._recorded_all(report)
         self._writer = None
         for source in sorted(gone):
             self._delete_ids(self._ids_of(source))
@@ -382,12 +385,18 @@ class Indexer:
             yield
         finally:
             writer.close()
+            self._store_seconds += writer.busy_seconds
             self._collection = self.store.collection(fresh=True)  # as the writer left it
 
-    def _stamp(self) -> None:
+    @property
+    def _writer_process(self) -> bool:
+        """Does a writer process hold the store (index/store_writer.py)?"""
         from index.store_writer import StoreWriter
 
-        if not isinstance(self._collection, StoreWriter):  # which stamps its own writes
+        return isinstance(self._collection, StoreWriter)
+
+    def _stamp(self) -> None:
+        if not self._writer_process:  # which stamps its own writes
             self.store.written()
 
     def _reread(
@@ -456,7 +465,9 @@ class Indexer:
             future.result()
 
     def _write(self, batch: list[_Pending], report: SyncReport) -> None:
-        """Embed a batch in one pass, write Chroma and the keyword tokens, record the files."""
+        """Embed a batch in one pass, write Chroma and the keyword tokens; record the files of
+        the batch before, whose writes are stored by now (a writer process answers an upsert
+        later: it stores this batch while the next one is embedded)."""
         chunks = [c for p in batch for c in p.chunks]
         vectors = self.embeddings.embed_documents([c.indexed_text for c in chunks])
         self._upsert(chunks, vectors, [t for p in batch for t in p.tokens])
@@ -464,10 +475,29 @@ class Indexer:
             if p.kind == "updated" or self._resuming:  # older chunks of it may be stored
                 keep = {c.chunk_id for c in p.chunks}
                 self._delete_ids([i for i in self._ids_of(p.doc.source) if i not in keep])
+        self._confirm(keep=1)
+        if self._unrecorded:
+            self._record(self._unrecorded, report)
+        self._unrecorded = batch
+
+    def _recorded_all(self, report: SyncReport) -> None:
+        """Once every write of the sync is stored: record the last batch's files."""
+        self._confirm(keep=0)
+        if self._unrecorded:
+            self._record(self._unrecorded, report)
+        self._unrecorded = []
+
+    def _confirm(self, keep: int) -> None:
+        if self._writer_process:
+            self._collection.confirm(keep)
+
+    def _record(self, batch: list[_Pending], report: SyncReport) -> None:
+        """The manifest entries of files whose chunks are stored."""
+        for p in batch:
             self.manifest.files[p.doc.source] = p.entry
             self._written.add(p.doc.source)
             getattr(report, p.kind).append(p.doc.source)
-        report.chunks_written += len(chunks)
+        report.chunks_written += sum(len(p.chunks) for p in batch)
         written = len(report.added) + len(report.updated)
         self._on_progress(written, self._to_write, report.chunks_written)
         # The keyword index is rebuilt once, at the end of the sync (a rebuild per batch made
@@ -484,6 +514,8 @@ class Indexer:
         texts = self.store.texts
         if texts is not None:  # before the vectors: a stored chunk always has its text
             texts.put([c.chunk_id for c in chunks], [c.text for c in chunks])
+        if self._writer_process:  # which times its own writes
+            self._store_seconds += time.perf_counter() - started
         for i in range(0, len(chunks), UPSERT_BATCH):
             batch = chunks[i : i + UPSERT_BATCH]
             self.collection.upsert(
@@ -492,7 +524,8 @@ class Indexer:
                 metadatas=[c.metadata(with_text=texts is None) for c in batch],
             )
         self._stamp()
-        self._store_seconds += time.perf_counter() - started
+        if not self._writer_process:
+            self._store_seconds += time.perf_counter() - started
         self.bm25.upsert_tokens(
             [c.chunk_id for c in chunks],
             tokens if tokens is not None else [tokenize(c.indexed_text) for c in chunks],
