@@ -22,20 +22,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-import chromadb
-from chromadb.api.shared_system_client import SharedSystemClient
-from chromadb.config import Settings as ChromaSettings
-from chromadb.errors import NotFoundError
-
 from assistant.errors import UserError
 from index.texts import ChunkTexts
 
-if TYPE_CHECKING:  # LangChain loads only where it is used: `assistant index` never needs it
+if TYPE_CHECKING:  # chromadb and LangChain load where they are used: an unchanged corpus's
+    import chromadb  # `assistant index` never needs them
     from langchain_chroma import Chroma
     from langchain_core.embeddings import Embeddings
 
 
 def chroma_client(home: Path, chroma_url: str | None) -> chromadb.ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         url = urlparse(chroma_url)
@@ -158,6 +157,8 @@ class ChromaStore:
                 elif fresh or time.monotonic() - held.at >= REREAD_S:
                     # forget chromadb's shared client for the path, so that a new one loads
                     # the store from disk (clients handed out before keep their old copy)
+                    from chromadb.api.shared_system_client import SharedSystemClient
+
                     SharedSystemClient._identifier_to_system.pop(self._path, None)
                     SharedSystemClient._identifier_to_refcount.pop(self._path, None)
                     held = _opened[self._path] = _Opened(chroma_client(self.home, None), key)
@@ -167,6 +168,8 @@ class ChromaStore:
 
 def open_collection(client: chromadb.ClientAPI, name: str, reset: bool = False) -> Any:
     """The raw collection the indexer writes (vectors are computed by us, never by Chroma)."""
+    from chromadb.errors import NotFoundError
+
     if reset:
         with contextlib.suppress(ValueError, NotFoundError):
             client.delete_collection(name)

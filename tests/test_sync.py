@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,6 +177,14 @@ def test_unchanged_corpus_opens_no_store(fake_env: Path) -> None:
     app.indexer.store = None  # type: ignore[assignment]  # would fail if used
     report = app.indexer.sync([Path("data")])
     assert len(report.unchanged) == 2
+    script = (  # nor loads chromadb: an unchanged re-index is a process start and a scan
+        "import sys\nfrom pathlib import Path\nfrom assistant.app import App\n"
+        "from assistant.settings import load_settings\n"
+        "assert App(load_settings()).indexer.sync([Path('data')]).unchanged\n"
+        "assert 'chromadb' not in sys.modules, 'chromadb was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_file_that_vanishes_is_skipped(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
