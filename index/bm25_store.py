@@ -6,8 +6,8 @@ chunks deleted. Scores use corpus-wide statistics: each query term's segment sco
 by global idf / segment idf, so a chunk scores the same whichever segment holds it (within each
 segment's own length normalisation). Segments of similar size are merged (cost ∝ their size),
 and a segment with many deleted chunks is rewritten, so their number stays logarithmic up to
-SEGMENT_CHUNKS; segments that large are left as they are (merging two costs seconds, and
-searching two costs what searching one does).
+SEGMENT_CHUNKS; segments that large are left as they are (merging the two of a 95k-chunk sync
+cost seconds and 250 MB of peak RSS at its end; searching two costs ~0.2 ms more a query).
 
 A save writes new segments, then a new state file listing them, then switches CURRENT
 atomically: a killed save leaves the previous state usable. Searches read one immutable loaded
@@ -226,7 +226,7 @@ class BM25Store:
         while (
             len(out) >= 2
             and live(out[-2]) <= MERGE_RATIO * live(out[-1])
-            and live(out[-2]) + live(out[-1]) <= SEGMENT_CHUNKS  # big ones: search costs the same
+            and live(out[-2]) + live(out[-1]) <= SEGMENT_CHUNKS  # big ones stay: see above
         ):
             merged = self._merge(state, out[-2:], deleted)
             deleted[merged["name"]] = set()
