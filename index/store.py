@@ -147,6 +147,7 @@ class ChromaStore:
                 self._remote = _Opened(chroma_client(self.home, self.chroma_url), None)
             return self._remote
         key = _stamp_key(self._stamp)
+        reopened = False
         with _opened_lock:
             held = _opened.get(self._path)
             if held is None:
@@ -162,8 +163,10 @@ class ChromaStore:
                     SharedSystemClient._identifier_to_system.pop(self._path, None)
                     SharedSystemClient._identifier_to_refcount.pop(self._path, None)
                     held = _opened[self._path] = _Opened(chroma_client(self.home, None), key)
-                    gc.collect()  # chromadb's client sits in reference cycles: free the old one
-            return held
+                    reopened = True
+        if reopened:  # outside the lock: other threads' searches need not wait for it
+            gc.collect()  # chromadb's client sits in reference cycles: free the old one
+        return held
 
 
 def open_collection(client: chromadb.ClientAPI, name: str, reset: bool = False) -> Any:

@@ -198,9 +198,7 @@ class Indexer:
     ) -> SyncReport:
         """on_file(name) as each file is read; on_progress(files written, files to write,
         chunks written) as each batch is stored."""
-        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
-            self.manifest = Manifest(self.manifest.path)  # another process may have synced
-            self._collection = None
+        with self._held():
             self._pending.clear()
             self._unrecorded = []
             self._in_flight = None
@@ -223,16 +221,12 @@ class Indexer:
                         "finish"
                     ) from None
                 raise
-            finally:
-                self._collection = None  # a later sync opens the store as it is then
             return report
 
     def remove(self, sources: Iterable[str]) -> list[str]:
         """Take documents out of the index; a file still in its folder is excluded from later
         syncs of the folder until it is indexed by name again. Returns what was removed."""
-        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
-            self.manifest = Manifest(self.manifest.path)
-            self._collection = None
+        with self._held():
             removed = [s for s in sources if s in self.manifest.files]
             self._written, self._removed = set(), set(removed)
             for source in removed:
@@ -243,8 +237,19 @@ class Indexer:
                 self.bm25.save()
                 self.manifest.save()
                 self._publish()
-            self._collection = None
             return removed
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[None]:
+        """The index to this thread and process alone, with the manifest as last saved (another
+        process may have synced) and the store opened afresh on first use."""
+        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
+            self.manifest = Manifest(self.manifest.path)
+            self._collection = None
+            try:
+                yield
+            finally:
+                self._collection = None  # not kept stale until the next sync
 
     def _publish(self) -> None:
         """Tell the catalog (and through it every replica) what this sync wrote and removed."""
@@ -256,8 +261,7 @@ class Indexer:
         self.replica.note(entries, removed)
 
     def mark_uploaded(self, sources: Iterable[str]) -> None:
-        with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
-            self.manifest = Manifest(self.manifest.path)
+        with self._held():
             self.manifest.uploaded.update(sources)
             self.manifest.save()
 
@@ -514,8 +518,7 @@ class Indexer:
         texts = self.store.texts
         if texts is not None:  # before the vectors: a stored chunk always has its text
             texts.put([c.chunk_id for c in chunks], [c.text for c in chunks])
-        if self._writer_process:  # which times its own writes
-            self._store_seconds += time.perf_counter() - started
+        texts_done = time.perf_counter()
         for i in range(0, len(chunks), UPSERT_BATCH):
             batch = chunks[i : i + UPSERT_BATCH]
             self.collection.upsert(
@@ -524,8 +527,9 @@ class Indexer:
                 metadatas=[c.metadata(with_text=texts is None) for c in batch],
             )
         self._stamp()
-        if not self._writer_process:
-            self._store_seconds += time.perf_counter() - started
+        # a writer process times its own Chroma writes (added when it closes)
+        finished = texts_done if self._writer_process else time.perf_counter()
+        self._store_seconds += finished - started
         self.bm25.upsert_tokens(
             [c.chunk_id for c in chunks],
             tokens if tokens is not None else [tokenize(c.indexed_text) for c in chunks],
