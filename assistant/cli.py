@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     }.items():
         os.environ.setdefault(name, value)
     args = _parser().parse_args(argv)
+    from index import store
+
+    store.set_owner(f"`assistant {args.command}`")
     try:
         return int(args.run(args) or 0)
     except UserError as exc:
@@ -45,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="assistant",
         description="Answer questions about a folder of documents, with citations.",
     )
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
 
     p = sub.add_parser("index", help="sync the index with the files (default: data/)")
     p.add_argument("paths", nargs="*", type=Path)
@@ -174,7 +177,7 @@ def _index(args: argparse.Namespace) -> int:
         raise UserError(f"{shown}: no such file or folder; give the files or folders to index")
     console = Console(stderr=True)
     with _index_progress(console) as (on_file, on_progress):
-        report = app.indexer.sync(paths, on_file=on_file, on_progress=on_progress)
+        report = app.indexer.sync(paths, on_file=on_file, on_progress=on_progress, alone=True)
     for error in report.errors:
         print(f"skipped {error}", file=sys.stderr)
     print(f"{report.summary()}; {app.chunk_count()} chunks in the index")

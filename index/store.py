@@ -1,25 +1,24 @@
 """The Chroma collection: a local persistent store under ASSISTANT_HOME, or a Chroma server.
 
-chromadb keeps one client per local path in a process, and that client holds the vector index
-as this process last loaded it. After another process (`assistant index` beside a running
-server) writes the same store, that copy is stale: its searches miss the new chunks, and its
-next write persists the stale index over the other's, which breaks the store. So every write
-stamps `chroma.writer` with the writing process, and a process that finds another's stamp
-opens the store afresh: before it writes, always; to search, at most every REREAD_S.
+chromadb's local store is not process-safe: a process that searches it may also persist its
+vector index, so two processes on one store can lose writes or corrupt it (8 searching threads
+beside another process's `assistant index` crashed once and left a 34 GB HNSW file once). So a
+process claims the local store on first use and holds it until it exits or releases it; another
+process gets a one-line error naming the holder. A writer process the holder starts for a bulk
+sync (index/store_writer.py) writes on its behalf, and the holder then reopens the store.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import os
 import threading
-import time
-import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from assistant.errors import UserError
@@ -58,52 +57,78 @@ def chroma_client(home: Path, chroma_url: str | None) -> chromadb.ClientAPI:
     return chromadb.PersistentClient(path=str(home / "chroma"), settings=settings)
 
 
-STAMP = "chroma.writer"
-REREAD_S = 5.0
-_PROCESS = uuid.uuid4().hex  # what this process writes into the stamp
+LOCK = "chroma.lock"
 _opened_lock = threading.Lock()
+_owner = "a process"
+
+
+def set_owner(description: str) -> None:
+    """How this process is named to another one that finds the store claimed."""
+    global _owner
+    _owner = description
 
 
 @dataclass
 class _Opened:
     client: chromadb.ClientAPI
-    stamp: tuple[int, int, int] | None  # the stamp file as it was when this client was current
-    at: float = field(default_factory=time.monotonic)
     collections: dict[str, Any] = field(default_factory=dict)
 
 
-_opened: dict[str, _Opened] = {}  # local store path → this process's current client
+_opened: dict[str, _Opened] = {}  # local store path → this process's client
+_claims: dict[str, IO[bytes]] = {}  # local store path → the locked file that makes it ours
 
 
-def _stamp_key(path: Path) -> tuple[int, int, int] | None:
+def _claim(home: Path) -> IO[bytes]:
+    home.mkdir(parents=True, exist_ok=True)
+    handle = open(home / LOCK, "a+b")  # noqa: SIM115 (held while the store is open)
     try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().decode("utf-8", "replace").strip() or "another process"
+        handle.close()
+        raise UserError(
+            f"{home}: the local store is in use by {holder}; one process at a time may open "
+            "it: add files through that process (a server's Upload or Re-index), or stop it "
+            "first, or use another ASSISTANT_HOME or a Chroma server (ASSISTANT_CHROMA_URL)"
+        ) from None
+    handle.truncate(0)
+    handle.write(f"{_owner} (pid {os.getpid()})".encode())
+    handle.flush()
+    return handle
 
 
-def _stamped_by_us(path: Path) -> bool:
-    try:
-        return path.read_text(encoding="utf-8") == _PROCESS
-    except OSError:
-        return False
+def _forget_shared_client(path: str) -> None:
+    """chromadb shares one client per path in a process: forget it, so that a new client loads
+    the store from disk (clients handed out before keep their copy until collected)."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
 class ChromaStore:
-    """The collection of one home (local) or one Chroma server, as this process should see it."""
+    """The collection of one home (local) or one Chroma server, as this process sees it."""
 
     def __init__(self, home: Path, chroma_url: str | None, name: str) -> None:
         self.home, self.chroma_url, self.name = home, chroma_url, name
         self._remote: _Opened | None = None
-        self._stamp = home / STAMP
 
-    def client(self, fresh: bool = False) -> chromadb.ClientAPI:
-        """fresh: the store as it is on disk now (a writer must never hold a stale copy)."""
-        return self._current(fresh).client
+    def claim(self) -> None:
+        """Make the local store this process's until it exits or releases it (UserError if
+        another process holds it). Cheap: chromadb is not loaded."""
+        if self.chroma_url:
+            return
+        with _opened_lock:
+            if self._path not in _claims:
+                _claims[self._path] = _claim(self.home)
 
-    def collection(self, fresh: bool = False) -> Any:
-        held = self._current(fresh)
+    def client(self) -> chromadb.ClientAPI:
+        """Claims a local store for this process (UserError if another process holds it)."""
+        return self._current().client
+
+    def collection(self) -> Any:
+        held = self._current()
         if self.chroma_url:  # another replica may have re-created it: look it up each time
             return open_collection(held.client, self.name)
         found = held.collections.get(self.name)
@@ -118,55 +143,49 @@ class ChromaStore:
 
     def reset(self) -> Any:
         """An empty collection in place of the stored one."""
-        held = self._current(True)
+        held = self._current()
         held.collections[self.name] = open_collection(held.client, self.name, reset=True)
         if self.texts is not None:
             self.texts.clear()
-        self.written()
         return held.collections[self.name]
 
-    def written(self) -> None:
-        """This process has just written the store: other processes must read it afresh."""
-        if self.chroma_url:
-            return
-        tmp = self._stamp.with_name(f"{STAMP}.{_PROCESS}.tmp")
-        tmp.write_text(_PROCESS, encoding="utf-8")
-        os.replace(tmp, self._stamp)
+    def reopen(self) -> None:
+        """Load the local store from disk again, as this process's writer process left it."""
         with _opened_lock:
             held = _opened.get(self._path)
+            if held is None:
+                return
+            _forget_shared_client(self._path)
+            _opened[self._path] = _Opened(chroma_client(self.home, None))
+        gc.collect()  # chromadb's client sits in reference cycles: free the old copy
+
+    def release(self) -> None:
+        """Close the local store, so that another process may open it."""
+        with _opened_lock:
+            held = _opened.pop(self._path, None)
+            claim = _claims.pop(self._path, None)
             if held is not None:
-                held.stamp = _stamp_key(self._stamp)
+                _forget_shared_client(self._path)
+        held = None
+        gc.collect()  # the client goes before the claim that guards it
+        if claim is not None:
+            claim.close()  # which unlocks it
 
     @property
     def _path(self) -> str:
         return str(self.home / "chroma")
 
-    def _current(self, fresh: bool) -> _Opened:
+    def _current(self) -> _Opened:
         if self.chroma_url:
             if self._remote is None:
-                self._remote = _Opened(chroma_client(self.home, self.chroma_url), None)
+                self._remote = _Opened(chroma_client(self.home, self.chroma_url))
             return self._remote
-        key = _stamp_key(self._stamp)
-        reopened = False
+        self.claim()
         with _opened_lock:
             held = _opened.get(self._path)
             if held is None:
-                held = _opened[self._path] = _Opened(chroma_client(self.home, None), key)
-            elif key != held.stamp:
-                if _stamped_by_us(self._stamp):
-                    held.stamp = key
-                elif fresh or time.monotonic() - held.at >= REREAD_S:
-                    # forget chromadb's shared client for the path, so that a new one loads
-                    # the store from disk (clients handed out before keep their old copy)
-                    from chromadb.api.shared_system_client import SharedSystemClient
-
-                    SharedSystemClient._identifier_to_system.pop(self._path, None)
-                    SharedSystemClient._identifier_to_refcount.pop(self._path, None)
-                    held = _opened[self._path] = _Opened(chroma_client(self.home, None), key)
-                    reopened = True
-        if reopened:  # outside the lock: other threads' searches need not wait for it
-            gc.collect()  # chromadb's client sits in reference cycles: free the old one
-        return held
+                held = _opened[self._path] = _Opened(chroma_client(self.home, None))
+            return held
 
 
 def open_collection(client: chromadb.ClientAPI, name: str, reset: bool = False) -> Any:

@@ -3,8 +3,10 @@
 chromadb's local store holds the GIL while it writes, so in the indexing process its writes and
 the rest of the sync (taking chunks from the chunking worker, embedding, the keyword index) run
 one after the other. A writer process runs them side by side. For the length of the sync it is
-the only one to touch the store: the indexer sends it every write and read, and afterwards
-opens the store afresh (the writer stamps its writes; see index/store.py).
+the only one to touch the store: the indexer, which holds the store's claim (index/store.py),
+sends it every write and read, and afterwards opens the store afresh. Only a sync that no search
+runs beside uses one (`Indexer.sync(alone=True)`): a process searching a local store while
+another writes it can corrupt it.
 """
 
 from __future__ import annotations
@@ -21,9 +23,7 @@ from typing import Any
 import numpy as np
 
 from index.chunk_workers import exit_with
-from index.store import ChromaStore
-
-READS = {"get"}
+from index.store import chroma_client, open_collection
 
 
 class StoreWriter:
@@ -100,8 +100,8 @@ class StoreWriter:
 
 def _serve(conn: Connection, home: str, name: str, parent: int) -> None:
     exit_with(parent)
-    store = ChromaStore(Path(home), None, name)
-    collection = store.collection(fresh=True)
+    # no claim of its own: it writes on behalf of the process that holds it
+    collection = open_collection(chroma_client(Path(home), None), name)
     while True:
         try:
             request = conn.recv()
@@ -113,8 +113,6 @@ def _serve(conn: Connection, home: str, name: str, parent: int) -> None:
         started = time.perf_counter()
         try:
             result = getattr(collection, method)(**kwargs)
-            if method not in READS:
-                store.written()
             conn.send((True, result, time.perf_counter() - started))
         except Exception as exc:  # raised again in the indexing process
             failure = RuntimeError(f"{type(exc).__name__}: {exc}")

@@ -183,11 +183,12 @@ class Indexer:
         self._to_write = 0
         self._store_seconds = 0.0
         self._lock = threading.Lock()
+        self._alone = False
 
     @property
     def collection(self) -> Any:
         if self._collection is None:
-            self._collection = self.store.collection(fresh=True)
+            self._collection = self.store.collection()
         return self._collection
 
     def sync(
@@ -195,10 +196,13 @@ class Indexer:
         paths: Iterable[Path],
         on_file: Callable[[str], None] = lambda _: None,
         on_progress: Callable[[int, int, int], None] = lambda *_: None,
+        alone: bool = False,
     ) -> SyncReport:
         """on_file(name) as each file is read; on_progress(files written, files to write,
-        chunks written) as each batch is stored."""
+        chunks written) as each batch is stored. alone: nothing else in this process searches
+        the store meanwhile, so a bulk sync may hand its writes to a writer process."""
         with self._held():
+            self._alone = alone
             self._pending.clear()
             self._unrecorded = []
             self._in_flight = None
@@ -242,7 +246,8 @@ class Indexer:
     @contextlib.contextmanager
     def _held(self) -> Iterator[None]:
         """The index to this thread and process alone, with the manifest as last saved (another
-        process may have synced) and the store opened afresh on first use."""
+        process may have synced since this one last did) and the store opened on first use."""
+        self.store.claim()
         with self._lock, exclusive(self.manifest.path.with_name("index.lock")):
             self.manifest = Manifest(self.manifest.path)
             self._collection = None
@@ -378,7 +383,7 @@ class Indexer:
     def _store_writer(self, chars: int) -> Iterator[None]:
         """From POOL_CHARS of changed text on, a local store is written by a second process
         for the length of the bulk writes (index/store_writer.py)."""
-        if chars < chunk_workers.POOL_CHARS or self.store.chroma_url:
+        if chars < chunk_workers.POOL_CHARS or self.store.chroma_url or not self._alone:
             yield
             return
         from index.store_writer import StoreWriter
@@ -390,7 +395,8 @@ class Indexer:
         finally:
             writer.close()
             self._store_seconds += writer.busy_seconds
-            self._collection = self.store.collection(fresh=True)  # as the writer left it
+            self.store.reopen()  # as the writer left it
+            self._collection = self.store.collection()
 
     @property
     def _writer_process(self) -> bool:
@@ -398,10 +404,6 @@ class Indexer:
         from index.store_writer import StoreWriter
 
         return isinstance(self._collection, StoreWriter)
-
-    def _stamp(self) -> None:
-        if not self._writer_process:  # which stamps its own writes
-            self.store.written()
 
     def _reread(
         self, path: Path, doc: SourceDocument | str, report: SyncReport
@@ -526,7 +528,6 @@ class Indexer:
                 embeddings=vectors[i : i + UPSERT_BATCH],
                 metadatas=[c.metadata(with_text=texts is None) for c in batch],
             )
-        self._stamp()
         # a writer process times its own Chroma writes (added when it closes)
         finished = texts_done if self._writer_process else time.perf_counter()
         self._store_seconds += finished - started
@@ -565,7 +566,6 @@ class Indexer:
     def _delete_ids(self, ids: list[str]) -> None:
         if ids:
             self.collection.delete(ids=ids)
-            self._stamp()
             if self.store.texts is not None:
                 self.store.texts.delete(ids)
             self.bm25.delete(ids)

@@ -52,7 +52,7 @@ def test_a_large_sync_chunks_and_writes_in_other_processes_and_stores_the_same(
 
     first.write_text(first.read_text() + "\n\nThe cedar shingles came from Nova Scotia.\n")
     for indexer in (in_process.indexer, app.indexer):  # one changed file, one new
-        report = indexer.sync([Path("data")])
+        report = indexer.sync([Path("data")], alone=True)
         assert len(report.added) == len(report.updated) == 1 and not report.errors
         monkeypatch.setattr(chunk_workers, "ProcessPoolExecutor", pool)
         monkeypatch.setattr(store_writer, "StoreWriter", Writer)

@@ -81,6 +81,7 @@ def _state(home: Path) -> tuple[dict[str, str], set[str], set[str], set[tuple[st
     files = {s: e["sha256"] for s, e in manifest["files"].items()}
     app = App(load_settings(home=home))
     stored = app.store.get(include=["metadatas"])
+    app.chroma.release()  # for the next run's process
     pairs = {(m["source"], m["sha256"]) for m in map(unpacked, stored["metadatas"])}
     return files, set(stored["ids"]), BM25Store(home / "bm25").ids(), pairs
 
@@ -112,11 +113,13 @@ def test_sigkill_at_random_moments_then_one_run_equals_a_clean_index(
         orphaned += _stored(home) > _recorded(home)
 
         files, _, _, _ = _state(home)
-        retriever = App(load_settings(home=home)).retriever(k=8)
+        app = App(load_settings(home=home))
+        retriever = app.retriever(k=8)
         fresh = [(data / f"report-{f:03d}.md").read_text()[:300] for f in range(0, FILES, 10)]
         for query in QUERIES + fresh:  # the new versions' own words find any written chunks
             for doc in retriever.invoke(query):
                 assert files.get(doc.metadata["source"]) == doc.metadata["sha256"]
+        app.chroma.release()
     assert kills >= 5, f"only {kills} runs were still going when killed; raise FILES"
     assert orphaned >= 2, "no kill left chunks the manifest does not record; nothing was tested"
 

@@ -27,5 +27,5 @@ def test_reads_wait_for_the_writes_before_them_and_failures_reach_the_indexer(
         assert writer.busy_seconds > 0
     finally:
         writer.close()
-    stored = ChromaStore(tmp_path, None, "chunks").collection(fresh=True)
+    stored = ChromaStore(tmp_path, None, "chunks").collection()
     assert sorted(stored.get(include=[])["ids"]) == ["c1", "c2"]

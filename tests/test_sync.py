@@ -171,12 +171,18 @@ def test_interrupted_sync_keeps_the_old_index_and_the_next_run_finishes(
     assert survivor.chroma.texts.ids() == set(chroma_ids)  # the killed run's texts swept
 
 
-def test_unchanged_corpus_opens_no_store(fake_env: Path) -> None:
+def test_unchanged_corpus_opens_no_store(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _app().indexer.sync([Path("data")])
     app = _app()
-    app.indexer.store = None  # type: ignore[assignment]  # would fail if used
+
+    def opened() -> None:
+        raise AssertionError("the store was opened")
+
+    monkeypatch.setattr(app.chroma, "client", opened)
+    monkeypatch.setattr(app.chroma, "collection", opened)
     report = app.indexer.sync([Path("data")])
     assert len(report.unchanged) == 2
+    app.chroma.release()  # for the process below
     script = (  # nor loads chromadb: an unchanged re-index is a process start and a scan
         "import sys\nfrom pathlib import Path\nfrom assistant.app import App\n"
         "from assistant.settings import load_settings\n"

@@ -39,7 +39,7 @@ def bench_retrieval(
     app = App(settings.model_copy(update={"home": workdir / ".assistant"}))
     started = time.perf_counter()
     with console.status("indexing with the project pipeline…"):
-        report = app.indexer.sync([workdir / "corpus"])
+        report = app.indexer.sync([workdir / "corpus"], alone=True)
     index_s = time.perf_counter() - started
     project = _score(lambda q: _ranked(app.retriever(DEPTH).invoke(q)), turns, console, "project")
     project["index_s"] = round(index_s, 1)

@@ -75,7 +75,7 @@ def dataset_app(settings: Settings, dataset: Dataset, workdir: Path) -> App:
         if any(not s.startswith(own) for s in json.loads(manifest.read_text())["files"]):
             shutil.rmtree(home)
     app = App(settings.model_copy(update={"home": home}))
-    app.indexer.sync([folder])
+    app.indexer.sync([folder], alone=True)
     return app
 
 

@@ -76,6 +76,10 @@ def _warm_embedded_models(pool: LLMPool, system: str) -> None:
 
 def launch(app: App, host: str, port: int, insecure: bool = False) -> None:
     check_exposure(host, app.settings.secret, insecure)
+    from index import store
+
+    store.set_owner(f"`assistant ui` on http://{host}:{port}/")
+    app.chroma.claim()  # before it listens: the home may be another process's
     import gradio as gr
     import uvicorn
 
