@@ -6,12 +6,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.llm import parse_llm
+from assistant.model_file import default_cache
 from assistant.settings import Settings
 from index.bm25_store import BM25Store
 from index.catalog import Catalog, Replica
 from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
-from index.onnx_encoder import default_cache
 from index.sync import IndexedFiles, Indexer
 
 if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` starts fast
@@ -31,7 +31,8 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         parse_llm(settings.llm)
-        self.embeddings = make_embeddings(settings.embeddings, default_cache())
+        # the ONNX twin is per user, shared by every home (90 MB for MiniLM)
+        self.embeddings = make_embeddings(settings.embeddings, default_cache() / "onnx")
 
     @cached_property
     def chroma(self) -> ChromaStore:

@@ -122,6 +122,12 @@ class CachedEmbeddings(Embeddings):
                     self._vectors.popitem(last=False)
         return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
+    def forget(self) -> None:
+        """Every remembered vector, the inner model's recent questions too."""
+        with self._lock:
+            self._vectors.clear()
+        getattr(self.inner, "forget_queries", lambda: None)()
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.array(texts).tolist()
 

@@ -41,12 +41,6 @@ class OnnxEncoder:
         return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
 
 
-def default_cache() -> Path:
-    """Per user, shared by every home: the export is 90 MB for MiniLM."""
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "assistant" / "onnx"
-
-
 def onnx_encoder(model: Any, model_path: str, cache_dir: Path) -> OnnxEncoder | None:
     """The model's ONNX twin, exported into cache_dir on first use; None when the model is not
     of the supported shape, the export fails, or the twin disagrees with the model."""

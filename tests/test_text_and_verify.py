@@ -144,6 +144,9 @@ def test_cached_embeddings_encode_each_text_once() -> None:
     cached.array(["once"], keep=False)
     cached.array(["once"], keep=False)
     assert calls[-2:] == [["once"], ["once"]]
+    cached.forget()  # as a first question after start finds it
+    cached.embed_documents(["b"])
+    assert calls[-1] == ["b"]
 
 
 def test_citations_are_numbered_from_one_in_the_order_the_answer_cites_them() -> None:
