@@ -15,7 +15,6 @@ from assistant.errors import UserError
 VALID_EMBEDDINGS = (
     "minilm (bundled all-MiniLM-L6-v2) | st:/path/to/sentence-transformers/model | fake"
 )
-FEW_TEXTS = 16  # up to this many texts at once go through the ONNX twin (index/onnx_encoder.py)
 _UNSET: Any = object()
 
 
@@ -31,7 +30,8 @@ class SentenceTransformerEmbeddings(Embeddings):
         queries: int = 64,
         onnx_dir: Path | None = None,
     ) -> None:
-        """onnx_dir: where the model's ONNX twin is kept (None: PyTorch only)."""
+        """onnx_dir: where the model's ONNX twin is kept, which then embeds everything
+        (index/onnx_encoder.py; None: PyTorch only)."""
         self.model_path = model_path
         self.batch_size = batch_size
         self.onnx_dir = onnx_dir
@@ -53,7 +53,7 @@ class SentenceTransformerEmbeddings(Embeddings):
             self._model = SentenceTransformer(self.model_path, device="cpu")
         return self._model
 
-    def _few(self) -> Any:
+    def _twin(self) -> Any:
         if self._onnx is _UNSET:
             from index.onnx_encoder import onnx_encoder
 
@@ -64,9 +64,9 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
-            few = self._few() if 0 < len(texts) <= FEW_TEXTS else None
-            if few:
-                vectors = few.encode(texts)
+            twin = self._twin() if texts else None
+            if twin:
+                vectors = twin.encode(texts)
             else:
                 vectors = self._load().encode(
                     texts,
