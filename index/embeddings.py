@@ -20,8 +20,9 @@ _UNSET: Any = object()
 
 class SentenceTransformerEmbeddings(Embeddings):
     """A local sentence-transformers model, loaded on first use and normalised for cosine.
-    One encode runs at a time: the tokenizer is not safe to share between threads, and on a
-    small CPU parallel encodes only contend for the same cores."""
+    Its ONNX twin, where it has one, encodes the texts of several threads side by side, so a
+    question is not held up behind an upload's chunks. PyTorch encodes one call at a time (its
+    tokenizer is not safe to share between threads)."""
 
     def __init__(
         self,
@@ -65,16 +66,18 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             twin = self._twin() if texts else None
-            if twin:
-                vectors = twin.encode(texts)
-            else:
-                vectors = self._load().encode(
-                    texts,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
+            if not twin:
+                return (
+                    self._load()
+                    .encode(  # type: ignore[no-any-return]
+                        texts,
+                        batch_size=self.batch_size,
+                        normalize_embeddings=True,
+                        show_progress_bar=False,
+                    )
+                    .tolist()
                 )
-        return vectors.tolist()
+        return twin.encode(texts).tolist()  # beside other threads' encodes
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:

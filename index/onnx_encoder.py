@@ -9,6 +9,7 @@ Vectors are equal to 1.5e-7. The export (about 1 s) is made once per model and k
 folder; it is used only for a plain transformer with mean pooling and normalisation, and only
 if it gives the model's own vector for a probe text. Anything else keeps PyTorch.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,17 +29,20 @@ INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 class OnnxEncoder:
-    """Encodes a few texts as the SentenceTransformer it was exported from does (normalised)."""
+    """Encodes texts as the SentenceTransformer it was exported from does (normalised). Threads
+    encode side by side: a question's one run goes between the runs of an upload's chunks."""
 
     def __init__(self, session: Any, tokenizer: Any, max_length: int) -> None:
         self._session, self._tokenizer, self._max_length = session, tokenizer, max_length
         self._names = [i.name for i in session.get_inputs()]
+        self._tokenizing = threading.Lock()  # the tokenizer is not safe to share; a session is
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One text per run: no padding to compute (see above)."""
-        tokens = self._tokenizer(
-            texts, truncation=True, max_length=self._max_length, return_tensors=None
-        )
+        with self._tokenizing:
+            tokens = self._tokenizer(
+                texts, truncation=True, max_length=self._max_length, return_tensors=None
+            )
         rows = [
             self._session.run(
                 None, {name: np.asarray([tokens[name][i]], np.int64) for name in self._names}

@@ -81,3 +81,26 @@ def test_without_a_faithful_twin_pytorch_embeds_everything(
     sizes = _counted(embeddings)
     assert not embeddings._twin()
     assert len(embeddings.embed_query(TEXTS[0])) == 384 and sizes[-1] == 1
+
+
+def test_a_question_is_embedded_while_another_thread_embeds_an_upload(tmp_path: Path) -> None:
+    import threading
+
+    embeddings = _minilm(tmp_path)
+    assert isinstance(embeddings._twin(), OnnxEncoder)
+    finished: list[str] = []
+    started = threading.Event()
+    chunks = [f"{TEXTS[3]} part {i}" for i in range(400)]  # a few seconds of runs
+
+    def upload() -> None:
+        started.set()
+        embeddings.embed_documents(chunks)
+        finished.append("upload")
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    started.wait()
+    embeddings.embed_query(TEXTS[0])
+    finished.append("question")
+    worker.join()
+    assert finished == ["question", "upload"]
