@@ -249,8 +249,7 @@ def _textbook(corpus: Path, embedder: str, home: Path, queries: list[str]) -> di
 
 
 def _seed_in_own_process(settings: Settings, home: Path, limit: int | None) -> dict[str, Any]:
-    """As a server that holds only the seed index: this process holds the big one (at 95k
-    chunks the first token p50 was 323–369 ms here against 272–301 ms in a process of its own)."""
+    """As a server that holds only the seed index would (this process holds the big one)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
