@@ -6,7 +6,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.llm import parse_llm
-from assistant.model_file import default_cache
 from assistant.settings import Settings
 from index.bm25_store import BM25Store
 from index.catalog import Catalog, Replica
@@ -31,8 +30,7 @@ class App:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         parse_llm(settings.llm)
-        # the ONNX twin is per user, shared by every home (90 MB for MiniLM)
-        self.embeddings = make_embeddings(settings.embeddings, default_cache() / "onnx")
+        self.embeddings = make_embeddings(settings.embeddings)
 
     @cached_property
     def chroma(self) -> ChromaStore:

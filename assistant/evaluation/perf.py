@@ -198,10 +198,9 @@ def bench_perf(
         float(np.median(hybrid)) / max(float(np.median(dense)), 1e-6), 2
     )
     if embedder == "fake":  # what a user pays: the same search plus a MiniLM query embedding
-        from assistant.model_file import default_cache
         from index.embeddings import make_embeddings
 
-        minilm = make_embeddings("minilm", default_cache() / "onnx")
+        minilm = make_embeddings("minilm")
         minilm.embed_query(queries[0])  # load the model
         encode = _timed(_uncached(minilm.embed_query, minilm), queries)
         hybrid_q = [h + e for h, e in zip(hybrid, encode, strict=True)]
@@ -215,7 +214,7 @@ def bench_perf(
     if textbook:
         result["textbook"] = _textbook(corpus, embedder, workdir / ".textbook", queries)
     if seed_limit != 0:
-        result["seed_answers"] = _seed_in_own_process(settings, workdir / ".seed", seed_limit)
+        result["seed_answers"] = _seed_latency(settings, workdir / ".seed", seed_limit)
     return result
 
 
@@ -248,22 +247,9 @@ def _textbook(corpus: Path, embedder: str, home: Path, queries: list[str]) -> di
     }
 
 
-def _seed_in_own_process(settings: Settings, home: Path, limit: int | None) -> dict[str, Any]:
-    """As a server that holds only the seed index would (this process holds the big one)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=spawn) as pool:
-        return pool.submit(_seed_latency, settings, home, limit).result()
-
-
 def _seed_latency(settings: Settings, home: Path, limit: int | None) -> dict[str, Any]:
     """The seed suite on its own corpus with the shipped defaults, as a warm server answers."""
     from assistant.app import App
-    from assistant.memory import limit_malloc_arenas
-
-    limit_malloc_arenas()  # as `assistant ui` does
     from assistant.evaluation.command import run_eval
     from assistant.evaluation.suite import load_suite
     from assistant.serving.server import warm_up
