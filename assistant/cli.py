@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
         help="perf: also time the seed suite's answers (first token, full answer) with the "
         "shipped defaults",
     )
+    p.add_argument(
+        "--starts",
+        type=int,
+        default=8,
+        help="perf --seed: fresh processes timing the first question after start",
+    )
     p.add_argument("--users", type=int, default=20, help="load: concurrent users")
     p.add_argument("--chunks", type=int, default=10_000, help="perf: corpus size in chunks")
     p.add_argument(
@@ -401,6 +407,7 @@ def _bench_perf(args: argparse.Namespace) -> int:
         out,
         textbook=not args.no_textbook,
         seed_limit=None if args.seed else 0,
+        starts=args.starts if args.seed else 0,
     )
     print_perf(result)
     (out / "perf.json").write_text(json.dumps(result, indent=1))

@@ -66,15 +66,18 @@ def standalone_query(question: str, history: Sequence[HasTurn]) -> str:
 def resolved_question(question: str, history: Sequence[HasTurn]) -> str | None:
     """The follow-up with its singular pronoun replaced by what the previous question was
     about, if it asked about a name ("What is NORAD?"), else by what the previous answer
-    names first: "How old is it?" after "NORAD is the crown jewel…" → "How old is NORAD?".
-    None when there is no pronoun or no name to put in its place."""
+    names first, preferring a name that question did not give: "How old is it?" after "The
+    crown jewel of U.S.-Canada defense cooperation is NORAD." → "How old is NORAD?". None when
+    there is no pronoun or no name to put in its place."""
     if not history:
         return None
     pronoun = SINGULAR.search(question)
     answer = MARKER.sub("", history[-1].answer)
-    names = (_bare(m.group(0)) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m))
+    names = [_bare(m.group(0)) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m)]
+    asked = history[-1].question.lower()
+    names = [n for n in names if n.lower() not in asked] + [n for n in names if n.lower() in asked]
     about = ABOUT_A_NAME.match(history[-1].question)
-    subject = _bare(about.group(1)) if about else next(names, None)
+    subject = _bare(about.group(1)) if about else next(iter(names), None)
     if pronoun is None or subject is None:
         return None
     possessive = pronoun.group(1).lower() in ("its", "his")

@@ -82,3 +82,26 @@ def test_a_pronoun_after_a_question_about_a_name_is_that_name(
     if asked.startswith("What is the crown"):
         answer = "NORAD is the crown jewel of U.S.-Canada defense cooperation. [1]"
     assert resolved_question(follow_up, [Turn(asked, answer)]) == resolved
+
+
+@pytest.mark.parametrize(
+    ("asked", "answer", "follow_up", "resolved"),
+    [
+        (  # the answer repeats the question's names before giving its own
+            "Who directed Spectre?",
+            "Spectre was directed by Sam Mendes. [1]",
+            "What else did he direct?",
+            "What else did Sam Mendes direct?",
+        ),
+        (
+            "Which moon of Saturn is the largest?",
+            "Of the moons of Saturn, Titan is the largest. [2]",
+            "How thick is its atmosphere?",
+            "How thick is Titan's atmosphere?",
+        ),
+    ],
+)
+def test_a_pronoun_prefers_the_name_the_answer_added(
+    asked: str, answer: str, follow_up: str, resolved: str
+) -> None:
+    assert resolved_question(follow_up, [Turn(asked, answer)]) == resolved

@@ -169,3 +169,31 @@ def test_models_warm_up_in_the_background_and_the_status_says_so(workspace: Work
     warm_up(workspace)
     assert workspace.ready.is_set() and "2 documents" in status_markdown(workspace)
     assert "engine" in workspace.app.__dict__  # built, so the first question pays nothing
+
+
+def test_warm_up_has_each_embedded_model_begin_a_real_answer(workspace: Workspace) -> None:
+    from langchain_core.messages import AIMessageChunk
+
+    from assistant.serving.server import WARM_QUESTION, WARM_TOKENS, warm_up
+
+    read: list[tuple[list, int]] = []
+
+    class Embedded:  # has a llama.cpp client, as the bundled model does
+        _client = object()
+
+        def stream(self, messages: list):
+            produced = [messages, 0]
+            read.append(produced)  # type: ignore[arg-type]
+            for _ in range(100):
+                produced[1] += 1
+                yield AIMessageChunk(content="x ")
+
+    from assistant.llm import LLMPool
+
+    engine = workspace.app.engine
+    engine._pools[engine.model_name] = LLMPool("smollm2", [Embedded(), Embedded()])  # type: ignore[list-item]
+    warm_up(workspace)
+    assert [tokens for _, tokens in read] == [WARM_TOKENS, WARM_TOKENS]  # stopped early
+    system, user = read[0][0]
+    assert system.content == engine.system_prompt()  # kept by llama.cpp as the cached prefix
+    assert f"Question: {WARM_QUESTION}" in user.content and "[1] " in user.content

@@ -9,7 +9,8 @@ added, as a user pays it), and, for MiniLM, raw `SentenceTransformer.encode` on 
 of the same chunks at the same batch size. Beside it: the textbook pipeline (`index/baseline.py`)
 indexing and searching the same corpus, and the seed suite answered by the shipped defaults
 (MiniLM, the embedded model, generative) after the server's warm-up: time to first token and to
-the full answer (p50), and the first question after start. Prints a table and writes JSON.
+the full answer (p50), and, over several fresh processes, the first question after start against
+the same question once warm. Prints a table and writes JSON.
 """
 
 from __future__ import annotations
@@ -125,8 +126,10 @@ def bench_perf(
     workdir: Path,
     textbook: bool = True,
     seed_limit: int | None = 0,
+    starts: int = 0,
 ) -> dict[str, Any]:
-    """seed_limit: questions of the seed suite to time (None: all, 0: none)."""
+    """seed_limit: questions of the seed suite to time (None: all, 0: none); starts: fresh
+    processes timing the first question after start (with the seed suite)."""
     from assistant.app import App
 
     workdir = workdir.resolve()
@@ -214,7 +217,7 @@ def bench_perf(
     if textbook:
         result["textbook"] = _textbook(corpus, embedder, workdir / ".textbook", queries)
     if seed_limit != 0:
-        result["seed_answers"] = _seed_latency(settings, workdir / ".seed", seed_limit)
+        result["seed_answers"] = _seed_latency(settings, workdir / ".seed", seed_limit, starts)
     return result
 
 
@@ -247,11 +250,14 @@ def _textbook(corpus: Path, embedder: str, home: Path, queries: list[str]) -> di
     }
 
 
-def _seed_latency(settings: Settings, home: Path, limit: int | None) -> dict[str, Any]:
-    """The seed suite on its own corpus with the shipped defaults, as a warm server answers."""
+def _seed_latency(
+    settings: Settings, home: Path, limit: int | None, starts: int
+) -> dict[str, Any]:
+    """The seed suite on its own corpus with the shipped defaults, as a warm server answers;
+    then `starts` fresh processes, each timing its first question after start against the
+    same question once warm (the machine's noise is larger than one pair's difference)."""
     from assistant.app import App
     from assistant.evaluation.command import run_eval
-    from assistant.evaluation.suite import load_suite
     from assistant.serving.server import warm_up
     from assistant.serving.workspace import Workspace
 
@@ -262,27 +268,39 @@ def _seed_latency(settings: Settings, home: Path, limit: int | None) -> dict[str
     t0 = time.perf_counter()
     warm_up(Workspace(app))
     warm_s = time.perf_counter() - t0
-    suite_path = defaults.suites_dir / "seed.yaml"
-    cases = load_suite(suite_path).cases
-    first, other = (c.all_turns()[0].question for c in cases[:2])
-    t0 = time.perf_counter()
-    app.engine.ask(first)
-    first_ms = (time.perf_counter() - t0) * 1000
-    _, run = run_eval(app, suite_path, limit=limit)
-    app.engine.ask(other)  # so that llama.cpp's cache holds another prompt, as it would
-    app.engine.embeddings.forget()  # it embeds its question and sentences again, as the first did
-    t0 = time.perf_counter()
-    app.engine.ask(first)  # the same question once the server has answered the whole suite
-    again_ms = (time.perf_counter() - t0) * 1000
+    _, run = run_eval(app, defaults.suites_dir / "seed.yaml", limit=limit)
+    app.chroma.release()  # the processes below open the same home, one at a time
     totals = run["totals"]
-    return {
+    result: dict[str, Any] = {
         "questions": sum(len(c["turns"]) for c in run["cases"]),
         "warm_up_s": round(warm_s, 2),
-        "first_question_after_start_ms": round(first_ms),
-        "same_question_warm_ms": round(again_ms),
         "first_token_p50_ms": round(totals["latency_first_token_p50_ms"]),
         "full_answer_p50_ms": round(totals["latency_total_p50_ms"]),
     }
+    if starts:
+        pairs = [_fresh_start(defaults) for _ in range(starts)]
+        cold = [p["cold_ms"] for p in pairs]
+        warm = [p["warm_ms"] for p in pairs]
+        result["starts"] = {
+            "processes": starts,
+            "first_question_after_start_p50_ms": round(float(np.median(cold))),
+            "same_question_warm_p50_ms": round(float(np.median(warm))),
+            "cold_minus_warm_p50_ms": round(float(np.median(np.subtract(cold, warm))), 1),
+            "cold_not_slower": sum(c <= w for c, w in zip(cold, warm, strict=True)),
+        }
+    return result
+
+
+def _fresh_start(settings: Settings) -> dict[str, float]:
+    paths = [str(settings.home), str(settings.data_dir), str(settings.suites_dir)]
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant.evaluation.cold_start", *paths],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"a fresh process on {settings.home} failed: {done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def print_perf(result: dict[str, Any]) -> None:

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING
 from assistant.errors import UserError
 
 if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
+
     from assistant.app import App
     from assistant.llm import LLMPool
     from assistant.serving.workspace import Workspace
 
 QUEUE_WORKERS = 16  # browser questions run side by side; the model queue orders generation
 WARM_QUESTION = "What is this about?"
+WARM_TOKENS = 8  # enough to run the one-token steps of an answer
 log = logging.getLogger(__name__)
 
 
@@ -45,7 +48,7 @@ def warm_up(workspace: Workspace) -> None:
         engine = workspace.app.engine
         for _ in engine.stream(WARM_QUESTION, [], "extractive"):
             pass
-        _warm_embedded_models(engine.pool(), engine.system_prompt())
+        _warm_embedded_models(engine.pool(), engine.prompt(WARM_QUESTION))
     except Exception as exc:  # a model that cannot load is reported when a question needs it
         log.warning("warm-up stopped: %s", exc)
     finally:
@@ -53,22 +56,19 @@ def warm_up(workspace: Workspace) -> None:
         log.info("models loaded in %.1f s", time.perf_counter() - t0)
 
 
-def _warm_embedded_models(pool: LLMPool, system: str) -> None:
-    """Load each embedded model and have it read the system prompt, which llama.cpp then keeps
-    as the cached prefix of every answer's prompt. Every slot of the model queue is held, so
-    that no question shares a model with it."""
+def _warm_embedded_models(pool: LLMPool, messages: list[BaseMessage]) -> None:
+    """Load each embedded model and have it begin an answer to a prompt of the real shape:
+    llama.cpp then keeps the system prompt as the cached prefix of every answer's prompt, and
+    the first question runs no step (reading a prompt, producing a token) for the first time.
+    Every slot of the model queue is held, so that no question shares a model with it."""
     tickets = [pool.queue.enter() for _ in pool.models]
     try:
         for ticket in tickets:
             model = pool.models[ticket.wait() or 0]
             if hasattr(model, "_client"):  # llama.cpp in this process, not a server
-                model._client().create_chat_completion(
-                    messages=[
-                        {"role": "system", "content": system},
-                        {"role": "user", "content": WARM_QUESTION},
-                    ],
-                    max_tokens=1,
-                )
+                for produced, _ in enumerate(model.stream(messages), 1):
+                    if produced >= WARM_TOKENS:
+                        break
     finally:
         for ticket in tickets:
             ticket.release()
