@@ -266,3 +266,23 @@ def test_a_question_is_embedded_once_per_answer(
     assert encoded.count(question) == 1
     app.engine.ask(question, mode="extractive")
     assert encoded.count(question) == 1  # asked again: still the remembered vector
+
+
+def test_an_answer_that_drops_what_the_question_asks_for_is_not_kept(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """ "Which intelligence community …?" answered with a partner that is not one."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    (tmp_path / "partners.md").write_text(
+        "# Partners\n\nThe two governments work through many partners. The partners include "
+        "the United Nations, the G7 and the Five Eyes intelligence community.\n"
+    )
+    app = App(load_settings())
+    app.indexer.sync([tmp_path])
+    question = "Which intelligence community is among the partners?"
+    wrong = _engine(app, "The United Nations is among the partners [1].").ask(question)
+    assert wrong.mode == "fallback" and "Five Eyes" in wrong.answer
+    assert wrong.unsupported == ["The United Nations is among the partners. [1]"]
+    right = "The Five Eyes intelligence community is among the partners [1]."
+    kept = _engine(app, right).ask(question)
+    assert kept.mode == "generative" and kept.answer.startswith("The Five Eyes intelligence")

@@ -250,9 +250,7 @@ def _textbook(corpus: Path, embedder: str, home: Path, queries: list[str]) -> di
     }
 
 
-def _seed_latency(
-    settings: Settings, home: Path, limit: int | None, starts: int
-) -> dict[str, Any]:
+def _seed_latency(settings: Settings, home: Path, limit: int | None, starts: int) -> dict[str, Any]:
     """The seed suite on its own corpus with the shipped defaults, as a warm server answers;
     then `starts` fresh processes, each timing its first question after start against the
     same question once warm (the machine's noise is larger than one pair's difference)."""
