@@ -285,6 +285,7 @@ def _seed_latency(settings: Settings, home: Path, limit: int | None, starts: int
             "same_question_warm_p50_ms": round(float(np.median(warm))),
             "cold_minus_warm_p50_ms": round(float(np.median(np.subtract(cold, warm))), 1),
             "cold_not_slower": sum(c <= w for c, w in zip(cold, warm, strict=True)),
+            "cold_and_warm_ms": [[round(c), round(w)] for c, w in zip(cold, warm, strict=True)],
         }
     return result
 
