@@ -270,11 +270,14 @@ class Engine:
         )
         if not question.broad:
             top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]
-            added = terms(MARKER.sub("", verified.text)) - terms(question.text)
-            grounded = len(added & terms(" ".join(top))) / len(added) if added else 0.0
+            said, evidence = terms(MARKER.sub("", verified.text)), terms(" ".join(top))
+            added = said - terms(question.text)
+            grounded = len(added & evidence) / len(added) if added else 0.0
             on_evidence = all(c.quote in top for c in verified.citations)
-            reject = reject or not on_evidence or grounded < MIN_GROUNDED
-            reject = reject or _drops_focus(question, verified.text, top)
+            # "Which intelligence community …?" answered without saying which one is
+            focus = question.focus
+            drops_focus = bool(focus) and focus in evidence and focus not in said
+            reject = reject or not on_evidence or grounded < MIN_GROUNDED or drops_focus
         if reject:
             return Verified("", [], [*verified.unsupported, verified.text])
         return verified
@@ -331,13 +334,6 @@ class Engine:
         )
         messages.append(HumanMessage(user))
         return messages
-
-
-def _drops_focus(question: Question, answer: str, evidence: list[str]) -> bool:
-    """An answer to "Which intelligence community …?" that never says which one is (the
-    evidence says "intelligence", the answer does not) answers another question."""
-    focus = question.focus
-    return bool(focus) and focus in terms(" ".join(evidence)) and focus not in terms(answer)
 
 
 def read_not_generated(read: Question, judgement: Judgement) -> bool:

@@ -75,7 +75,7 @@ def resolved_question(question: str, history: Sequence[HasTurn]) -> str | None:
     answer = MARKER.sub("", history[-1].answer)
     names = [_bare(m.group(0)) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m)]
     asked = history[-1].question.lower()
-    names = [n for n in names if n.lower() not in asked] + [n for n in names if n.lower() in asked]
+    names.sort(key=lambda name: name.lower() in asked)  # stable: new names first, in order
     about = ABOUT_A_NAME.match(history[-1].question)
     subject = _bare(about.group(1)) if about else next(iter(names), None)
     if pronoun is None or subject is None:

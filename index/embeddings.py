@@ -64,8 +64,10 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self._onnx
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
         with self._lock:
-            twin = self._twin() if texts else None
+            twin = self._twin()
             if not twin:
                 vectors = self._load().encode(
                     texts,

@@ -46,8 +46,8 @@ def warm_up(workspace: Workspace) -> None:
     try:
         parser.load()
         engine = workspace.app.engine
-        for _ in engine.stream(WARM_QUESTION, [], "extractive"):
-            pass
+        # retrieval and the gate load the embedder, the indexes, the reader and the
+        # answerability model on the way
         _warm_embedded_models(engine.pool(), engine.prompt(WARM_QUESTION))
     except Exception as exc:  # a model that cannot load is reported when a question needs it
         log.warning("warm-up stopped: %s", exc)
