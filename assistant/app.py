@@ -126,9 +126,10 @@ class App:
         """The cross-encoder reader: MiniLM's weights, so only beside MiniLM's embeddings
         (the tests' bag-of-words fakes rank without it, as their answerability model was fitted)."""
         from assistant.answering.reader import Reader
+        from assistant.evidence import READ
 
         wanted = self.settings.reader and self.settings.embeddings == "minilm"
-        return Reader().load() if wanted else None
+        return Reader().load(READ) if wanted else None
 
     @cached_property
     def engine(self) -> Engine:

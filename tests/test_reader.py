@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answering.question import read_question
-from assistant.answering.reader import ADAPTER, Reader
+from assistant.answering.reader import ADAPTER, MAX_TOKENS, Reader
 from assistant.answering.reader_training import (
     DEV_ARTICLE,
     NQ_READER,
@@ -21,7 +21,7 @@ from assistant.answering.reader_training import (
     squad_examples,
 )
 from assistant.evaluation.datasets import FIT_NEGATIVE_ARTICLE, REPORT_ARTICLE
-from assistant.evidence import EvidenceJudge
+from assistant.evidence import READ, EvidenceJudge
 from index.embeddings import HashingEmbeddings
 from tests.conftest import run_cli, tiny_benchmarks
 
@@ -149,8 +149,23 @@ def test_the_reader_is_used_beside_minilm_only_and_can_be_turned_off(
     from assistant.app import App
     from assistant.settings import load_settings
 
-    monkeypatch.setattr(Reader, "load", lambda self: self)  # no model is read here
+    batches: list[int] = []
+    # no model is read here
+    monkeypatch.setattr(Reader, "load", lambda self, batch: batches.append(batch) or self)
     for embeddings, reader, used in (("minilm", True, True), ("minilm", False, False),
                                      ("fake", True, False)):  # fmt: skip
         settings = load_settings(home=tmp_path, embeddings=embeddings, reader=reader)
         assert isinstance(App(settings).reader, Reader) is used
+    assert batches == [READ]  # the gate's batch, so that its shape has run before a question
+
+
+def test_loading_the_reader_reads_one_batch_at_the_longest_input(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reader = Reader()
+    reader.__dict__["_parts"] = (None, None)  # no model is read here
+    seen: list[list[str]] = []
+    monkeypatch.setattr(Reader, "probabilities", lambda self, q, texts: seen.append(texts))
+    assert reader.load(3) is reader
+    assert len(seen) == 1 and len(seen[0]) == 3
+    assert all(len(t.split()) >= MAX_TOKENS for t in seen[0])

@@ -1,7 +1,8 @@
 """One fresh process started as a server starts, on an indexed home: the warm-up, the seed
-suite's first question (cold), its second, then the first again with the embedder's caches
-emptied, as they were for the first (warm). `python -m assistant.evaluation.cold_start HOME
-DATA_DIR SUITES_DIR` prints both times, in ms, as JSON."""
+suite's first question (cold), its second, then the first again with the caches of its text
+(the embedder's vectors, the words of each sentence) emptied, as they were for the first
+(warm). `python -m assistant.evaluation.cold_start HOME DATA_DIR SUITES_DIR` prints both
+times, in ms, as JSON."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def cold_and_warm(settings: Settings) -> dict[str, float]:
     from assistant.memory import limit_malloc_arenas
     from assistant.serving.server import warm_up
     from assistant.serving.workspace import Workspace
+    from assistant.text import terms
 
     limit_malloc_arenas()  # as `assistant ui` does
     app = App(settings)
@@ -29,7 +31,8 @@ def cold_and_warm(settings: Settings) -> dict[str, float]:
     app.engine.ask(first)
     cold = time.perf_counter() - t0
     app.engine.ask(other)  # so that llama.cpp's cache holds another prompt, as it did
-    app.engine.embeddings.forget()
+    app.engine.embeddings.forget()  # and what it remembers of the first question's text
+    terms.cache_clear()
     t0 = time.perf_counter()
     app.engine.ask(first)
     warm = time.perf_counter() - t0
