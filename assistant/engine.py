@@ -274,9 +274,14 @@ class Engine:
             added = said - terms(question.text)
             grounded = len(added & evidence) / len(added) if added else 0.0
             on_evidence = all(c.quote in top for c in verified.citations)
-            # "Which intelligence community …?" answered without saying which one is
+            # "Which intelligence community …?" answered without saying which one is, or
+            # with another name than the evidence gives it ("the Five Eyes community")
             focus = question.focus
-            drops_focus = bool(focus) and focus in evidence and focus not in said
+            drops_focus = (
+                bool(focus)
+                and focus in evidence
+                and (focus not in said or not _says_its_name(question, " ".join(top), focus, said))
+            )
             reject = reject or not on_evidence or grounded < MIN_GROUNDED or drops_focus
         if reject:
             return Verified("", [], [*verified.unsupported, verified.text])
@@ -347,6 +352,16 @@ def read_not_generated(read: Question, judgement: Judgement) -> bool:
         or judgement.verdict is not None
         or read.of_documents
     )
+
+
+def _says_its_name(question: Question, evidence: str, focus: str, said: frozenset[str]) -> bool:
+    """The answer says one of the names the evidence writes before the thing asked about, when
+    it writes any the question does not already give."""
+    from assistant.answering.parser import names_before
+
+    given = terms(question.text)
+    names = [terms(n) for n in names_before(evidence, focus) if not terms(n) <= given]
+    return not names or any(n <= said for n in names)
 
 
 def _short_passages(

@@ -197,6 +197,21 @@ def test_a_question_knows_which_word_modifies_which() -> None:
         assert not read_question(asked).modified, asked
 
 
+@pytest.mark.parametrize(
+    ("question", "focus"),
+    [
+        ("Which intelligence community is listed among the institutions?", "communiti"),
+        ("What river flows through the capital?", "river"),
+        ("What is the population of Halden?", "popul"),
+        ("Which Canadian city hosts the summit?", "citi"),
+        ("How many people died in the flood?", None),  # too generic to check
+        ("Which year did the flood come?", None),
+    ],
+)
+def test_the_focus_is_the_noun_the_asked_word_belongs_to(question: str, focus: str) -> None:
+    assert read_question(question).focus == focus
+
+
 def test_a_near_miss_is_refused_with_what_the_documents_give_instead(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -286,3 +286,7 @@ def test_an_answer_that_drops_what_the_question_asks_for_is_not_kept(
     right = "The Five Eyes intelligence community is among the partners [1]."
     kept = _engine(app, right).ask(question)
     assert kept.mode == "generative" and kept.answer.startswith("The Five Eyes intelligence")
+    # it says the thing asked about, but of a name the evidence does not give it to
+    misnamed = "The United Nations is the intelligence community among the partners [1]."
+    other = _engine(app, misnamed).ask(question)
+    assert other.mode == "fallback" and "Five Eyes" in other.answer

