@@ -20,6 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss, relevant
+from assistant.answering.parser import names_before
 from assistant.answering.question import SOURCE_NOUNS, Question, read_question
 from assistant.answering.reader import Reader
 from assistant.errors import ModelUnavailable, UserError
@@ -357,8 +358,6 @@ def read_not_generated(read: Question, judgement: Judgement) -> bool:
 def _says_its_name(question: Question, evidence: str, focus: str, said: frozenset[str]) -> bool:
     """The answer says one of the names the evidence writes before the thing asked about, when
     it writes any the question does not already give."""
-    from assistant.answering.parser import names_before
-
     given = terms(question.text)
     names = [terms(n) for n in names_before(evidence, focus) if not terms(n) <= given]
     return not names or any(n <= said for n in names)
