@@ -271,17 +271,19 @@ class Engine:
         )
         if not question.broad:
             top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]
-            said, evidence = terms(MARKER.sub("", verified.text)), terms(" ".join(top))
-            added = said - terms(question.text)
+            stated = " ".join(top)
+            said, evidence = terms(MARKER.sub("", verified.text)), terms(stated)
+            given = terms(question.text)
+            added = said - given
             grounded = len(added & evidence) / len(added) if added else 0.0
             on_evidence = all(c.quote in top for c in verified.citations)
             # "Which intelligence community …?" answered without saying which one is, or
             # with another name than the evidence gives it ("the Five Eyes community")
             focus = question.focus
             drops_focus = (
-                bool(focus)
+                focus is not None
                 and focus in evidence
-                and (focus not in said or not _says_its_name(question, " ".join(top), focus, said))
+                and (focus not in said or not _says_its_name(stated, focus, said, given))
             )
             reject = reject or not on_evidence or grounded < MIN_GROUNDED or drops_focus
         if reject:
@@ -355,10 +357,9 @@ def read_not_generated(read: Question, judgement: Judgement) -> bool:
     )
 
 
-def _says_its_name(question: Question, evidence: str, focus: str, said: frozenset[str]) -> bool:
-    """The answer says one of the names the evidence writes before the thing asked about, when
-    it writes any the question does not already give."""
-    given = terms(question.text)
+def _says_its_name(evidence: str, focus: str, said: frozenset[str], given: frozenset[str]) -> bool:
+    """The answer (said) names one of the names the evidence writes before the thing asked
+    about, when it writes any the question (given) does not already name."""
     names = [terms(n) for n in names_before(evidence, focus) if not terms(n) <= given]
     return not names or any(n <= said for n in names)
 

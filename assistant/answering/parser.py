@@ -59,6 +59,13 @@ def load() -> None:
         _nlp()
 
 
+def _parsed(text: str) -> Any:
+    """Parts of speech and dependencies of the text (its first 2,000 characters); entities
+    are not read."""
+    with _lock:
+        return _nlp()(text[:2000], disable=["ner"])
+
+
 @dataclass(frozen=True)
 class Syntax:
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems: ("maritim", "border")
@@ -72,8 +79,7 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
     Comparatives and superlatives ("biggest"), noun compounds ("birth date"), quantifiers and
     ordinals ("much", "first") and words in skip are left out of the modifiers: on the fit
     splits they flagged answerable questions as often as unanswerable ones."""
-    with _lock:
-        doc = _nlp()(text[:2000], disable=["ner"])
+    doc = _parsed(text)
     pairs = set()
     for token in doc:
         head = token.head
@@ -91,22 +97,20 @@ def _head_noun(doc: Any, word: str) -> str:
     """The stem of the noun that the first token of this stem modifies, through compounds and
     adjectives to its right; the word itself when it modifies none."""
     token = next((t for t in doc if word in terms(t.text)), None)
-    while (
-        token is not None
-        and token.dep_ in ("compound", "amod")
-        and token.head.i > token.i
-        and token.head.pos_ in ("NOUN", "PROPN")
-    ):
+    if token is None:
+        return word
+    while token.dep_ in ("compound", "amod") and token.head.i > token.i:
+        if token.head.pos_ not in ("NOUN", "PROPN"):
+            break
         token = token.head
-    found = terms(token.text) if token is not None else frozenset()
+    found = terms(token.text)
     return next(iter(found)) if len(found) == 1 else word
 
 
 def names_before(text: str, head: str) -> list[str]:
     """The names written before a noun of this stem, in its phrase: "Five Eyes" of "the Five
     Eyes intelligence community" for "communiti"."""
-    with _lock:
-        doc = _nlp()(text[:2000], disable=["ner"])
+    doc = _parsed(text)
     found = []
     for token in doc:
         if token.pos_ != "NOUN" or head not in terms(token.text):
@@ -136,8 +140,7 @@ def entities(texts: list[str], labels: frozenset[str]) -> list[list[tuple[str, s
 
 def asked_verbs(question: str) -> frozenset[str]:
     """The stems of the question's verbs ("challeng" of "Who is challenging …?")."""
-    with _lock:
-        doc = _nlp()(question)
+    doc = _parsed(question)
     return frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
 
 
@@ -145,8 +148,7 @@ def doer(sentence: str, verbs: frozenset[str]) -> str | None:
     """Who does one of these verbs in the sentence: the subject of the verb, or of the clause
     it hangs from ("the U.S. government" of "… the U.S. government wasted no time …,
     rejoining the Paris Agreement"), as written; None when the sentence does not say."""
-    with _lock:
-        doc = _nlp()(sentence)
+    doc = _parsed(sentence)
     for token in doc:
         if token.pos_ != "VERB" or not terms(token.text) & verbs:
             continue
