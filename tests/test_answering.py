@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.compose import _is_full_name
-from assistant.answering.parser import asked_verbs, doer
+from assistant.answering.parser import doer, syntax_of
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
 from assistant.engine import Turn, passages_for
@@ -105,7 +105,7 @@ def test_a_source_the_question_names_is_not_what_the_answer_is_about() -> None:
 def test_who_does_it_is_the_subject_of_the_asked_verb(
     question: str, sentence: str, subject: str | None
 ) -> None:
-    assert doer(sentence, asked_verbs(question)) == subject
+    assert doer(sentence, syntax_of(question).verbs) == subject
 
 
 def folder_app(

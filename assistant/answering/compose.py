@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import Passage
-from assistant.answering.parser import asked_verbs, doer, entities
+from assistant.answering.parser import doer, entities
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
 from assistant.text import WORD, mentions, names, plain, terms
@@ -132,7 +132,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     be a country or an organisation ("Beijing is now challenging …")."""
     rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
     if question.entity == "AGENT" and not judgement.parts:
-        subject = doer(judgement.evidence[0].text, asked_verbs(question.text))
+        subject = doer(judgement.evidence[0].text, question.verbs)
         if subject and not names(subject) & question.names:  # not "Blinken" of "Whom did Blinken …"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
     best_first = judgement.evidence[:ENTITY_SENTENCES]

@@ -70,11 +70,12 @@ def _parsed(text: str) -> Any:
 class Syntax:
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems: ("maritim", "border")
     focus: str | None  # the head noun of the word asked about: "communiti" of "intelligence"
+    verbs: frozenset[str]  # the stems of its verbs: "challeng" of "Who is challenging …?"
 
 
 def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
-    """Where a plain adjective modifies a noun ("the maritime border"), and the noun that the
-    word asked about belongs to ("Which intelligence community …?": community).
+    """Where a plain adjective modifies a noun ("the maritime border"), the noun that the
+    word asked about belongs to ("Which intelligence community …?": community), and the verbs.
 
     Comparatives and superlatives ("biggest"), noun compounds ("birth date"), quantifiers and
     ordinals ("much", "first") and words in skip are left out of the modifiers: on the fit
@@ -90,7 +91,8 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
         modifier, noun = terms(token.text), terms(head.text)
         if len(modifier) == 1 and len(noun) == 1:
             pairs.add((next(iter(modifier)), next(iter(noun))))
-    return Syntax(frozenset(pairs), _head_noun(doc, word) if word else None)
+    verbs = frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
+    return Syntax(frozenset(pairs), _head_noun(doc, word) if word else None, verbs)
 
 
 def _head_noun(doc: Any, word: str) -> str:
@@ -99,9 +101,11 @@ def _head_noun(doc: Any, word: str) -> str:
     token = next((t for t in doc if word in terms(t.text)), None)
     if token is None:
         return word
-    while token.dep_ in ("compound", "amod") and token.head.i > token.i:
-        if token.head.pos_ not in ("NOUN", "PROPN"):
-            break
+    while (
+        token.dep_ in ("compound", "amod")
+        and token.head.i > token.i
+        and token.head.pos_ in ("NOUN", "PROPN")
+    ):
         token = token.head
     found = terms(token.text)
     return next(iter(found)) if len(found) == 1 else word
@@ -136,12 +140,6 @@ def entities(texts: list[str], labels: frozenset[str]) -> list[list[tuple[str, s
     with _lock:
         docs = list(_nlp().pipe(texts))
     return [[(e.text, e.label_) for e in doc.ents if e.label_ in labels] for doc in docs]
-
-
-def asked_verbs(question: str) -> frozenset[str]:
-    """The stems of the question's verbs ("challeng" of "Who is challenging …?")."""
-    doc = _parsed(question)
-    return frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
 
 
 def doer(sentence: str, verbs: frozenset[str]) -> str | None:

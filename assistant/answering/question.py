@@ -150,6 +150,7 @@ class Question:
     parts: tuple[str, ...] = ()  # the claims of a question that asks several things at once
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
     sources: frozenset[str] = frozenset()  # the names that say which document to read
+    verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
 
     @property
     def of_the_folder(self) -> bool:
@@ -328,4 +329,5 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         parts=parts_of(resolved or text),  # not the query: it holds the last turn too
         entity=entity_of(text) if shape == "fact" and kind is None else None,
         sources=sources,
+        verbs=syntax.verbs,
     )
