@@ -46,6 +46,11 @@ EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best senten
 PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
 NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
+# A list question that finds a passage introducing a list ("… will prioritize:") also reads
+# the chunks after it, where the items are, up to this many, of a document this long at most
+LIST_CHUNKS = 6
+SOURCE_CHUNKS = 400
+INTRODUCES = re.compile(r"\w[:：]\**\s*$", re.MULTILINE)
 MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
 
@@ -172,6 +177,14 @@ class Engine:
         passages = passages_for(retriever, read)
         t_retrieve = time.perf_counter()
         judgement = self.judge.judge(read, passages)
+        best = judgement.evidence[0] if judgement.answerable else None
+        if best and read.shape == "fact" and plain(best.text).endswith(":"):
+            # "What will the Roadmap prioritize?": the answer is the list the best sentence
+            # introduces, in the chunks after it
+            more = items_after(retriever, passages[best.n - 1], passages)
+            if more:
+                passages += more
+                judgement = self.judge.judge(read, passages)
         first_token: float | None = None
         unsupported: list[str] = []
         produced = mode
@@ -412,7 +425,25 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         k = int(getattr(retriever, "k", 4))
         found = [retriever.invoke(q) for q in (read.query, *read.parts)]
         return [passage_of(d) for d in interleaved(found, PART_PASSAGES * k)]
-    return [passage_of(d) for d in retriever.invoke(read.query)]
+    passages = [passage_of(d) for d in retriever.invoke(read.query)]
+    if read.shape == "list":
+        intro = next((p for p in passages if INTRODUCES.search(p.text)), None)
+        passages += items_after(retriever, intro, passages)
+    return passages
+
+
+def items_after(
+    retriever: BaseRetriever, intro: Passage | None, passages: list[Passage]
+) -> list[Passage]:
+    """The chunks that follow a passage introducing a list ("… will prioritize:"), where its
+    items are, but those already found."""
+    of_source = getattr(retriever, "of_source", None)
+    if of_source is None or intro is None:
+        return []
+    chunks = of_source(intro.source, SOURCE_CHUNKS) or []
+    found = {p.chunk_id for p in passages}
+    after = [d for d in chunks if int(d.metadata["start"]) > intro.start]
+    return [passage_of(d) for d in after[:LIST_CHUNKS] if d.id not in found]
 
 
 def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:

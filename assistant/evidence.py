@@ -19,6 +19,7 @@ from assistant.answering.reader import Reader
 from assistant.text import (
     WORD,
     expands,
+    holds_office,
     mentions,
     names_source,
     numbers,
@@ -126,6 +127,11 @@ class EvidenceJudge:
                 m for m, h in question.modified if m not in said and contrasted(h, sentence.text)
             ),
             "terms": self._unheard(question),
+            "offices": [  # "Minister of Health" asked, only "global health" said
+                written
+                for word, written in question.offices
+                if not holds_office(everywhere if question.broad else passage.text, word)
+            ],
         }
         if len(question.parts) > 1:
             # one claim's document may not have been found, and a long question paraphrases:
@@ -460,6 +466,8 @@ def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> s
         return f"no passage says {missing['modifiers'][0]!r} of what the question asks about"
     if missing["terms"]:
         return f"no indexed document mentions {missing['terms'][0]!r}"
+    if missing["offices"]:
+        return f"no passage names the office {missing['offices'][0]!r}"
     if not typed:
         return f"no passage states the {question.answer_type} asked for"
     return "the passages do not address what the question asks"

@@ -63,19 +63,24 @@ def standalone_query(question: str, history: Sequence[HasTurn]) -> str:
     return " ".join([last.question, *answer_words[:12], question])
 
 
-def resolved_question(question: str, history: Sequence[HasTurn]) -> str | None:
+def resolved_question(
+    question: str, history: Sequence[HasTurn], thing: str | None = None
+) -> str | None:
     """The follow-up with its singular pronoun replaced by what the previous question was
     about, if it asked about a name ("What is NORAD?"), else by what the previous answer
-    names first, preferring a name that question did not give: "How old is it?" after "The
-    crown jewel of U.S.-Canada defense cooperation is NORAD." → "How old is NORAD?". None when
-    there is no pronoun or no name to put in its place."""
+    names first, preferring a name of the thing that question asked for (`thing`, a stem:
+    "declar" of "Which declaration …?"), then a name that question did not give: "How old is
+    it?" after "The crown jewel of U.S.-Canada defense cooperation is NORAD." → "How old is
+    NORAD?". None when there is no pronoun or no name to put in its place."""
     if not history:
         return None
     pronoun = SINGULAR.search(question)
     answer = MARKER.sub("", history[-1].answer)
     names = [_bare(m.group(0)) for m in CAPITALISED_RUN.finditer(answer) if _a_name(m)]
     asked = history[-1].question.lower()
-    names.sort(key=lambda name: name.lower() in asked)  # stable: new names first, in order
+    names.sort(  # stable: in the answer's order otherwise
+        key=lambda name: (thing not in terms(name), name.lower() in asked)
+    )
     about = ABOUT_A_NAME.match(history[-1].question)
     subject = _bare(about.group(1)) if about else next(iter(names), None)
     if pronoun is None or subject is None:

@@ -43,6 +43,18 @@ QUALIFIERS = frozenset(
     {"next", "last", "previous", "latest", "current", "upcoming", "future", "former", "final"}
     | {"recent"}
 )
+# An office named by its portfolio: "Minister of Health", "Health Minister", "Secretary of
+# Defense". The portfolio picks out one office; the evidence must name that office, not only
+# the word ("global health security" does not give a Minister of Health).
+TITLE = r"(?:minister|secretary|ministry)"
+OFFICES = (
+    re.compile(rf"\b{TITLE}\s+(?:of|for)\s+(?:the\s+)?([A-Za-z][\w-]*)", re.IGNORECASE),
+    re.compile(rf"(?<![\w'’])([A-Za-z][\w-]*)\s+{TITLE}\b", re.IGNORECASE),
+)
+RANKS = frozenset(
+    {"prime", "vice", "deputy", "assistant", "under", "junior", "senior", "chief", "general"}
+    | {"grand", "cabinet", "former", "acting", "new", "next", "last", "first", "current"}
+)
 ALIASES = {
     "us": ("u.s", "united states"),
     "u.s": ("us", "united states"),
@@ -174,6 +186,31 @@ def names(text: str) -> set[str]:
 
 def qualifiers(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w in QUALIFIERS}
+
+
+def offices(text: str) -> dict[str, str]:
+    """The portfolios of the offices the text names, lower case, each with the office as
+    written: {"health": "Minister of Health"}. "Prime Minister" and "the minister" name none."""
+    found = {}
+    for pattern in OFFICES:
+        for m in pattern.finditer(text):
+            word = m.group(1).lower()
+            if word not in RANKS and terms(word):
+                found.setdefault(word, m.group())
+    return found
+
+
+def holds_office(text: str, portfolio: str) -> bool:
+    """Does the text name the office of this portfolio ("Foreign Minister", "Minister of
+    Foreign Affairs")?"""
+    word = re.escape(portfolio)
+    return bool(
+        re.search(
+            rf"\b{word}\w*\s+{TITLE}|\b{TITLE}\s+(?:of|for)\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}{word}",
+            text,
+            re.IGNORECASE,
+        )
+    )
 
 
 def unaccented(text: str) -> str:

@@ -17,6 +17,8 @@ from index.bm25_store import BM25Store
 from index.chunking import chunk_metadata, chunk_text, unpacked
 from index.texts import ChunkTexts, with_texts
 
+INCLUDE = ["metadatas", "documents"]
+
 
 class HybridRetriever(BaseRetriever):
     """Top-k chunks. Each Document has `id` and metadata: score (fused), dense_score (cosine),
@@ -81,7 +83,14 @@ class HybridRetriever(BaseRetriever):
     def everything(self, limit: int) -> list[Document] | None:
         """Every live chunk in reading order, for a question about the whole folder ("list the
         people named in the documents"); None when the index holds more than limit."""
-        got = self.collection().get(limit=limit + 1, include=["metadatas", "documents"])
+        return self._in_order(self.collection().get(limit=limit + 1, include=INCLUDE), limit)
+
+    def of_source(self, source: str, limit: int) -> list[Document] | None:
+        """The live chunks of one document in reading order; None when it has more than limit."""
+        got = self.collection().get(where={"source": source}, limit=limit + 1, include=INCLUDE)
+        return self._in_order(got, limit)
+
+    def _in_order(self, got: Any, limit: int) -> list[Document] | None:
         got = with_texts(got, self.texts)
         if len(got["ids"]) > limit:
             return None

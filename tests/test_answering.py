@@ -99,6 +99,13 @@ def test_a_source_the_question_names_is_not_what_the_answer_is_about() -> None:
             "the U.S. government",
         ),
         ("Who will Blinken meet?", "Blinken will meet with Prime Minister Trudeau.", "Blinken"),
+        (
+            "Who drafted the declaration?",
+            "The U.S. joined the launch of the Canadian-drafted “Declaration Against Arbitrary "
+            "Detention”.",
+            "Canadian",
+        ),
+        ("Who drafted the declaration?", "The declaration was drafted by Canada.", "Canada"),
         ("Who leads the response?", "The agencies are on the front lines of the response.", None),
     ],
 )
@@ -240,6 +247,55 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
     assert not app.engine.ask("How long is the red bridge over the river?").refused
 
 
+def test_a_list_the_documents_introduce_is_given_item_by_item(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    labels = ["Clean Water", "Safer Roads", "Public Libraries", "Night Buses", "Tree Planting"]
+    body = (
+        "funding for this work comes from the regional budget, which the council reviews every "
+        "spring together with residents, engineers and the neighbouring towns"
+    )
+    items = "\n\n".join(
+        f"**{label}**: The council will work on {label.lower()}; {body}." for label in labels
+    )
+    text = (
+        "The town plan\n\nThe town plan was adopted in March after a long public debate.\n\n"
+        f"Today, the council will present the plan, which will\nprioritize:\n\n{items}\n\n"
+        "The mayor thanked the residents for their many letters."
+    )
+    app = folder_app(fake_env, monkeypatch, "plan", {"plan.txt": text})
+    for asked in ("What are the priorities of the town plan?", "What will the plan prioritize?"):
+        answer = app.engine.ask(asked)
+        lines = answer.answer.splitlines()
+        assert lines[0].endswith("which will prioritize: [1]"), answer.answer
+        assert [line.split(":")[0] for line in lines[1:]] == [f"- {x}" for x in labels]
+        assert len({c.n for c in answer.citations}) > 1  # the items come from later chunks
+
+
+def test_an_office_the_documents_never_name_is_a_near_miss(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "The visit\n\nThe Secretary of State will meet Canada’s Foreign Minister Garneau and Prime "
+        "Minister Trudeau, with other Canadian cabinet members. Their talks cover global health "
+        "security and trade."
+    )
+    app = folder_app(fake_env, monkeypatch, "offices", {"visit.txt": text})
+    for asked, office in (
+        ("Who is Canada's Minister of Health?", "Minister of Health"),
+        ("Who is the Health Minister?", "Health Minister"),
+    ):
+        near = app.engine.ask(asked)
+        assert near.refused and f"“{office}”" in near.answer, near.answer
+    for asked, holder in (
+        ("Who is Canada's Foreign Minister?", "Garneau"),
+        ("Who is Canada's Prime Minister?", "Trudeau"),
+    ):
+        answer = app.engine.ask(asked)
+        assert answer.answer.startswith(f"{holder}: "), answer.answer
+    assert not app.engine.ask("Which Canadian minister will the Secretary meet?").refused
+
+
 def test_a_near_miss_quoting_a_quotation_nests_its_marks(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -278,6 +334,8 @@ def test_the_people_a_question_asks_about_are_not_its_answer(app: App) -> None:
 def test_who_acts_may_be_a_country_and_never_the_one_the_question_names(app: App) -> None:
     answer = app.engine.ask("Who is challenging our security, prosperity, and values?")
     assert answer.answer.startswith("Beijing: "), answer.answer
+    held = app.engine.ask("Who is the U.S. Secretary of State?")  # the name after the office
+    assert held.answer.startswith("Antony J. Blinken: "), held.answer
     met = app.engine.ask("Who will Secretary Blinken meet during his visit?")
     assert not met.answer.startswith(("Blinken", "Secretary")), met.answer
 

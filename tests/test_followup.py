@@ -1,5 +1,6 @@
 import pytest
 
+from assistant.answering.question import read_question
 from assistant.engine import Turn
 from assistant.followup import is_follow_up, resolved_question, standalone_query
 
@@ -93,6 +94,13 @@ def test_a_pronoun_after_a_question_about_a_name_is_that_name(
             "What else did he direct?",
             "What else did Sam Mendes direct?",
         ),
+        (  # the name of the thing asked for, not the first new one
+            "Which declaration did the United States help launch?",
+            "The United States helped launch the Canadian-drafted “Declaration Against Arbitrary "
+            "Detention in State-to-State Relations”. [1]",
+            "Who drafted it?",
+            "Who drafted Declaration Against Arbitrary Detention?",
+        ),
         (
             "Which moon of Saturn is the largest?",
             "Of the moons of Saturn, Titan is the largest. [2]",
@@ -104,4 +112,4 @@ def test_a_pronoun_after_a_question_about_a_name_is_that_name(
 def test_a_pronoun_prefers_the_name_the_answer_added(
     asked: str, answer: str, follow_up: str, resolved: str
 ) -> None:
-    assert resolved_question(follow_up, [Turn(asked, answer)]) == resolved
+    assert read_question(follow_up, [Turn(asked, answer)]).resolved == resolved

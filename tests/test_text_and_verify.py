@@ -4,9 +4,11 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from assistant.answer import Citation, Passage
 from assistant.text import (
     answer_type,
+    holds_office,
     mentions,
     names,
     numbers,
+    offices,
     prose,
     satisfies,
     split_sentences,
@@ -36,6 +38,16 @@ def _passages() -> list[Passage]:
         )
         for i, t in enumerate([BORDER, WRAPPED], 1)
     ]
+
+
+def test_an_office_is_named_by_its_portfolio() -> None:
+    assert offices("Who is Canada's Minister of Health?") == {"health": "Minister of Health"}
+    assert offices("who is the secretary of defense?") == {"defense": "secretary of defense"}
+    assert offices("What did the Foreign Minister say?") == {"foreign": "Foreign Minister"}
+    assert offices("Who is the Prime Minister?") == {}  # a rank, not a portfolio
+    text = "They met Foreign Minister Garneau to discuss global health security."
+    assert holds_office(text, "foreign") and not holds_office(text, "health")
+    assert holds_office("the Minister of Foreign Affairs", "foreign")
 
 
 def test_a_quotation_and_the_line_naming_its_speaker_are_one_sentence() -> None:

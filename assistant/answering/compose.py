@@ -33,6 +33,18 @@ TITLES = (
     r"(?:President|Vice President|Prime Minister|Minister|Secretary|Senator|Governor|Ambassador|"
     r"Chancellor|King|Queen|Premier|Mayor|General|Judge|Justice|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)"
 )
+# "Who is Canada's Foreign Minister?": the office asked about, as the documents title people
+HOLDER_QUESTION = re.compile(r"^\s*who\s+(?:is|was)\b", re.IGNORECASE)
+OFFICE_ASKED = re.compile(
+    rf"(?:(?:[A-Z][\w.-]*\s+){{0,2}}){TITLES}(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?"
+)
+TITLED_NAME = r"\s+((?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[\w])"  # "Antony J. Blinken"
+# An item of a list written as labelled paragraphs ("**Combating COVID-19**: …") or bullets
+LABELLED = re.compile(r"^[^*\n.!?]{2,80}\*\*\s*:")
+ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\*\*|[•▪◦‣*–-][ \t]+|\d{1,3}[.)][ \t]+)$")
+INTRODUCED_ITEMS = 10
+ITEM_GAP = 1500  # characters between two items of one list, at most
+INTRODUCER_RANK = 3  # the introducing sentence is among the best relevant sentences
 MIN_SUMMARY = 2
 HEADING_WORDS = 6  # a line this short without a sentence end is a heading
 
@@ -41,7 +53,8 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
     if question.answer_type == "person":
         return _people(question, judgement, passages)
     if question.shape == "list":
-        return _listed(relevant(question, judgement), passages)
+        chosen = relevant(question, judgement)
+        return _introduced(chosen, judgement, passages) or _listed(chosen, passages)
     if question.of_documents:
         return _by_document(judgement.evidence, passages, per_document=len(judgement.evidence))
     if question.shape == "summary":
@@ -79,7 +92,7 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
             return NearMiss(asked, _phrase(nearest.text, None, head), nearest, cite)
     best = judgement.evidence[0]
     cite = citation(best.n, passages[best.n - 1], best.text)
-    for kind in ("names", "numbers", "qualifiers", "terms"):
+    for kind in ("names", "numbers", "qualifiers", "terms", "offices"):
         if missing.get(kind):
             return NearMiss(_as_written(question.text, missing[kind][0]), None, best, cite)
     return None
@@ -116,6 +129,9 @@ def enough(question: Question, text: str) -> bool:
 
 def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     first = judgement.evidence[0]
+    listed = _introduced([first], judgement, passages)
+    if listed:
+        return listed
     chosen = [first]
     wanted = set(question.subjects) - names(first.text)
     for s in judgement.evidence[1:4]:
@@ -131,6 +147,11 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     <verb> …?" is first answered by the subject of that verb in the best sentence, which may
     be a country or an organisation ("Beijing is now challenging …")."""
     rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
+    held = _holder(question, judgement.evidence[:ENTITY_SENTENCES])
+    if held:
+        name, said = held
+        answer = _cited(_unique([said, judgement.evidence[0]]), passages)
+        return Verified(f"{name}: {answer.text}", answer.citations)
     if question.entity == "AGENT" and not judgement.parts:
         subject = doer(judgement.evidence[0].text, question.verbs)
         if subject and not names(subject) & question.names:  # not "Blinken" of "Whom did Blinken …"
@@ -161,6 +182,22 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     chosen = _unique([said_in[best], judgement.evidence[0], *judgement.parts])
     answer = _cited(chosen, passages)
     return Verified(f"{form[best]}: {answer.text}", answer.citations)
+
+
+def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentence] | None:
+    """For "Who is <office>?", the name the documents write after that office ("Foreign
+    Minister Garneau"), with its sentence."""
+    if not HOLDER_QUESTION.match(question.text):
+        return None
+    office = OFFICE_ASKED.search(question.text)
+    if not office:
+        return None
+    titled = re.compile(rf"\b{re.escape(office.group())}{TITLED_NAME}")
+    for s in sentences:
+        found = titled.search(s.text)
+        if found:
+            return found.group(1), s
+    return None
 
 
 def _unique(sentences: list[Sentence]) -> list[Sentence]:
@@ -207,6 +244,43 @@ def _heading(text: str) -> bool:
 
 def _in_order(chosen: list[Sentence]) -> list[Sentence]:
     return sorted(chosen, key=lambda s: (s.n, s.start))
+
+
+def _introduced(
+    chosen: list[Sentence], judgement: Judgement, passages: list[Passage]
+) -> Verified | None:
+    """A list the documents introduce ("The Roadmap will prioritize:") and then give item by
+    item: the introducing sentence, then the first sentence of each item, in reading order."""
+    intro = next(
+        (s for s in chosen[:INTRODUCER_RANK] if plain(s.text).endswith(":")),
+        None,
+    )
+    if intro is None:
+        return None
+    source = passages[intro.n - 1].source
+
+    def at(s: Sentence) -> int:  # its offset in the document
+        return passages[s.n - 1].start + s.start
+
+    starts = sorted(
+        (s for s in judgement.evidence if passages[s.n - 1].source == source and at(s) > at(intro)),
+        key=at,
+    )
+    items: dict[int, Sentence] = {}
+    last = at(intro)
+    for s in starts:
+        if at(s) - last > ITEM_GAP or len(items) == INTRODUCED_ITEMS:
+            break
+        before = passages[s.n - 1].text[: s.start]
+        if at(s) not in items and (LABELLED.match(s.text) or ITEM_START.search(before)):
+            items[at(s)] = s
+            last = at(s)
+    if len(items) < 2:
+        return None
+    head = _cited([intro], passages)
+    listed = _listed(list(items.values()), passages)
+    cites = {c.n: c for c in [*head.citations, *listed.citations]}
+    return Verified(f"{head.text}\n{listed.text}", list(cites.values()))
 
 
 def _listed(chosen: list[Sentence], passages: list[Passage]) -> Verified:

@@ -145,11 +145,16 @@ def entities(texts: list[str], labels: frozenset[str]) -> list[list[tuple[str, s
 def doer(sentence: str, verbs: frozenset[str]) -> str | None:
     """Who does one of these verbs in the sentence: the subject of the verb, or of the clause
     it hangs from ("the U.S. government" of "… the U.S. government wasted no time …,
-    rejoining the Paris Agreement"), as written; None when the sentence does not say."""
+    rejoining the Paris Agreement"), or the one a passive or compound names ("Canada" of
+    "drafted by Canada", "Canadian" of "the Canadian-drafted declaration"), as written; None
+    when the sentence does not say."""
     doc = _parsed(sentence)
     for token in doc:
         if token.pos_ != "VERB" or not terms(token.text) & verbs:
             continue
+        named = _named_doer(doc, token)
+        if named:
+            return named
         head = token
         for _ in range(3):  # up through "rejoining" → "wasted"
             subject = [c for c in head.children if c.dep_ == "nsubj"]
@@ -159,4 +164,19 @@ def doer(sentence: str, verbs: frozenset[str]) -> str | None:
             if head.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or head.head is head:
                 break
             head = head.head
+    return None
+
+
+def _named_doer(doc: Any, verb: Any) -> str | None:
+    """The doer written with the verb itself: "by Canada", "Canadian-drafted"."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            objects = [c for c in child.children if c.dep_ == "pobj"]
+            if objects:  # the noun phrase, up to its noun: not a clause that follows it
+                noun = objects[0]
+                end = max([noun.i] + [c.right_edge.i for c in noun.rights if c.lower_ == "of"])
+                return str(doc[noun.left_edge.i : end + 1].text)
+        hyphen = child.i + 1 < verb.i and doc[child.i + 1].tag_ == "HYPH"
+        if child.dep_ == "npadvmod" and hyphen and child.pos_ == "PROPN":
+            return str(child.text)
     return None

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answering.parser import syntax_of
+from assistant.answering.parser import entities, syntax_of
 from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
-from assistant.text import answer_type, names, numbers, qualifiers, terms
+from assistant.text import answer_type, names, numbers, offices, qualifiers, terms
 
 Shape = Literal["fact", "list", "summary", "compare", "yesno"]
 
@@ -151,6 +151,8 @@ class Question:
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
     sources: frozenset[str] = frozenset()  # the names that say which document to read
     verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
+    offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
+    # of Health"); a nationality is no portfolio ("Canadian minister")
 
     @property
     def of_the_folder(self) -> bool:
@@ -285,7 +287,10 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     if kind is None and follow_up:  # "And the maritime border?" asks what the last one asked
         kind = answer_type(history[-1].question)
     shape = shape_of(text)
-    resolved = (resolved_question(text, history) or "") if follow_up else ""
+    resolved = ""
+    if follow_up:
+        thing = focus_word(history[-1].question)
+        resolved = resolved_question(text, history, thing) or ""
     asked_names = set(own_names)
     if follow_up:  # what the conversation asked about; the last answer's names only search
         asked_names |= names(history[-1].question) | names(resolved)
@@ -330,4 +335,14 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         entity=entity_of(text) if shape == "fact" and kind is None else None,
         sources=sources,
         verbs=syntax.verbs,
+        offices=_offices(text),
     )
+
+
+def _offices(text: str) -> tuple[tuple[str, str], ...]:
+    found = offices(text)
+    if not found:
+        return ()
+    (places,) = entities([text], frozenset({"NORP", "GPE"}))
+    nations = {w.lower() for place, _ in places for w in place.split()}
+    return tuple((word, written) for word, written in found.items() if word not in nations)
