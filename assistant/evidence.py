@@ -40,6 +40,7 @@ CANDIDATES = 5  # how many of the best sentences may serve as evidence
 # how many of the best sentences the reader reads: on fit data (Spectre, NQ 0-299) 4 keep
 # its gain (top-1 gold 0.573 / 0.643 against 0.577 / 0.603 for 12) at a third of the cost
 READ = 4
+TOLD_AGAIN = 10.0  # below any sentence not yet told
 READER_WEIGHT = 1.0  # its probability's weight in a sentence's score
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
@@ -321,7 +322,8 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
     says nothing of the follow-up's own topic ranks lower, when another sentence of the
     asked kind, naming what the conversation is about, has not been told ("How old is it?"
     after an answer that gave NORAD's 60 years keeps that sentence; so does "Where is he
-    detained?" after the one sentence that names Michael Kovrig)."""
+    detained?" after the one sentence that names Michael Kovrig). "What else …?" asks for
+    what it was not told, whatever its topic."""
     previous = plain(question.previous)
     told = [plain(s.text) in previous for s in found]
     names = question.names
@@ -329,6 +331,9 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
     def could_answer(s: Sentence) -> bool:  # of the asked kind, about what is asked about
         return s.typed and (not names or any(mentions(s.text, n) for n in names))
 
+    for s, t in zip(found, told, strict=True):
+        if t and question.besides:  # "What else …?": never what was told
+            s.score -= TOLD_AGAIN
     if not any(could_answer(s) and not t for s, t in zip(found, told, strict=True)):
         return
     for s, t in zip(found, told, strict=True):

@@ -176,6 +176,20 @@ def test_a_follow_up_gets_new_information_not_the_previous_answer(app: App) -> N
     assert "moderniz" in follow.answer.lower() and "crown jewel" not in follow.answer
 
 
+def test_what_else_is_never_what_was_already_told(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # as users rank and gate
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([Path("data")])
+    first = app.engine.ask("Which forum will be reestablished to enhance law enforcement?")
+    assert "Cross-Border Crime Forum" in first.answer, first.answer
+    follow = app.engine.ask("What else will the leaders do?", [Turn(first.question, first.answer)])
+    told = " ".join(first.citations[0].quote.split())
+    assert told in first.answer
+    assert not follow.refused and told not in follow.answer, follow.answer
+
+
 def test_a_follow_up_may_be_answered_by_what_a_summary_already_said(app: App) -> None:
     first = app.engine.ask("What is NORAD?")
     assert "60 years" in first.answer  # the summary already says how old it is

@@ -124,6 +124,7 @@ ENTITY = re.compile(
     rf"(?:(?!{AUX})[\w-]+ ){{0,2}}?(?P<kind>" + "|".join(ENTITY_KINDS.values()) + r")\b)",
     re.IGNORECASE,
 )
+BESIDES = re.compile(r"\b(?:else|other|others|another|besides|anything more)\b", re.IGNORECASE)
 GENERIC_FOCUS = terms(
     "year years date time day month number name kind type way reason person place people one "
     "thing things amount part role percentage share value size did does do is are was were "
@@ -151,6 +152,7 @@ class Question:
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
     sources: frozenset[str] = frozenset()  # the names that say which document to read
     verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
+    besides: bool = False  # a follow-up asking for what it was not told ("What else …?")
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
 
@@ -336,6 +338,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         sources=sources,
         verbs=syntax.verbs,
         offices=_offices(text),
+        besides=follow_up and bool(BESIDES.search(text)),
     )
 
 
