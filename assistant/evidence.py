@@ -323,7 +323,8 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
     asked kind, naming what the conversation is about, has not been told ("How old is it?"
     after an answer that gave NORAD's 60 years keeps that sentence; so does "Where is he
     detained?" after the one sentence that names Michael Kovrig). "What else …?" asks for
-    what it was not told, whatever its topic."""
+    what it was not told, whatever its topic ("Who else …?" may find another name in a
+    sentence already told)."""
     previous = plain(question.previous)
     told = [plain(s.text) in previous for s in found]
     names = question.names
@@ -332,7 +333,7 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
         return s.typed and (not names or any(mentions(s.text, n) for n in names))
 
     for s, t in zip(found, told, strict=True):
-        if t and question.besides:  # "What else …?": never what was told
+        if t and question.besides and not question.entity:  # "What else …?": not what was told
             s.score -= TOLD_AGAIN
     if not any(could_answer(s) and not t for s, t in zip(found, told, strict=True)):
         return

@@ -188,6 +188,9 @@ def test_what_else_is_never_what_was_already_told(
     told = " ".join(first.citations[0].quote.split())
     assert told in first.answer
     assert not follow.refused and told not in follow.answer, follow.answer
+    kovrig = app.engine.ask("Who is Michael Kovrig?")
+    other = app.engine.ask("Who else is detained?", [Turn(kovrig.question, kovrig.answer)])
+    assert other.answer.startswith("Michael Spavor: "), other.answer  # a name not yet asked about
 
 
 def test_a_follow_up_may_be_answered_by_what_a_summary_already_said(app: App) -> None:

@@ -167,8 +167,10 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     said_in: dict[str, Sentence] = {}
     for s, weight, named in zip(pool, weights, found, strict=True):
         for entity, _ in dict.fromkeys(named):
-            if mentions(question.text, entity.lower()):
-                continue  # the publisher or subject the question gives is not its answer
+            if mentions(question.text, entity.lower()) or (
+                question.follow_up and entity.split()[-1].lower() in question.names
+            ):  # the publisher or subject the question (or conversation) gives is no answer
+                continue
             if label == "PERSON" and not _a_person(entity, s.text, full):
                 continue
             key = entity.split()[-1].lower() if label == "PERSON" else entity.lower()
