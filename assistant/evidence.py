@@ -21,6 +21,7 @@ from assistant.text import (
     expands,
     holds_office,
     mentions,
+    names,
     names_source,
     numbers,
     plain,
@@ -146,8 +147,10 @@ class EvidenceJudge:
         signals = features(question, sentence, ranked, passages, lacks, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
         possible = not any(missing.values()) and sentence.typed
+        says_it = bool(question.mentioned) and _says(sentence.text, question.mentioned)
         answerable = possible and (
-            self.model is None
+            says_it  # "Does the fact sheet mention the G20?" of a sentence naming the G20
+            or self.model is None
             or question.of_the_folder  # typed evidence: the folder does name people
             or question.of_documents  # a summary of documents that were found
             or question.defines  # what is said of a name the passages give
@@ -160,7 +163,7 @@ class EvidenceJudge:
         weighed = verdict_features(question, parts, passages, probability) if parts else {}
         verdict = None
         if weighed and question.shape == "yesno" and self.verdict is not None:
-            verdict = self.verdict.decide(weighed)
+            verdict = says_it or self.verdict.decide(weighed)
         return Judgement(
             answerable,
             reason,
@@ -212,7 +215,11 @@ class EvidenceJudge:
         cannot decide it, and a verdict would be a guess."""
         if question.shape != "yesno" or question.parts or self.indexed is None:
             return []
-        asked = {w for w in WORD.findall(question.text) if terms(w) and terms(w) <= question.topic}
+        asked = {  # of "Do the documents talk about X?", the words of X
+            w
+            for w in WORD.findall(question.mentioned or question.text)
+            if terms(w) and terms(w) <= question.topic
+        }
         return sorted(w for w in asked if not self.indexed(w))
 
     @staticmethod
@@ -459,6 +466,11 @@ def _said(
     if name not in question.sources:
         return mentions(text, name)
     return names_source(name, text, (p.url for p in passages)) or bool(indexed and indexed(name))
+
+
+def _says(sentence: str, thing: str) -> bool:
+    """Does the sentence say every word and name of the thing?"""
+    return terms(thing) <= terms(sentence) and all(mentions(sentence, n) for n in names(thing))
 
 
 def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> str:

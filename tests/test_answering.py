@@ -167,6 +167,19 @@ def test_a_yes_no_question_starts_with_the_verdict(app: App) -> None:
     assert answer.answer.startswith("Yes.") and "[" in answer.answer
 
 
+def test_whether_the_documents_mention_a_thing_is_answered_by_the_sentence_that_does(
+    app: App,
+) -> None:
+    for asked, said in (
+        ("Does the fact sheet mention the G20?", "G20"),
+        ("Do the documents talk about vaccines?", "vaccine"),
+    ):
+        answer = app.engine.ask(asked)
+        assert answer.answer.startswith("Yes. ") and said in answer.answer, answer.answer
+    never = app.engine.ask("Do the documents mention Russia?")
+    assert never.refused and "“Russia”" in never.answer, never.answer
+
+
 def test_a_follow_up_gets_new_information_not_the_previous_answer(app: App) -> None:
     first = app.engine.ask("What is the crown jewel of U.S.-Canada defense cooperation?")
     assert "NORAD" in first.answer

@@ -124,6 +124,13 @@ ENTITY = re.compile(
     rf"(?:(?!{AUX})[\w-]+ ){{0,2}}?(?P<kind>" + "|".join(ENTITY_KINDS.values()) + r")\b)",
     re.IGNORECASE,
 )
+# "Does the fact sheet mention the G20?": whether the documents say a thing, which a sentence
+# saying it answers
+MENTION = re.compile(
+    r"^\s*(?:does|do|did)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,5}?(?:mention|name|cite|refer to|"
+    r"talk about|say anything about|discuss)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
+    re.IGNORECASE,
+)
 BESIDES = re.compile(r"\b(?:else|other|others|another|besides|anything more)\b", re.IGNORECASE)
 GENERIC_FOCUS = terms(
     "year years date time day month number name kind type way reason person place people one "
@@ -152,6 +159,7 @@ class Question:
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
     sources: frozenset[str] = frozenset()  # the names that say which document to read
     verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
+    mentioned: str = ""  # what a yes/no question asks whether the documents mention
     besides: bool = False  # a follow-up asking for what it was not told ("What else …?")
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
@@ -339,7 +347,13 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         verbs=syntax.verbs,
         offices=_offices(text),
         besides=follow_up and bool(BESIDES.search(text)),
+        mentioned=_mentioned(text) if shape == "yesno" else "",
     )
+
+
+def _mentioned(text: str) -> str:
+    found = MENTION.match(text)
+    return found.group("thing").strip() if found and terms(found.group("thing")) else ""
 
 
 def _offices(text: str) -> tuple[tuple[str, str], ...]:
