@@ -364,6 +364,8 @@ def test_the_people_a_question_asks_about_are_not_its_answer(app: App) -> None:
 def test_who_acts_may_be_a_country_and_never_the_one_the_question_names(app: App) -> None:
     answer = app.engine.ask("Who is challenging our security, prosperity, and values?")
     assert answer.answer.startswith("Beijing: "), answer.answer
+    founded = app.engine.ask("Who founded NORAD?")  # no sentence says who did
+    assert founded.refused or not founded.answer.startswith(("Biden", "Trudeau")), founded.answer
     held = app.engine.ask("Who is the U.S. Secretary of State?")  # the name after the office
     assert held.answer.startswith("Antony J. Blinken: "), held.answer
     met = app.engine.ask("Who will Secretary Blinken meet during his visit?")
