@@ -157,11 +157,9 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         if subject and not names(subject) & question.names:  # not "Blinken" of "Whom did Blinken …"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
     best_first = judgement.evidence[:ENTITY_SENTENCES]
-    if question.entity == "AGENT" and question.verbs:  # "Who founded NORAD?": whoever a
-        # sentence says founded it, not a person named beside it
-        best_first = [s for s in best_first if terms(s.text) & question.verbs]
-        if not best_first and not judgement.parts:
-            return rest
+    if question.entity == "AGENT" and question.verbs:  # "Who founded NORAD?": the best
+        # evidence, or a sentence that says "founded", not a person named beside them
+        best_first = best_first[:1] + [s for s in best_first[1:] if terms(s.text) & question.verbs]
     pool = best_first + judgement.parts  # each claim's own best sentence counts as the best
     weights = [1 / (1 + rank) for rank in range(len(best_first))] + [1.0] * len(judgement.parts)
     label = "PERSON" if question.entity == "AGENT" else question.entity or ""
