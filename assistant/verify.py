@@ -6,7 +6,8 @@ and either
 most of the sentence's terms appear in the passage or the sentence is close in meaning
 (MiniLM cosine) to one of the passage's sentences.
 An uncited sentence that another retrieved passage supports gets that citation; a sentence no
-passage supports is removed from the answer and reported as unsupported.
+passage supports, or a question (it claims nothing), is removed from the answer and reported
+as unsupported.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ def verify(
     for sentence in split_sentences(answer):
         claim = MARKER.sub("", sentence).strip()
         if not terms(claim) and not numbers(claim):
+            continue
+        if claim.endswith("?"):  # a question the model wrote ("Question: What is …?")
+            unsupported.append(claim)
             continue
         cited = [
             n

@@ -302,6 +302,23 @@ def test_a_list_the_documents_introduce_is_given_item_by_item(
         assert len({c.n for c in answer.citations}) > 1  # the items come from later chunks
 
 
+def test_the_sentence_that_lists_what_the_best_one_names_follows_it(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "The town plan\n\nThe plan will guide the town council on shared areas of concern. "
+        "These concerns include clean water, safer roads and night buses.\n\n"
+        "The mayor thanked the residents for their many letters."
+    )
+    app = folder_app(fake_env, monkeypatch, "concerns", {"plan.txt": text})
+    for asked in (
+        "What shared areas of concern will the plan guide the council on?",
+        "What are the shared concerns of the plan?",
+    ):
+        answer = app.engine.ask(asked)
+        assert "clean water, safer roads and night buses" in answer.answer, answer.answer
+
+
 def test_an_office_the_documents_never_name_is_a_near_miss(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

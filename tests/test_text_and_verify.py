@@ -115,6 +115,16 @@ def test_verify_keeps_supported_sentences_and_removes_the_rest() -> None:
     assert cite.supported and "5,525 miles" in cite.quote and cite.quote in cite.text
 
 
+def test_verify_drops_a_question_the_model_writes() -> None:
+    verified = verify(
+        "The land border is 5,525 miles long [1]. Question: How long is the land border? [1]",
+        _passages(),
+        DeterministicFakeEmbedding(size=16),
+    )
+    assert verified.text == "The land border is 5,525 miles long. [1]"
+    assert verified.unsupported == ["Question: How long is the land border?"]
+
+
 def test_verify_moves_a_wrong_citation_to_the_supporting_passage() -> None:
     verified = verify(
         "The leaders will work towards reviving the North American Leaders’ Summit [1].",

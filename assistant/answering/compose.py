@@ -39,6 +39,11 @@ OFFICE_ASKED = re.compile(
     rf"(?:(?:[A-Z][\w.-]*\s+){{0,2}}){TITLES}(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?"
 )
 TITLED_NAME = r"\s+((?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[\w])"  # "Antony J. Blinken"
+# "These concerns include …": a sentence that lists what the one before it names
+LISTING = re.compile(
+    r"^\s*(?:these|those|such)\s+([a-z][\w-]*)\s+(?:include|includes|included|are|were|cover)\b",
+    re.IGNORECASE,
+)
 # An item of a list written as labelled paragraphs ("**Combating COVID-19**: …") or bullets
 LABELLED = re.compile(r"^[^*\n.!?]{2,80}\*\*\s*:")
 ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\*\*|[•▪◦‣*–-][ \t]+|\d{1,3}[.)][ \t]+)$")
@@ -132,10 +137,11 @@ def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> 
     listed = _introduced([first], judgement, passages)
     if listed:
         return listed
-    chosen = [first]
+    listing = _listing_after(first, judgement.evidence)
+    chosen = [first, listing] if listing else [first]
     wanted = set(question.subjects) - names(first.text)
     for s in judgement.evidence[1:4]:
-        if wanted & names(s.text) and s.text != first.text:
+        if wanted & names(s.text) and all(s.text != c.text for c in chosen):
             chosen.append(s)
             break
     return _cited(chosen, passages)
@@ -224,8 +230,27 @@ def _claims(judgement: Judgement, passages: list[Passage]) -> Verified:
 
 
 def relevant(question: Question, judgement: Judgement) -> list[Sentence]:
-    """Evidence sentences that speak to the question's topic, best first, no duplicates."""
+    """Evidence sentences that speak to the question's topic, best first, no duplicates; the
+    best one's list follows it when the next sentence gives it ("… on shared areas of
+    concern. These concerns include …")."""
     best = judgement.evidence[0]
+    found = _relevant(question, judgement, best)
+    listing = _listing_after(best, judgement.evidence)
+    if listing is None or any(s.text == listing.text for s in found):
+        return found
+    return [found[0], listing, *found[1:]]
+
+
+def _listing_after(sentence: Sentence, evidence: list[Sentence]) -> Sentence | None:
+    after = [s for s in evidence if s.n == sentence.n and s.start >= sentence.end]
+    following = min(after, key=lambda s: s.start, default=None)
+    if following is None:
+        return None
+    found = LISTING.match(following.text)
+    return following if found and terms(found.group(1)) <= terms(sentence.text) else None
+
+
+def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[Sentence]:
     seen: set[frozenset[str]] = set()
     out = []
     for s in judgement.evidence:
