@@ -163,8 +163,9 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         if subject and not names(subject) & question.names:  # not "Blinken" of "Whom did Blinken …"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
     best_first = judgement.evidence[:ENTITY_SENTENCES]
-    if question.entity == "AGENT" and question.verbs:  # "Who founded NORAD?": the best
-        # evidence, or a sentence that says "founded", not a person named beside them
+    if question.entity == "AGENT" and question.verbs and not HOLDER_QUESTION.match(question.text):
+        # "Who founded NORAD?": the best evidence, or a sentence that says "founded", not a
+        # person named beside them ("Who is the individual that …?" describes, in other words)
         best_first = best_first[:1] + [s for s in best_first[1:] if terms(s.text) & question.verbs]
     pool = best_first + judgement.parts  # each claim's own best sentence counts as the best
     weights = [1 / (1 + rank) for rank in range(len(best_first))] + [1.0] * len(judgement.parts)
