@@ -191,7 +191,7 @@ def qualifiers(text: str) -> set[str]:
 def offices(text: str) -> dict[str, str]:
     """The portfolios of the offices the text names, lower case, each with the office as
     written: {"health": "Minister of Health"}. "Prime Minister" and "the minister" name none."""
-    found = {}
+    found: dict[str, str] = {}
     for pattern in OFFICES:
         for m in pattern.finditer(text):
             word = m.group(1).lower()
