@@ -298,7 +298,13 @@ class Engine:
                 and focus in evidence
                 and (focus not in said or not _says_its_name(stated, focus, said, given))
             )
-            reject = reject or not on_evidence or grounded < MIN_GROUNDED or drops_focus
+            # "The value of energy trade … was $725 billion" of evidence that gives the value
+            # of all trade: a kind of the thing the question asks about that the evidence
+            # never says of it (a generated answer may not assume it; the quote does not)
+            assumes = any(
+                m in said and h in evidence and m not in evidence for m, h in question.kinds_of
+            )
+            reject = reject or not on_evidence or grounded < MIN_GROUNDED or drops_focus or assumes
         if reject:
             return Verified("", [], [*verified.unsupported, verified.text])
         return verified

@@ -290,3 +290,24 @@ def test_an_answer_that_drops_what_the_question_asks_for_is_not_kept(
     misnamed = "The United Nations is the intelligence community among the partners [1]."
     other = _engine(app, misnamed).ask(question)
     assert other.mode == "fallback" and "Five Eyes" in other.answer
+
+
+def test_an_answer_may_not_assume_a_kind_the_evidence_never_gives(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """ "The value of energy trade … was $725 billion" of evidence on all trade."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    (tmp_path / "trade.md").write_text(
+        "# Trade\n\nThe two countries traded goods and services worth $725 billion in 2019. "
+        "They are also each other's largest energy trading partners.\n"
+    )
+    app = App(load_settings())
+    app.indexer.sync([tmp_path])
+    question = "What was the value of energy trade between the two countries in 2019?"
+    assumed = "The value of energy trade between the two countries in 2019 was $725 billion [1]."
+    answer = _engine(app, assumed).ask(question)
+    assert answer.refused or answer.mode == "fallback", answer.answer
+    assert "energy trade" not in answer.answer.split("[")[0], answer.answer
+    plain = "The two countries traded goods and services worth $725 billion in 2019 [1]."
+    kept = _engine(app, plain).ask("What was the value of trade between the two countries in 2019?")
+    assert kept.mode == "generative", kept.answer  # no kind assumed

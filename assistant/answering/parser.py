@@ -71,6 +71,7 @@ class Syntax:
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems: ("maritim", "border")
     focus: str | None  # the head noun of the word asked about: "communiti" of "intelligence"
     verbs: frozenset[str]  # the stems of its verbs: "challeng" of "Who is challenging …?"
+    compounds: frozenset[tuple[str, str]] = frozenset()  # noun modifiers: ("energi", "trade")
 
 
 def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
@@ -81,18 +82,20 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
     ordinals ("much", "first") and words in skip are left out of the modifiers: on the fit
     splits they flagged answerable questions as often as unanswerable ones."""
     doc = _parsed(text)
-    pairs = set()
+    pairs, compounds = set(), set()
     for token in doc:
         head = token.head
         if token.dep_ not in ("amod", "compound") or head.pos_ != "NOUN":
             continue
-        if token.tag_ != "JJ" or token.lower_ in QUANTIFIERS | QUALIFIERS | skip:
+        if token.lower_ in QUANTIFIERS | QUALIFIERS | skip:
             continue
         modifier, noun = terms(token.text), terms(head.text)
         if len(modifier) == 1 and len(noun) == 1:
-            pairs.add((next(iter(modifier)), next(iter(noun))))
+            pair = (next(iter(modifier)), next(iter(noun)))
+            (pairs if token.tag_ == "JJ" else compounds).add(pair)
     verbs = frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
-    return Syntax(frozenset(pairs), _head_noun(doc, word) if word else None, verbs)
+    head = _head_noun(doc, word) if word else None
+    return Syntax(frozenset(pairs), head, verbs, frozenset(compounds))
 
 
 def _head_noun(doc: Any, word: str) -> str:

@@ -149,6 +149,9 @@ class Question:
     qualifiers: frozenset[str]
     topic: frozenset[str]  # its own content words, without shape words and names
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems, names left out
+    # those and the pairs of noun compounds ("energy trade"): what a generated answer may not
+    # claim of evidence that gives only the head
+    kinds_of: frozenset[tuple[str, str]]
     query: str  # what retrieval searches: the standalone question
     follow_up: bool
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
@@ -336,6 +339,9 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(topic),
         modified=frozenset((m, h) for m, h in syntax.modified if not {m, h} & META),
+        kinds_of=frozenset(
+            (m, h) for m, h in syntax.modified | syntax.compounds if not {m, h} & META
+        ),
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
