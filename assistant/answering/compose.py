@@ -47,7 +47,6 @@ LISTING = re.compile(
 # An item of a list written as labelled paragraphs ("**Combating COVID-19**: …") or bullets
 LABELLED = re.compile(r"^[^*\n.!?]{2,80}\*\*\s*:")
 ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\*\*|[•▪◦‣*–-][ \t]+|\d{1,3}[.)][ \t]+)$")
-INTRODUCED_ITEMS = 10
 ITEM_GAP = 1500  # characters between two items of one list, at most
 INTRODUCER_RANK = 3  # the introducing sentence is among the best relevant sentences
 MIN_SUMMARY = 2
@@ -300,7 +299,7 @@ def _introduced(
     items: dict[int, Sentence] = {}
     last = at(intro)
     for s in starts:
-        if at(s) - last > ITEM_GAP or len(items) == INTRODUCED_ITEMS:
+        if at(s) - last > ITEM_GAP or len(items) == MAX_ITEMS:
             break
         before = passages[s.n - 1].text[: s.start]
         if at(s) not in items and (LABELLED.match(s.text) or ITEM_START.search(before)):
