@@ -80,7 +80,8 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
 
     Comparatives and superlatives ("biggest"), noun compounds ("birth date"), quantifiers and
     ordinals ("much", "first") and words in skip are left out of the modifiers: on the fit
-    splits they flagged answerable questions as often as unanswerable ones."""
+    splits they flagged answerable questions as often as unanswerable ones. Noun compounds
+    are returned apart ("energy trade"), for what a generated answer may claim."""
     doc = _parsed(text)
     pairs, compounds = set(), set()
     for token in doc:

@@ -149,9 +149,7 @@ class Question:
     qualifiers: frozenset[str]
     topic: frozenset[str]  # its own content words, without shape words and names
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems, names left out
-    # those and the pairs of noun compounds ("energy trade"): what a generated answer may not
-    # claim of evidence that gives only the head
-    kinds_of: frozenset[tuple[str, str]]
+    compounds: frozenset[tuple[str, str]]  # the same of noun compounds: ("energi", "trade")
     query: str  # what retrieval searches: the standalone question
     follow_up: bool
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
@@ -205,6 +203,12 @@ class Question:
         """The kind of answer each claim asks for ("How long is A and how many B …?": a
         length and a count), or the question's own."""
         return tuple(answer_type(p) for p in self.parts) or (self.answer_type,)
+
+    @property
+    def kinds_of(self) -> frozenset[tuple[str, str]]:
+        """Every (modifier, head) it asks about: what a generated answer may not claim of
+        evidence that gives only the head ("energy trade" of all trade)."""
+        return self.modified | self.compounds
 
     @property
     def broad(self) -> bool:
@@ -339,9 +343,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(topic),
         modified=frozenset((m, h) for m, h in syntax.modified if not {m, h} & META),
-        kinds_of=frozenset(
-            (m, h) for m, h in syntax.modified | syntax.compounds if not {m, h} & META
-        ),
+        compounds=frozenset((m, h) for m, h in syntax.compounds if not {m, h} & META),
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
