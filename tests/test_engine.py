@@ -268,17 +268,25 @@ def test_a_question_is_embedded_once_per_answer(
     assert encoded.count(question) == 1  # asked again: still the remembered vector
 
 
+def _one_file_app(monkeypatch: pytest.MonkeyPatch, path: Path, text: str) -> App:
+    """The assistant (bag-of-words embeddings) over a folder holding one file of this text."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    path.write_text(text)
+    app = App(load_settings())
+    app.indexer.sync([path.parent])
+    return app
+
+
 def test_an_answer_that_drops_what_the_question_asks_for_is_not_kept(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """ "Which intelligence community …?" answered with a partner that is not one."""
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    (tmp_path / "partners.md").write_text(
+    app = _one_file_app(
+        monkeypatch,
+        tmp_path / "partners.md",
         "# Partners\n\nThe two governments work through many partners. The partners include "
-        "the United Nations, the G7 and the Five Eyes intelligence community.\n"
+        "the United Nations, the G7 and the Five Eyes intelligence community.\n",
     )
-    app = App(load_settings())
-    app.indexer.sync([tmp_path])
     question = "Which intelligence community is among the partners?"
     wrong = _engine(app, "The United Nations is among the partners [1].").ask(question)
     assert wrong.mode == "fallback" and "Five Eyes" in wrong.answer
@@ -296,13 +304,12 @@ def test_an_answer_may_not_assume_a_kind_the_evidence_never_gives(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """ "The value of energy trade … was $725 billion" of evidence on all trade."""
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    (tmp_path / "trade.md").write_text(
+    app = _one_file_app(
+        monkeypatch,
+        tmp_path / "trade.md",
         "# Trade\n\nThe two countries traded goods and services worth $725 billion in 2019. "
-        "They are also each other's largest energy trading partners.\n"
+        "They are also each other's largest energy trading partners.\n",
     )
-    app = App(load_settings())
-    app.indexer.sync([tmp_path])
     question = "What was the value of energy trade between the two countries in 2019?"
     assumed = "The value of energy trade between the two countries in 2019 was $725 billion [1]."
     answer = _engine(app, assumed).ask(question)
