@@ -45,6 +45,7 @@ TOLD_AGAIN = 10.0  # below any sentence not yet told
 READER_WEIGHT = 1.0  # its probability's weight in a sentence's score
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
+OPENS_WITH_PRONOUN = re.compile(r"\W*(?:they|he|she|it|their|his|her|its)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Sentence:
     typed: bool = True
     score: float = 0.0
     reader: float = 0.0  # the reader's probability that it answers (0 when not read)
+    antecedent: str = ""  # the sentence before, when this one opens with a pronoun
     people: tuple[str, ...] = ()  # whom it names, read only when the question asks for people
 
 
@@ -280,7 +282,8 @@ class EvidenceJudge:
         asked = np.asarray(
             [self.embeddings.embed_query(question.resolved or question.query)], dtype=np.float32
         )  # embedded once: retrieval has just asked for the same vector
-        vectors = np.concatenate([asked, vectors_of(self.embeddings, [s.text for s in found])])
+        said = vectors_of(self.embeddings, [_in_context(s) for s in found])
+        vectors = np.concatenate([asked, said])
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         kind = question.answer_type
         own = question.topic
@@ -290,7 +293,7 @@ class EvidenceJudge:
             for s, named in zip(found, people([s.text for s in found]), strict=True):
                 s.people = tuple(named)
         for s, vector in zip(found, vectors[1:], strict=True):
-            stated = terms(s.text) | terms(passages[s.n - 1].usable_title)
+            stated = terms(s.text) | terms(passages[s.n - 1].usable_title) | _referred(s)
             s.similarity = float(vector @ vectors[0])
             s.coverage = len(own & stated) / len(own) if own else 1.0
             lexical = len(context & stated) / len(context) if context else 0.0
@@ -298,13 +301,13 @@ class EvidenceJudge:
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
             s.score += 0.5 if expands(question.text, s.text) else 0.0
             if asked_names:  # sentences naming what the question (or conversation) names
-                named = sum(mentions(s.text, n) for n in asked_names) / len(asked_names)
+                named = sum(_names(s, n) for n in asked_names) / len(asked_names)
                 s.score += 0.3 * named
         if self.reader is not None:
             found.sort(key=lambda s: -s.score)
             read = found[:READ]
             asked = question.resolved or question.query
-            said = self.reader.probabilities(asked, [s.text for s in read])
+            said = self.reader.probabilities(asked, [_in_context(s) for s in read])
             for s, p in zip(read, said, strict=True):
                 s.reader = float(p)
                 s.score += READER_WEIGHT * s.reader
@@ -316,12 +319,32 @@ class EvidenceJudge:
 def _statements(passages: list[Passage]) -> list[Sentence]:
     """The sentences of the passages that may be evidence: never text addressed to an AI
     (flagged), a dateline or a heading in capitals."""
-    return [
-        Sentence(n, s, e, p.text[s:e])
-        for n, p in enumerate(passages, 1)
-        for s, e in sentences(p.text)
-        if not any(s < fe and e > fs for fs, fe in p.flagged) and prose(p.text[s:e])
-    ]
+    found = []
+    for n, p in enumerate(passages, 1):
+        before = ""
+        for s, e in sentences(p.text):
+            text = p.text[s:e]
+            if not any(s < fe and e > fs for fs, fe in p.flagged) and prose(text):
+                opens = OPENS_WITH_PRONOUN.match(text)
+                found.append(Sentence(n, s, e, text, antecedent=before if opens else ""))
+            before = text
+    return found
+
+
+def _referred(s: Sentence) -> frozenset[str]:
+    """The names a sentence refers to by its opening pronoun: those of the sentence before
+    ("They will commit to …" after "President Biden and Prime Minister Trudeau will …")."""
+    return terms(" ".join(names(s.antecedent))) if s.antecedent else frozenset()
+
+
+def _in_context(s: Sentence) -> str:
+    """The sentence as a reader must read it: after the one its pronoun refers to."""
+    return f"{s.antecedent} {s.text}" if s.antecedent else s.text
+
+
+def _names(s: Sentence, name: str) -> bool:
+    """Does the sentence name it, or refer to it by a pronoun?"""
+    return mentions(s.text, name) or mentions(s.antecedent, name)
 
 
 def _untold_first(question: Question, found: list[Sentence]) -> None:
@@ -337,7 +360,7 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
     names = question.names
 
     def could_answer(s: Sentence) -> bool:  # of the asked kind, about what is asked about
-        return s.typed and (not names or any(mentions(s.text, n) for n in names))
+        return s.typed and (not names or any(_names(s, n) for n in names))
 
     for s, t in zip(found, told, strict=True):
         if t and question.besides and not question.entity:  # "What else …?": not what was told
@@ -397,7 +420,7 @@ def features(
     topic = question.topic
     passage = passages[sentence.n - 1]
     own = f"{passage.identity}\n{passage.usable_text}"
-    stated = terms(sentence.text) | terms(passage.usable_title)
+    stated = terms(sentence.text) | terms(passage.usable_title) | _referred(sentence)
     said = terms(everywhere)
     query = terms(question.query)
     others = [s.score for s in ranked if s is not sentence and s.text != sentence.text]

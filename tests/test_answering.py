@@ -219,6 +219,20 @@ def test_a_follow_up_keeps_the_one_sentence_about_its_subject(app: App) -> None:
     assert not follow.refused and "Kovrig" in follow.answer, follow.answer
 
 
+def test_a_sentence_opening_with_a_pronoun_is_about_what_the_one_before_names(
+    app: App,
+) -> None:
+    """ "They will commit to … the Paris Agreement" follows the sentence naming the leaders."""
+    commit = "They will commit to strengthened implementation of the Paris Agreement"
+    asked = app.engine.ask("What will President Biden and Prime Minister Trudeau commit to?")
+    assert asked.answer.startswith(commit), asked.answer
+    assert "Climate Ministerial" not in asked.answer  # "they" already named the leaders
+    first = app.engine.ask("What will the two leaders launch to tackle the climate crisis?")
+    assert "Climate Ministerial" in first.answer, first.answer
+    follow = app.engine.ask("And what will they commit to?", [Turn(first.question, first.answer)])
+    assert follow.answer.startswith(commit) and "launch" not in follow.answer, follow.answer
+
+
 def test_a_question_knows_which_word_modifies_which() -> None:
     q = read_question("How long is the maritime border between the two countries?")
     assert ("maritim", "border") in q.modified

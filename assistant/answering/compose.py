@@ -138,7 +138,7 @@ def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> 
         return listed
     listing = _listing_after(first, judgement.evidence)
     chosen = [first, listing] if listing else [first]
-    wanted = set(question.subjects) - names(first.text)
+    wanted = set(question.subjects) - names(first.text) - names(first.antecedent)
     for s in judgement.evidence[1:4]:
         if wanted & names(s.text) and all(s.text != c.text for c in chosen):
             chosen.append(s)
