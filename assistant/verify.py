@@ -1,13 +1,16 @@
 """Check every sentence of a generated answer against the passages it cites.
 
 A sentence is supported by a passage when the passage (with its title) contains every number
-and every name the sentence states, it repeats no word of the question that no passage says,
-and either
+and every name the sentence states, and every name of several words as one phrase ("Foreign
+Minister Blinken" is not supported by "Foreign Minister Garneau … Secretary Blinken"), it
+repeats no word of the question that no passage says, and either
 most of the sentence's terms appear in the passage or the sentence is close in meaning
 (MiniLM cosine) to one of the passage's sentences.
 An uncited sentence that another retrieved passage supports gets that citation; a sentence no
 passage supports, or a question (it claims nothing), is removed from the answer and reported
-as unsupported.
+as unsupported. So is a sentence that only repeats (it says a run of words twice, or an
+earlier sentence of the answer already said its every word), and a last sentence that the
+model's token limit cut off.
 """
 
 from __future__ import annotations
@@ -24,6 +27,14 @@ from index.embeddings import vectors_of
 
 MIN_TERMS = 0.6
 MIN_SIMILARITY = 0.75
+REPEATED_RUN = 8  # words said twice in one sentence: the model is looping
+# a name of several capitalised words, after a capitalised word that only opens the sentence
+PHRASE = re.compile(r"(?:[A-Z][\w’'.&-]*(?:\s+|$)){2,}")
+OPENERS = frozenset(("the", "a", "an", "this", "that", "these", "those", "in", "on", "at", "by"))
+OPENERS |= {"for", "of", "and", "but", "it", "they", "he", "she", "its", "their"}
+POSSESSIVE = re.compile(r"[’']s\b")
+ENDED = re.compile(r"[.!…”\"')\]]$")
+CUT_WORDS = 5  # a last sentence longer than this that does not end was cut off; an item may not end
 
 
 @dataclass
@@ -49,11 +60,16 @@ def verify(
     kept: list[str] = []
     quotes: dict[int, str] = {}
     unsupported: list[str] = []
-    for sentence in split_sentences(answer):
+    told: frozenset[str] = frozenset()
+    said = split_sentences(answer)
+    for i, sentence in enumerate(said):
         claim = MARKER.sub("", sentence).strip()
         if not terms(claim) and not numbers(claim):
             continue
-        if claim.endswith("?"):  # a question the model wrote ("Question: What is …?")
+        # a question the model wrote ("Question: What is …?"), one that only repeats, or the
+        # last one, cut off where the model's token limit stopped it
+        cut = i == len(said) - 1 and len(claim.split()) > CUT_WORDS and not ENDED.search(claim)
+        if claim.endswith("?") or _repeats(claim, told) or cut:
             unsupported.append(claim)
             continue
         cited = [
@@ -75,6 +91,7 @@ def verify(
         n, quote = found
         quotes.setdefault(n, quote)
         kept.append(f"{claim.rstrip()} [{n}]")
+        told |= terms(claim)
     citations = [citation(n, passages[n - 1], quote) for n, quote in quotes.items()]
     return Verified(" ".join(kept), citations, unsupported)
 
@@ -92,6 +109,9 @@ def support(
     if not numbers(claim) <= numbers(haystack) or terms(claim) & beyond:
         return None
     if any(not mentions(haystack, name) for name in names(claim)):
+        return None
+    written = _normal(haystack)
+    if not all(_says_phrase(phrase, written) for phrase in _phrases(claim)):
         return None
     spans = sentences(passage.text) or [(0, len(passage.text))]
     texts = [
@@ -113,6 +133,42 @@ def support(
     if whole >= MIN_TERMS or float(similarity.max()) >= MIN_SIMILARITY:
         return texts[best]
     return None
+
+
+def _repeats(claim: str, told: frozenset[str]) -> bool:
+    words = re.findall(r"\w+", claim.lower())
+    runs = [tuple(words[i : i + REPEATED_RUN]) for i in range(len(words) - REPEATED_RUN + 1)]
+    said = terms(claim)
+    return len(set(runs)) < len(runs) or (bool(said) and said <= told)
+
+
+def _normal(text: str) -> str:
+    """Lower case words without punctuation or possessive 's: how a phrase is compared."""
+    return " ".join(re.sub(r"[^\w\s]", " ", POSSESSIVE.sub("", text)).split()).lower()
+
+
+def _phrases(claim: str) -> list[str]:
+    """Runs of two or more capitalised words ("Foreign Minister Blinken"), without a word that
+    is capitalised only because it opens the sentence."""
+    found = []
+    for run in PHRASE.finditer(claim):
+        words = run.group().split()
+        while words and words[0].lower() in OPENERS:
+            words = words[1:]
+        if len(words) >= 2:
+            found.append(" ".join(words))
+    return found
+
+
+def _says_phrase(phrase: str, written: str) -> bool:
+    """Is the phrase in the (normalised) text, or is each part it joins with a possessive
+    ("Beyoncé's Feria" joins "Beyoncé" and "Feria": each is checked on its own)?"""
+    if re.search(rf"(?<!\w){re.escape(_normal(phrase))}(?!\w)", written):
+        return True
+    parts = re.split(r"(?<=[’']s)\s+", phrase)
+    return len(parts) > 1 and all(
+        len(part.split()) < 2 or _says_phrase(part, written) for part in parts
+    )
 
 
 def citation(n: int, p: Passage, quote: str) -> Citation:

@@ -143,6 +143,43 @@ def test_verify_rejects_names_the_passage_never_mentions() -> None:
     assert verified.text == "" and verified.citations == []
 
 
+def test_verify_needs_a_name_of_several_words_as_one_phrase() -> None:
+    visit = "Secretary Blinken will meet Prime Minister Trudeau and Foreign Minister Garneau."
+    [passage] = [p.model_copy(update={"text": visit, "end": len(visit)}) for p in _passages()[:1]]
+    embeddings = DeterministicFakeEmbedding(size=16)
+    kept = verify(
+        "Secretary Blinken will meet Foreign Minister Garneau [1].", [passage], embeddings
+    )
+    assert kept.text == "Secretary Blinken will meet Foreign Minister Garneau. [1]"
+    # every word is in the passage, but nobody there is "Foreign Minister Blinken"
+    wrong = verify(
+        "Foreign Minister Blinken will meet Prime Minister Trudeau [1].", [passage], embeddings
+    )
+    assert wrong.text == "" and wrong.unsupported
+
+
+def test_verify_drops_what_only_repeats_and_a_last_sentence_cut_off() -> None:
+    embeddings = DeterministicFakeEmbedding(size=16)
+    again = verify(
+        "The land border is 5,525 miles long [1]. The land border is 5,525 miles long [1].",
+        _passages(),
+        embeddings,
+    )
+    assert again.text == "The land border is 5,525 miles long. [1]"
+    looping = (
+        "NORAD remains the only binational military command after 60 years, and NORAD remains "
+        "the only binational military command after 60 years [1]."
+    )
+    assert verify(looping, _passages(), embeddings).text == ""
+    cut = verify(
+        "The land border is 5,525 miles long [1]. NORAD is the crown jewel of U.S.-Canada defense",
+        _passages(),
+        embeddings,
+    )
+    assert cut.text == "The land border is 5,525 miles long. [1]"
+    assert cut.unsupported == ["NORAD is the crown jewel of U.S.-Canada defense"]
+
+
 def test_cached_embeddings_encode_each_text_once() -> None:
     from index.embeddings import CachedEmbeddings
 
