@@ -3,6 +3,7 @@
 A sentence is supported by a passage when the passage (with its title) contains every number
 and every name the sentence states, and every name of several words as one phrase ("Foreign
 Minister Blinken" is not supported by "Foreign Minister Garneau … Secretary Blinken"), it
+says the verb the sentence's claim rests on ("will focus on" is not "will launch"), it
 repeats no word of the question that no passage says, and either
 most of the sentence's terms appear in the passage or the sentence is close in meaning
 (MiniLM cosine) to one of the passage's sentences.
@@ -22,6 +23,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Citation, Passage
+from assistant.answering.parser import main_verb
 from assistant.text import MARKER, mentions, names, numbers, sentences, split_sentences, terms
 from index.embeddings import vectors_of
 
@@ -112,6 +114,9 @@ def support(
         return None
     written = _normal(haystack)
     if not all(_says_phrase(phrase, written) for phrase in _phrases(claim)):
+        return None
+    verb = main_verb(claim)  # "The Ministerial will focus on …" of a passage that never does
+    if verb is not None and verb not in terms(haystack):
         return None
     spans = sentences(passage.text) or [(0, len(passage.text))]
     texts = [

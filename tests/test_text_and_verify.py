@@ -158,6 +158,15 @@ def test_verify_needs_a_name_of_several_words_as_one_phrase() -> None:
     assert wrong.text == "" and wrong.unsupported
 
 
+def test_verify_needs_the_verb_a_claim_rests_on() -> None:
+    embeddings = DeterministicFakeEmbedding(size=16)
+    said = "The leaders will agree to revive the North American Leaders’ Summit [1]."
+    assert verify(said, _passages(), embeddings).text.startswith("The leaders will agree")
+    # the passage's words, but not what it says the leaders will do
+    unsaid = "The leaders will abandon the North American Leaders’ Summit [1]."
+    assert verify(unsaid, _passages(), embeddings).text == ""
+
+
 def test_verify_drops_what_only_repeats_and_a_last_sentence_cut_off() -> None:
     embeddings = DeterministicFakeEmbedding(size=16)
     again = verify(

@@ -41,6 +41,7 @@ QUANTIFIERS = frozenset(
         "new",
     ]
 )
+LIGHT_VERBS = frozenset(("have", "has", "had", "having"))  # "have a goal" claims no act
 _lock = threading.Lock()
 _pipeline: list[Any] = []
 
@@ -168,6 +169,16 @@ def doer(sentence: str, verbs: frozenset[str]) -> str | None:
             if head.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or head.head is head:
                 break
             head = head.head
+    return None
+
+
+def main_verb(sentence: str) -> str | None:
+    """The stem of the verb the sentence's claim rests on (its root: "focus" of "The
+    Ministerial will focus on …"); None when the root is no verb, or a light one ("have")."""
+    for token in _parsed(sentence):
+        if token.dep_ == "ROOT" and token.pos_ == "VERB" and token.lower_ not in LIGHT_VERBS:
+            stems = terms(token.text)
+            return next(iter(stems)) if len(stems) == 1 else None
     return None
 
 
