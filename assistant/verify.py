@@ -141,6 +141,7 @@ def support(
 
 
 def _repeats(claim: str, told: frozenset[str]) -> bool:
+    """Does the claim loop (a run of words twice) or say only what was told already?"""
     words = re.findall(r"\w+", claim.lower())
     runs = [tuple(words[i : i + REPEATED_RUN]) for i in range(len(words) - REPEATED_RUN + 1)]
     said = terms(claim)

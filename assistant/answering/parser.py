@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from assistant.text import QUALIFIERS, terms
@@ -172,6 +173,7 @@ def doer(sentence: str, verbs: frozenset[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)  # verification asks once per passage it tries
 def main_verb(sentence: str) -> str | None:
     """The stem of the verb the sentence's claim rests on (its root: "focus" of "The
     Ministerial will focus on …"); None when the root is no verb, or a light one ("have")."""
