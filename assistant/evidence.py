@@ -282,8 +282,8 @@ class EvidenceJudge:
         asked = np.asarray(
             [self.embeddings.embed_query(question.resolved or question.query)], dtype=np.float32
         )  # embedded once: retrieval has just asked for the same vector
-        said = vectors_of(self.embeddings, [_in_context(s) for s in found])
-        vectors = np.concatenate([asked, said])
+        read_as = [_in_context(s) for s in found]
+        vectors = np.concatenate([asked, vectors_of(self.embeddings, read_as)])
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         kind = question.answer_type
         own = question.topic

@@ -24,16 +24,23 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Citation, Passage
 from assistant.answering.parser import main_verb
-from assistant.text import MARKER, mentions, names, numbers, sentences, split_sentences, terms
+from assistant.text import (
+    MARKER,
+    NOT_NAMES,
+    mentions,
+    names,
+    numbers,
+    sentences,
+    split_sentences,
+    terms,
+)
 from index.embeddings import vectors_of
 
 MIN_TERMS = 0.6
 MIN_SIMILARITY = 0.75
 REPEATED_RUN = 8  # words said twice in one sentence: the model is looping
-# a name of several capitalised words, after a capitalised word that only opens the sentence
+# a name of several capitalised words (a word that only opens the sentence is dropped)
 PHRASE = re.compile(r"(?:[A-Z][\w’'.&-]*(?:\s+|$)){2,}")
-OPENERS = frozenset(("the", "a", "an", "this", "that", "these", "those", "in", "on", "at", "by"))
-OPENERS |= {"for", "of", "and", "but", "it", "they", "he", "she", "its", "their"}
 POSSESSIVE = re.compile(r"[’']s\b")
 ENDED = re.compile(r"[.!…”\"')\]]$")
 CUT_WORDS = 5  # a last sentence longer than this that does not end was cut off; an item may not end
@@ -159,7 +166,7 @@ def _phrases(claim: str) -> list[str]:
     found = []
     for run in PHRASE.finditer(claim):
         words = run.group().split()
-        while words and words[0].lower() in OPENERS:
+        while words and words[0].lower() in NOT_NAMES:
             words = words[1:]
         if len(words) >= 2:
             found.append(" ".join(words))
@@ -169,7 +176,7 @@ def _phrases(claim: str) -> list[str]:
 def _says_phrase(phrase: str, written: str) -> bool:
     """Is the phrase in the (normalised) text, or is each part it joins with a possessive
     ("Beyoncé's Feria" joins "Beyoncé" and "Feria": each is checked on its own)?"""
-    if re.search(rf"(?<!\w){re.escape(_normal(phrase))}(?!\w)", written):
+    if mentions(written, _normal(phrase)):
         return True
     parts = re.split(r"(?<=[’']s)\s+", phrase)
     return len(parts) > 1 and all(
