@@ -20,6 +20,7 @@ BORDER = (
     "its 120 land ports-of-entry.\n  • NORAD is the crown jewel of U.S.-Canada defense "
     "cooperation. After 60 years, NORAD remains the only binational military command."
 )
+FAKE = DeterministicFakeEmbedding(size=16)
 WRAPPED = (
     "Finally, the leaders will agree to work towards reviving the North\nAmerican Leaders’ Summit."
 )
@@ -38,6 +39,11 @@ def _passages() -> list[Passage]:
         )
         for i, t in enumerate([BORDER, WRAPPED], 1)
     ]
+
+
+def _verified(answer: str, passages: list[Passage] | None = None) -> Verified:
+    """The answer verified against these passages (the two above by default)."""
+    return verify(answer, _passages() if passages is None else passages, FAKE)
 
 
 def test_an_office_is_named_by_its_portfolio() -> None:
@@ -103,11 +109,8 @@ def test_names_numbers_and_answer_types() -> None:
 
 
 def test_verify_keeps_supported_sentences_and_removes_the_rest() -> None:
-    embeddings = DeterministicFakeEmbedding(size=16)
-    verified = verify(
-        "The land border is 5,525 miles long [1]. The border is guarded by 900 rangers [1].",
-        _passages(),
-        embeddings,
+    verified = _verified(
+        "The land border is 5,525 miles long [1]. The border is guarded by 900 rangers [1]."
     )
     assert verified.text == "The land border is 5,525 miles long. [1]"
     assert verified.unsupported == ["The border is guarded by 900 rangers."]
@@ -116,74 +119,55 @@ def test_verify_keeps_supported_sentences_and_removes_the_rest() -> None:
 
 
 def test_verify_drops_a_question_the_model_writes() -> None:
-    verified = verify(
-        "The land border is 5,525 miles long [1]. Question: How long is the land border? [1]",
-        _passages(),
-        DeterministicFakeEmbedding(size=16),
+    verified = _verified(
+        "The land border is 5,525 miles long [1]. Question: How long is the land border? [1]"
     )
     assert verified.text == "The land border is 5,525 miles long. [1]"
     assert verified.unsupported == ["Question: How long is the land border?"]
 
 
 def test_verify_moves_a_wrong_citation_to_the_supporting_passage() -> None:
-    verified = verify(
-        "The leaders will work towards reviving the North American Leaders’ Summit [1].",
-        _passages(),
-        DeterministicFakeEmbedding(size=16),
+    verified = _verified(
+        "The leaders will work towards reviving the North American Leaders’ Summit [1]."
     )
     assert verified.text.endswith("[2]") and verified.citations[0].n == 2
 
 
 def test_verify_rejects_names_the_passage_never_mentions() -> None:
-    verified = verify(
-        "The land border with Mexico is 5,525 miles [1].",
-        _passages(),
-        DeterministicFakeEmbedding(size=16),
-    )
+    verified = _verified("The land border with Mexico is 5,525 miles [1].")
     assert verified.text == "" and verified.citations == []
 
 
 def test_verify_needs_a_name_of_several_words_as_one_phrase() -> None:
     visit = "Secretary Blinken will meet Prime Minister Trudeau and Foreign Minister Garneau."
     [passage] = [p.model_copy(update={"text": visit, "end": len(visit)}) for p in _passages()[:1]]
-    embeddings = DeterministicFakeEmbedding(size=16)
-    kept = verify(
-        "Secretary Blinken will meet Foreign Minister Garneau [1].", [passage], embeddings
-    )
+    kept = _verified("Secretary Blinken will meet Foreign Minister Garneau [1].", [passage])
     assert kept.text == "Secretary Blinken will meet Foreign Minister Garneau. [1]"
     # every word is in the passage, but nobody there is "Foreign Minister Blinken"
-    wrong = verify(
-        "Foreign Minister Blinken will meet Prime Minister Trudeau [1].", [passage], embeddings
-    )
+    wrong = _verified("Foreign Minister Blinken will meet Prime Minister Trudeau [1].", [passage])
     assert wrong.text == "" and wrong.unsupported
 
 
 def test_verify_needs_the_verb_a_claim_rests_on() -> None:
-    embeddings = DeterministicFakeEmbedding(size=16)
     said = "The leaders will agree to revive the North American Leaders’ Summit [1]."
-    assert verify(said, _passages(), embeddings).text.startswith("The leaders will agree")
+    assert _verified(said).text.startswith("The leaders will agree")
     # the passage's words, but not what it says the leaders will do
     unsaid = "The leaders will abandon the North American Leaders’ Summit [1]."
-    assert verify(unsaid, _passages(), embeddings).text == ""
+    assert _verified(unsaid).text == ""
 
 
 def test_verify_drops_what_only_repeats_and_a_last_sentence_cut_off() -> None:
-    embeddings = DeterministicFakeEmbedding(size=16)
-    again = verify(
-        "The land border is 5,525 miles long [1]. The land border is 5,525 miles long [1].",
-        _passages(),
-        embeddings,
+    again = _verified(
+        "The land border is 5,525 miles long [1]. The land border is 5,525 miles long [1]."
     )
     assert again.text == "The land border is 5,525 miles long. [1]"
     looping = (
         "NORAD remains the only binational military command after 60 years, and NORAD remains "
         "the only binational military command after 60 years [1]."
     )
-    assert verify(looping, _passages(), embeddings).text == ""
-    cut = verify(
-        "The land border is 5,525 miles long [1]. NORAD is the crown jewel of U.S.-Canada defense",
-        _passages(),
-        embeddings,
+    assert _verified(looping).text == ""
+    cut = _verified(
+        "The land border is 5,525 miles long [1]. NORAD is the crown jewel of U.S.-Canada defense"
     )
     assert cut.text == "The land border is 5,525 miles long. [1]"
     assert cut.unsupported == ["NORAD is the crown jewel of U.S.-Canada defense"]
