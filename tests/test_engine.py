@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -318,3 +319,10 @@ def test_an_answer_may_not_assume_a_kind_the_evidence_never_gives(
     plain = "The two countries traded goods and services worth $725 billion in 2019 [1]."
     kept = _engine(app, plain).ask("What was the value of trade between the two countries in 2019?")
     assert kept.mode == "generative", kept.answer  # no kind assumed
+
+
+def test_a_single_fact_is_asked_of_the_model_from_the_gates_best_sentence_alone(app: App) -> None:
+    # a generated fact is kept only when it rests on that sentence, so the model reads no other
+    user = str(_engine(app).prompt(BORDER_Q)[-1].content)
+    shown = re.findall(r"^\[\d+\] .*$", user, re.MULTILINE)
+    assert len(shown) == 1 and "5,525" in shown[0]
