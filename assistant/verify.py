@@ -33,12 +33,16 @@ from assistant.text import (
     sentences,
     split_sentences,
     terms,
+    unaccented,
 )
 from index.embeddings import vectors_of
 
 MIN_TERMS = 0.6
 MIN_SIMILARITY = 0.75
-REPEATED_RUN = 8  # words said twice in one sentence: the model is looping
+REPEATED_RUN = 8  # words said twice: the model is looping
+# "[2] Building Global Alliances: …" at the start of a line: the model is writing out its
+# prompt's numbered passages, not an answer
+ECHO = re.compile(r"^\s*\[\d+\]\s", re.MULTILINE)
 # a name of several capitalised words (a word that only opens the sentence is dropped)
 PHRASE = re.compile(r"(?:[A-Z][\w’'.&-]*(?:\s+|$)){2,}")
 POSSESSIVE = re.compile(r"[’']s\b")
@@ -64,12 +68,15 @@ def verify(
     says at all claims what the documents do not ("the maritime border … 5,525 miles" when
     they give only the land border) and is not supported. on_topic: when given, the only
     passage sentences that may support a claim (the rest is true but not about the question)."""
+    if ECHO.search(answer):
+        return Verified("", [], [answer])
     said = terms("\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages))
     beyond = asked - said
     kept: list[str] = []
     quotes: dict[int, str] = {}
     unsupported: list[str] = []
     told: frozenset[str] = frozenset()
+    looped: set[tuple[str, ...]] = set()
     said = split_sentences(answer)
     for i, sentence in enumerate(said):
         claim = MARKER.sub("", sentence).strip()
@@ -78,7 +85,7 @@ def verify(
         # a question the model wrote ("Question: What is …?"), one that only repeats, or the
         # last one, cut off where the model's token limit stopped it
         cut = i == len(said) - 1 and len(claim.split()) > CUT_WORDS and not ENDED.search(claim)
-        if claim.endswith("?") or _repeats(claim, told) or cut:
+        if claim.endswith("?") or _repeats(claim, told, looped) or cut:
             unsupported.append(claim)
             continue
         cited = [
@@ -101,6 +108,7 @@ def verify(
         quotes.setdefault(n, quote)
         kept.append(f"{claim.rstrip()} [{n}]")
         told |= terms(claim)
+        looped.update(_runs(claim))
     citations = [citation(n, passages[n - 1], quote) for n, quote in quotes.items()]
     return Verified(" ".join(kept), citations, unsupported)
 
@@ -147,17 +155,23 @@ def support(
     return None
 
 
-def _repeats(claim: str, told: frozenset[str]) -> bool:
-    """Does the claim loop (a run of words twice) or say only what was told already?"""
+def _runs(claim: str) -> list[tuple[str, ...]]:
     words = re.findall(r"\w+", claim.lower())
-    runs = [tuple(words[i : i + REPEATED_RUN]) for i in range(len(words) - REPEATED_RUN + 1)]
+    return [tuple(words[i : i + REPEATED_RUN]) for i in range(len(words) - REPEATED_RUN + 1)]
+
+
+def _repeats(claim: str, told: frozenset[str], runs_told: set[tuple[str, ...]]) -> bool:
+    """Does the claim loop (a run of words twice, in it or in a sentence kept before) or say
+    only what was told already?"""
+    runs = _runs(claim)
     said = terms(claim)
-    return len(set(runs)) < len(runs) or (bool(said) and said <= told)
+    loops = len(set(runs)) < len(runs) or not runs_told.isdisjoint(runs)
+    return loops or (bool(said) and said <= told)
 
 
 def _normal(text: str) -> str:
-    """Lower case words without punctuation or possessive 's: how a phrase is compared."""
-    return " ".join(re.sub(r"[^\w\s]", " ", POSSESSIVE.sub("", text)).split()).lower()
+    """Words without punctuation, accents or possessive 's: how a phrase is compared."""
+    return " ".join(re.sub(r"[^\w\s]", " ", unaccented(POSSESSIVE.sub("", text))).split())
 
 
 def _phrases(claim: str) -> list[str]:
@@ -176,12 +190,28 @@ def _phrases(claim: str) -> list[str]:
 def _says_phrase(phrase: str, written: str) -> bool:
     """Is the phrase in the (normalised) text, or is each part it joins with a possessive
     ("Beyoncé's Feria" joins "Beyoncé" and "Feria": each is checked on its own)?"""
-    if mentions(written, _normal(phrase)):
+    if _names_it(written, _normal(phrase)):
         return True
     parts = re.split(r"(?<=[’']s)\s+", phrase)
     return len(parts) > 1 and all(
         len(part.split()) < 2 or _says_phrase(part, written) for part in parts
     )
+
+
+def _names_it(written: str, phrase: str) -> bool:
+    """Does the text write the phrase (or its singular) with each of its capitals? "Law
+    Enforcement Collaboration" is no name of a text that says "law enforcement collaboration"."""
+    forms = (phrase, phrase[:-1]) if phrase.endswith("s") and not phrase.isupper() else (phrase,)
+    for form in forms:
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in form.split()) + r"(?!\w)"
+        for found in re.finditer(pattern, written, re.IGNORECASE):
+            if all(
+                w[:1].isupper()
+                for w, a in zip(found.group().split(), form.split(), strict=True)
+                if a[:1].isupper()
+            ):
+                return True
+    return False
 
 
 def citation(n: int, p: Passage, quote: str) -> Citation:

@@ -148,6 +148,20 @@ def test_verify_needs_a_name_of_several_words_as_one_phrase() -> None:
     assert wrong.text == "" and wrong.unsupported
 
 
+def test_verify_needs_a_name_written_with_its_capitals() -> None:
+    forum = "They will reestablish the Cross-Border Crime Forum to enhance law enforcement work."
+    [passage] = [p.model_copy(update={"text": forum, "end": len(forum)}) for p in _passages()[:1]]
+    kept = _verified("They will reestablish the Cross-Border Crime Forum [1].", [passage])
+    assert kept.text == "They will reestablish the Cross-Border Crime Forum. [1]"
+    # the passage's words in lower case are no name: the model made one of them
+    made = _verified("The Forum will enhance Law Enforcement Work [1].", [passage])
+    assert made.text == "" and made.unsupported
+    # a name's lower-case part stays lower case ("Golden Globe-nominated")
+    globe = "She gave a Golden Globe-nominated performance in Dreamgirls."
+    [role] = [p.model_copy(update={"text": globe, "end": len(globe)}) for p in _passages()[:1]]
+    assert _verified("She gave a Golden Globe-nominated performance [1].", [role]).text
+
+
 def test_verify_needs_the_verb_a_claim_rests_on() -> None:
     said = "The leaders will agree to revive the North American Leaders’ Summit [1]."
     assert _verified(said).text.startswith("The leaders will agree")
@@ -171,6 +185,18 @@ def test_verify_drops_what_only_repeats_and_a_last_sentence_cut_off() -> None:
     )
     assert cut.text == "The land border is 5,525 miles long. [1]"
     assert cut.unsupported == ["NORAD is the crown jewel of U.S.-Canada defense"]
+    # a sentence that says again eight words a kept one said, with one word changed
+    reworded = _verified(
+        "NORAD remains the only binational military command after 60 years [1]. "
+        "NORAD remains the only binational military command after six decades [1]."
+    )
+    assert reworded.text == "NORAD remains the only binational military command after 60 years. [1]"
+
+
+def test_verify_keeps_nothing_of_a_draft_that_writes_out_its_numbered_passages() -> None:
+    echo = "The passages are:\n\n[1] The land border is 5,525 miles long.\n[2] NORAD is 60."
+    verified = _verified(echo)
+    assert verified.text == "" and verified.unsupported == [echo]
 
 
 def test_cached_embeddings_encode_each_text_once() -> None:
