@@ -42,11 +42,3 @@ def test_embedded_instances_share_the_cores(monkeypatch: pytest.MonkeyPatch, wor
     llm = make_llm(load_settings(), "smollm2")
     assert llm.requantize  # type: ignore[attr-defined]
     assert llm.n_threads == max(1, (os.cpu_count() or 1) // workers)  # type: ignore[attr-defined]
-
-
-def test_the_embedded_model_reads_prompts_with_flash_attention() -> None:
-    import llama_cpp
-
-    llm = make_llm(load_settings(), "smollm2")
-    llama = llm._client()  # type: ignore[attr-defined]
-    assert llama.context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED
