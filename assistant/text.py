@@ -221,14 +221,18 @@ def unaccented(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def mentions(haystack: str, name: str) -> bool:
-    """Does the text mention the name (or a common alias of it), as a whole word?"""
-    low = unaccented(haystack.lower())
+def mentions(haystack: str, name: str, cased: bool = False) -> bool:
+    """Does the text mention the name (or a common alias of it), as a whole word? cased: with
+    each of the name's capitals ("Law Enforcement" is not written in "law enforcement")."""
+    text = unaccented(haystack if cased else haystack.lower())
     plural = (name[:-1],) if len(name) > 3 and name.endswith("s") and not name.isupper() else ()
     for form in (name, *plural, *ALIASES.get(name, ())):
-        words = r"\s+".join(re.escape(w) for w in unaccented(form).split())
-        if re.search(r"(?<!\w)" + words + r"(?!\w)", low):
-            return True
+        words = unaccented(form).split()
+        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+        for found in re.finditer(pattern, text, re.IGNORECASE if cased else 0):
+            written = found.group().split()
+            if all(w[:1].isupper() for w, a in zip(written, words, strict=True) if a[:1].isupper()):
+                return True
     return False
 
 

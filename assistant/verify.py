@@ -33,7 +33,6 @@ from assistant.text import (
     sentences,
     split_sentences,
     terms,
-    unaccented,
 )
 from index.embeddings import vectors_of
 
@@ -170,8 +169,8 @@ def _repeats(claim: str, told: frozenset[str], runs_told: set[tuple[str, ...]]) 
 
 
 def _normal(text: str) -> str:
-    """Words without punctuation, accents or possessive 's: how a phrase is compared."""
-    return " ".join(re.sub(r"[^\w\s]", " ", unaccented(POSSESSIVE.sub("", text))).split())
+    """Words without punctuation or possessive 's: how a phrase is compared."""
+    return " ".join(re.sub(r"[^\w\s]", " ", POSSESSIVE.sub("", text)).split())
 
 
 def _phrases(claim: str) -> list[str]:
@@ -190,28 +189,12 @@ def _phrases(claim: str) -> list[str]:
 def _says_phrase(phrase: str, written: str) -> bool:
     """Is the phrase in the (normalised) text, or is each part it joins with a possessive
     ("Beyoncé's Feria" joins "Beyoncé" and "Feria": each is checked on its own)?"""
-    if _names_it(written, _normal(phrase)):
+    if mentions(written, _normal(phrase), cased=True):
         return True
     parts = re.split(r"(?<=[’']s)\s+", phrase)
     return len(parts) > 1 and all(
         len(part.split()) < 2 or _says_phrase(part, written) for part in parts
     )
-
-
-def _names_it(written: str, phrase: str) -> bool:
-    """Does the text write the phrase (or its singular) with each of its capitals? "Law
-    Enforcement Collaboration" is no name of a text that says "law enforcement collaboration"."""
-    forms = (phrase, phrase[:-1]) if phrase.endswith("s") and not phrase.isupper() else (phrase,)
-    for form in forms:
-        pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in form.split()) + r"(?!\w)"
-        for found in re.finditer(pattern, written, re.IGNORECASE):
-            if all(
-                w[:1].isupper()
-                for w, a in zip(found.group().split(), form.split(), strict=True)
-                if a[:1].isupper()
-            ):
-                return True
-    return False
 
 
 def citation(n: int, p: Passage, quote: str) -> Citation:
