@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -196,4 +197,5 @@ def test_warm_up_has_each_embedded_model_begin_a_real_answer(workspace: Workspac
     assert [tokens for _, tokens in read] == [WARM_TOKENS, WARM_TOKENS]  # stopped early
     system, user = read[0][0]
     assert system.content == engine.system_prompt()  # kept by llama.cpp as the cached prefix
-    assert f"Question: {WARM_QUESTION}" in user.content and "[1] " in user.content
+    assert f"Question: {WARM_QUESTION}" in user.content  # and passages, numbered as retrieved
+    assert re.search(r"^\[\d+\] ", user.content, re.MULTILINE)
