@@ -41,6 +41,11 @@ def _passages() -> list[Passage]:
     ]
 
 
+def _passage(text: str) -> Passage:
+    """The first of the passages above, holding this text instead."""
+    return _passages()[0].model_copy(update={"text": text, "end": len(text)})
+
+
 def _verified(answer: str, passages: list[Passage] | None = None) -> Verified:
     """The answer verified against these passages (the two above by default)."""
     return verify(answer, _passages() if passages is None else passages, FAKE)
@@ -140,7 +145,7 @@ def test_verify_rejects_names_the_passage_never_mentions() -> None:
 
 def test_verify_needs_a_name_of_several_words_as_one_phrase() -> None:
     visit = "Secretary Blinken will meet Prime Minister Trudeau and Foreign Minister Garneau."
-    [passage] = [p.model_copy(update={"text": visit, "end": len(visit)}) for p in _passages()[:1]]
+    passage = _passage(visit)
     kept = _verified("Secretary Blinken will meet Foreign Minister Garneau [1].", [passage])
     assert kept.text == "Secretary Blinken will meet Foreign Minister Garneau. [1]"
     # every word is in the passage, but nobody there is "Foreign Minister Blinken"
@@ -150,7 +155,7 @@ def test_verify_needs_a_name_of_several_words_as_one_phrase() -> None:
 
 def test_verify_needs_a_name_written_with_its_capitals() -> None:
     forum = "They will reestablish the Cross-Border Crime Forum to enhance law enforcement work."
-    [passage] = [p.model_copy(update={"text": forum, "end": len(forum)}) for p in _passages()[:1]]
+    passage = _passage(forum)
     kept = _verified("They will reestablish the Cross-Border Crime Forum [1].", [passage])
     assert kept.text == "They will reestablish the Cross-Border Crime Forum. [1]"
     # the passage's words in lower case are no name: the model made one of them
@@ -158,7 +163,7 @@ def test_verify_needs_a_name_written_with_its_capitals() -> None:
     assert made.text == "" and made.unsupported
     # a name's lower-case part stays lower case ("Golden Globe-nominated")
     globe = "She gave a Golden Globe-nominated performance in Dreamgirls."
-    [role] = [p.model_copy(update={"text": globe, "end": len(globe)}) for p in _passages()[:1]]
+    role = _passage(globe)
     assert _verified("She gave a Golden Globe-nominated performance [1].", [role]).text
 
 
