@@ -230,8 +230,11 @@ def mentions(haystack: str, name: str, cased: bool = False) -> bool:
         words = unaccented(form).split()
         pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
         for found in re.finditer(pattern, text, re.IGNORECASE if cased else 0):
-            written = found.group().split()
-            if all(w[:1].isupper() for w, a in zip(written, words, strict=True) if a[:1].isupper()):
+            if not cased or all(
+                w[:1].isupper()
+                for w, a in zip(found.group().split(), words, strict=True)
+                if a[:1].isupper()
+            ):
                 return True
     return False
 

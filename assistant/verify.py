@@ -84,7 +84,8 @@ def verify(
         # a question the model wrote ("Question: What is …?"), one that only repeats, or the
         # last one, cut off where the model's token limit stopped it
         cut = i == len(said) - 1 and len(claim.split()) > CUT_WORDS and not ENDED.search(claim)
-        if claim.endswith("?") or _repeats(claim, told, looped) or cut:
+        runs = _runs(claim)
+        if claim.endswith("?") or _repeats(claim, runs, told, looped) or cut:
             unsupported.append(claim)
             continue
         cited = [
@@ -107,7 +108,7 @@ def verify(
         quotes.setdefault(n, quote)
         kept.append(f"{claim.rstrip()} [{n}]")
         told |= terms(claim)
-        looped.update(_runs(claim))
+        looped.update(runs)
     citations = [citation(n, passages[n - 1], quote) for n, quote in quotes.items()]
     return Verified(" ".join(kept), citations, unsupported)
 
@@ -159,10 +160,11 @@ def _runs(claim: str) -> list[tuple[str, ...]]:
     return [tuple(words[i : i + REPEATED_RUN]) for i in range(len(words) - REPEATED_RUN + 1)]
 
 
-def _repeats(claim: str, told: frozenset[str], runs_told: set[tuple[str, ...]]) -> bool:
-    """Does the claim loop (a run of words twice, in it or in a sentence kept before) or say
-    only what was told already?"""
-    runs = _runs(claim)
+def _repeats(
+    claim: str, runs: list[tuple[str, ...]], told: frozenset[str], runs_told: set[tuple[str, ...]]
+) -> bool:
+    """Does the claim loop (one of its runs of words twice, in it or in a sentence kept before)
+    or say only what was told already?"""
     said = terms(claim)
     loops = len(set(runs)) < len(runs) or not runs_told.isdisjoint(runs)
     return loops or (bool(said) and said <= told)
