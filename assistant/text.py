@@ -67,6 +67,17 @@ NUMBER_QUESTION = re.compile(
     r"number|amount|value|size|length)\b|\bhow many years\b",
     re.IGNORECASE,
 )
+# "What is NORAD's annual budget?" asks for a sum of money, which a bare "60 years" is not
+MONEY_QUESTION = re.compile(
+    r"^\W*(?:what|how much)\b[^?]*?\b(?:budget|cost|price|salary|revenue|funding)s?\b(?!-)"
+    r"|\bhow much money\b",
+    re.IGNORECASE,
+)
+MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d\s*(?:million|billion|trillion|[mb]n)?\s*(?:dollars?|euros?|pounds?|yen|"
+    r"yuan|francs?|marks?|rupees?|pesos?|USD|EUR|GBP|CAD)\b",
+    re.IGNORECASE,
+)
 DURATION_QUESTION = re.compile(
     r"\bhow old\b|\bhow many (years|months|decades|centuries)\b|\bhow long ago\b", re.IGNORECASE
 )
@@ -162,6 +173,12 @@ def split_sentences(text: str) -> list[str]:
 def terms(text: str) -> frozenset[str]:
     """Stemmed content words, without question words."""
     return frozenset(tokenize(text)) - QUESTION_WORDS
+
+
+def is_noun(word: str, stem: str) -> bool:
+    """Is the word this noun, or a phrase written as one word that starts with it
+    ("ports-of-entry" for "port")?"""
+    return terms(word) == {stem} or terms(word.split("-")[0]) == {stem}
 
 
 def numbers(text: str) -> set[str]:
@@ -262,6 +279,8 @@ def answer_type(question: str) -> str | None:
         return "length"
     if DATE_QUESTION.search(question):
         return "date"
+    if MONEY_QUESTION.search(question):
+        return "money"
     if COUNT_QUESTION.search(question):
         return "count"
     if NUMBER_QUESTION.search(question):
@@ -276,6 +295,8 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
         return bool(YEAR.search(text) or MONTH.search(text))
     if answer_kind == "number":
         return bool(NUMBER.search(text) or NUMBER_WORD.search(text) or ONE.search(text))
+    if answer_kind == "money":
+        return bool(MONEY.search(text))
     if answer_kind == "length":
         return bool(LENGTH.search(text))
     if answer_kind == "count":

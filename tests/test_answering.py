@@ -275,6 +275,8 @@ def test_a_near_miss_is_refused_with_what_the_documents_give_instead(
     assert len(answer.citations) == 1 and "border" in answer.citations[0].quote
     same = app.engine.ask("How long is the land border between the two countries?")
     assert not same.refused and "5,525" in same.answer
+    budget = app.engine.ask("What is NORAD's annual budget?")
+    assert budget.refused, budget.answer  # "After 60 years, NORAD …" gives no sum of money
 
 
 def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -289,6 +291,23 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
     named = app.engine.ask("How long is the bridge over the Danube?")
     assert named.refused and "Danube" in named.answer
     assert not app.engine.ask("How long is the red bridge over the river?").refused
+
+
+def test_a_near_miss_by_a_noun_that_modifies(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "Ports of the coast\n\nThe coast has 12 river ports-of-entry and one road bridge. "
+        "After 60 years of service, the road bridge is the oldest in the province.\n\n"
+        "The ferry crosses the bay twice a day."
+    )
+    app = folder_app(fake_env, monkeypatch, "coast", {"coast.txt": text})
+    sea = app.engine.ask("How many sea ports-of-entry does the coast have?")
+    assert sea.refused and "river ports-of-entry, not the sea ports-of-entry" in sea.answer
+    river = app.engine.ask("How many river ports-of-entry does the coast have?")
+    assert not river.refused and "12" in river.answer
+    paid = folder_app(fake_env, monkeypatch, "paid", {"paid.txt": f"{text} It cost $4 million."})
+    assert "$4 million" in paid.engine.ask("What was the cost of the road bridge?").answer
 
 
 def test_a_list_the_documents_introduce_is_given_item_by_item(

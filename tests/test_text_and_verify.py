@@ -93,7 +93,14 @@ def test_names_numbers_and_answer_types() -> None:
     assert answer_type("How old is it?") == "duration"
     assert answer_type("In which year was it founded?") == "date"
     assert answer_type("How many ports are there?") == "count"
-    assert answer_type("How much does it cost?") == "number"
+    assert answer_type("How much does it cost?") == "money"
+    assert answer_type("What is NORAD's annual budget?") == "money"
+    assert answer_type("What did the cost-cutting plan include?") is None
+    assert answer_type("How much of the trade is energy?") == "number"
+    # a sum of money, not any number: "60 years" is no budget
+    assert satisfies("money", "They traded goods worth $725 billion.")
+    assert satisfies("money", "It cost 3 million euros.")
+    assert not satisfies("money", "After 60 years, NORAD remains the only binational command.")
     assert answer_type("How long is the land border?") == "length"
     # a count is not a span of time, a year or the day of a date; a length has its unit
     assert satisfies("count", "It has 120 land ports-of-entry.")

@@ -23,7 +23,7 @@ from assistant.answer import Passage
 from assistant.answering.parser import doer, entities
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence
-from assistant.text import WORD, mentions, names, plain, terms
+from assistant.text import WORD, is_noun, mentions, names, plain, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
@@ -87,7 +87,7 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
     if not judgement.evidence or not any(missing.values()):
         return None
     for modifier in missing.get("modifiers", []):
-        head = next(h for m, h in question.modified if m == modifier)
+        head = next(h for m, h in question.modified | question.noun_compounds if m == modifier)
         asked = _phrase(question.text, modifier, head)
         holding = [s for s in judgement.evidence if head in terms(s.text)]
         nearest = next((s for s in holding if s.typed), holding[0] if holding else None)
@@ -107,7 +107,7 @@ def _phrase(text: str, modifier: str | None, head: str) -> str | None:
     the content word before it ("land border")."""
     words = WORD.findall(text)
     for i in range(1, len(words)):
-        if terms(words[i]) != {head}:
+        if not is_noun(words[i], head):
             continue
         before = terms(words[i - 1])
         wanted = len(before) == 1 if modifier is None else before == {modifier}

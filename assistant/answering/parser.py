@@ -73,7 +73,8 @@ class Syntax:
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems: ("maritim", "border")
     focus: str | None  # the head noun of the word asked about: "communiti" of "intelligence"
     verbs: frozenset[str]  # the stems of its verbs: "challeng" of "Who is challenging …?"
-    compounds: frozenset[tuple[str, str]] = frozenset()  # noun modifiers: ("energi", "trade")
+    compounds: frozenset[tuple[str, str]] = frozenset()  # other modifiers: ("energi", "trade")
+    nouns: frozenset[tuple[str, str]] = frozenset()  # of those, a noun's: ("sea", "border")
 
 
 def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
@@ -85,7 +86,7 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
     splits they flagged answerable questions as often as unanswerable ones. Noun compounds
     are returned apart ("energy trade"), for what a generated answer may claim."""
     doc = _parsed(text)
-    pairs, compounds = set(), set()
+    pairs, compounds, nouns = set(), set(), set()
     for token in doc:
         head = token.head
         if token.dep_ not in ("amod", "compound") or head.pos_ != "NOUN":
@@ -96,9 +97,11 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
         if len(modifier) == 1 and len(noun) == 1:
             pair = (next(iter(modifier)), next(iter(noun)))
             (pairs if token.tag_ == "JJ" else compounds).add(pair)
+            if token.pos_ == "NOUN" and token.dep_ == "compound":
+                nouns.add(pair)
     verbs = frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
     head = _head_noun(doc, word) if word else None
-    return Syntax(frozenset(pairs), head, verbs, frozenset(compounds))
+    return Syntax(frozenset(pairs), head, verbs, frozenset(compounds), frozenset(nouns))
 
 
 def _head_noun(doc: Any, word: str) -> str:

@@ -143,13 +143,14 @@ GENERIC_FOCUS = terms(
 class Question:
     text: str  # as asked (orders to the assistant already taken out)
     shape: Shape
-    answer_type: str | None  # number | date | duration | person (a list of people) | None
+    answer_type: str | None  # number, count, money, length, date, duration, person (a list) or None
     names: frozenset[str]  # of the question and, for a follow-up, of the conversation
     numbers: frozenset[str]
     qualifiers: frozenset[str]
     topic: frozenset[str]  # its own content words, without shape words and names
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems, names left out
     compounds: frozenset[tuple[str, str]]  # the same of noun compounds: ("energi", "trade")
+    noun_compounds: frozenset[tuple[str, str]]  # of those, a noun's: ("sea", "border")
     query: str  # what retrieval searches: the standalone question
     follow_up: bool
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
@@ -344,6 +345,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         topic=frozenset(topic),
         modified=frozenset((m, h) for m, h in syntax.modified if not {m, h} & META),
         compounds=frozenset((m, h) for m, h in syntax.compounds if not {m, h} & META),
+        noun_compounds=frozenset((m, h) for m, h in syntax.nouns if not {m, h} & META),
         query=query,
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
