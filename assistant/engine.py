@@ -280,8 +280,8 @@ class Engine:
         verified = verify(text, passages, self.embeddings, question.topic, on_topic)
         if not verified.text:
             return verified
-        reject = not enough(question, verified.text) or not all(
-            satisfies(kind, verified.text) for kind in question.kinds
+        reject = not enough(question, verified.text) or not all(  # "[1]" is no number
+            satisfies(kind, MARKER.sub("", verified.text)) for kind in question.kinds
         )
         if not question.broad:
             top = [s.text for s in judgement.evidence[:EVIDENCE_SENTENCES]]
@@ -368,12 +368,13 @@ def read_not_generated(read: Question, judgement: Judgement) -> bool:
     """Who or what is named, and a yes/no verdict, are read from the evidence and weighed by
     the fitted verdict model in every mode: the bundled 135M model cannot do either. A
     summary of whole documents is their most central sentences, which a model would only
-    paraphrase."""
+    paraphrase; which documents say a thing is read, as is who is named."""
     return (
         read.answer_type == "person"
         or read.entity is not None
         or judgement.verdict is not None
         or read.of_documents
+        or read.names_documents
     )
 
 

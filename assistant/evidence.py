@@ -148,7 +148,7 @@ class EvidenceJudge:
         signals = features(question, sentence, ranked, passages, lacks, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
         possible = not any(missing.values()) and sentence.typed
-        says_it = bool(question.mentioned) and _says(sentence.text, question.mentioned)
+        says_it = bool(question.mentioned) and says(sentence.text, question.mentioned)
         answerable = possible and (
             says_it  # "Does the fact sheet mention the G20?" of a sentence naming the G20
             or self.model is None
@@ -508,7 +508,7 @@ def _said(
     return names_source(name, text, (p.url for p in passages)) or bool(indexed and indexed(name))
 
 
-def _says(sentence: str, thing: str) -> bool:
+def says(sentence: str, thing: str) -> bool:
     """Does the sentence say every word and name of the thing?"""
     return terms(thing) <= terms(sentence) and all(mentions(sentence, n) for n in names(thing))
 

@@ -23,6 +23,8 @@ MONTH_BEFORE = re.compile(MONTH.pattern + r"\s+$")  # "February 26": the day of 
 MONTH_AFTER = re.compile(r"\s+" + MONTH.pattern)  # "26 February"
 WORD = re.compile(r"[A-Za-z][\w'-]*")
 NAME = re.compile(r"\b[A-Z][\w’'.-]*[\w]|\b[A-Z]\b")
+# names written together: "Cross-Border Crime Forum"
+NAME_RUN = re.compile(rf"(?:{NAME.pattern})(?:[ \t-]+(?:{NAME.pattern}))*")
 BULLET = re.compile(r"[\s•▪◦‣*–-]+|\d{1,3}[.)]\s+")
 QUESTION_WORDS = frozenset(
     tokenize(
@@ -64,7 +66,15 @@ ALIASES = {
 }
 NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|far|big|large|tall|high|often)\b|\bwhat (percentage|share|"
-    r"number|amount|value|size|length)\b|\bhow many years\b",
+    r"number|amount|value|size|length)\b|\bhow many years\b|\bthe (?:\w+ )?value of\b",
+    re.IGNORECASE,
+)
+PERCENT_QUESTION = re.compile(
+    r"\bwhat (?:percentage|percent|proportion|fraction|share)\b|\bhow many percent\b", re.I
+)
+PERCENT = re.compile(
+    r"\d\s*(?:%|percent\b|per cent\b)|\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|"
+    r"majority|minority)\b",
     re.IGNORECASE,
 )
 # "What is NORAD's annual budget?" asks for a sum of money, which a bare "60 years" is not
@@ -185,6 +195,21 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
 
 
+def name_units(text: str, known: Iterable[str]) -> tuple[frozenset[str], ...]:
+    """The known names grouped as the text writes them together: ("cross", "border",
+    "crime", "forum") of "the Cross-Border Crime Forum", ("nato",) and ("norad",) of "NATO and
+    NORAD"; a known name the text does not write is a unit of its own."""
+    known = set(known)
+    units = []
+    for run in NAME_RUN.finditer(text):
+        words = re.split(r"[\s-]+", re.sub(r"[’']s\b", "", run.group()))
+        unit = frozenset(w.strip(".’'").lower() for w in words) & known
+        if unit and unit not in units:
+            units.append(unit)
+    rest = known - set().union(*units)
+    return (*units, *(frozenset([n]) for n in sorted(rest)))
+
+
 def names(text: str) -> set[str]:
     """Capitalised words that are not just the first word of a sentence, and acronyms."""
     found = set()
@@ -281,6 +306,8 @@ def answer_type(question: str) -> str | None:
         return "date"
     if MONEY_QUESTION.search(question):
         return "money"
+    if PERCENT_QUESTION.search(question):
+        return "percent"
     if COUNT_QUESTION.search(question):
         return "count"
     if NUMBER_QUESTION.search(question):
@@ -297,6 +324,8 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
         return bool(NUMBER.search(text) or NUMBER_WORD.search(text) or ONE.search(text))
     if answer_kind == "money":
         return bool(MONEY.search(text))
+    if answer_kind == "percent":
+        return bool(PERCENT.search(text))
     if answer_kind == "length":
         return bool(LENGTH.search(text))
     if answer_kind == "count":

@@ -42,6 +42,7 @@ REPEATED_RUN = 8  # words said twice: the model is looping
 # "[2] Building Global Alliances: …" at the start of a line: the model is writing out its
 # prompt's numbered passages, not an answer
 ECHO = re.compile(r"^\s*\[\d+\]\s", re.MULTILINE)
+NUMBERED = re.compile(r"^([ \t]*)\d{1,3}[.)][ \t]+", re.MULTILINE)  # "1. " items, as "- " ones
 # a name of several capitalised words (a word that only opens the sentence is dropped)
 PHRASE = re.compile(r"(?:[A-Z][\w’'.&-]*(?:\s+|$)){2,}")
 POSSESSIVE = re.compile(r"[’']s\b")
@@ -69,6 +70,7 @@ def verify(
     passage sentences that may support a claim (the rest is true but not about the question)."""
     if ECHO.search(answer):
         return Verified("", [], [answer])
+    answer = NUMBERED.sub(r"\1- ", answer)
     said = terms("\n".join(f"{p.usable_title}\n{p.usable_text}" for p in passages))
     beyond = asked - said
     kept: list[str] = []
@@ -79,8 +81,8 @@ def verify(
     said = split_sentences(answer)
     for i, sentence in enumerate(said):
         claim = MARKER.sub("", sentence).strip()
-        if not terms(claim) and not numbers(claim):
-            continue
+        if (not terms(claim) and not numbers(claim)) or claim.endswith(":"):
+            continue  # nothing claimed, or only what the next lines list
         # a question the model wrote ("Question: What is …?"), one that only repeats, or the
         # last one, cut off where the model's token limit stopped it
         cut = i == len(said) - 1 and len(claim.split()) > CUT_WORDS and not ENDED.search(claim)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.compose import _is_full_name
+from assistant.answering.compose import _is_full_name, enough
 from assistant.answering.parser import doer, syntax_of
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
@@ -291,6 +291,62 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
     named = app.engine.ask("How long is the bridge over the Danube?")
     assert named.refused and "Danube" in named.answer
     assert not app.engine.ask("How long is the red bridge over the river?").refused
+
+
+def test_a_generated_summary_is_enough_only_when_it_names_its_subject() -> None:
+    """The model's draft of "Summarize … COVID-19." was two true sentences about other
+    things; the extractive summary, which names COVID-19, answers instead."""
+    covid = read_question("Summarize what the documents say about COVID-19.")
+    meta = "They discuss shared priorities [1]. They discuss climate change [2]."
+    assert not enough(covid, meta)
+    assert enough(covid, "COVID-19 is the top priority [1]. They fund the WHO [2].")
+    both = read_question("What do the documents say about NATO and NORAD?")
+    assert both.units == (frozenset({"nato"}), frozenset({"norad"}))
+    assert not enough(both, "NORAD is the crown jewel [1]. It is 60 years old [1].")
+    forum = read_question("What is the Cross-Border Crime Forum?")
+    assert forum.units == (frozenset({"cross", "border", "crime", "forum"}),)
+
+
+def test_who_are_with_only_names_asks_what_is_said_of_them() -> None:
+    assert read_question("Who are Michael Spavor and Michael Kovrig?").shape == "summary"
+    cabinet = read_question("Who are the cabinet members Blinken will meet?")
+    assert (cabinet.shape, cabinet.answer_type) == ("list", "person")
+
+
+def test_who_is_never_answered_with_someone_the_question_names(app: App) -> None:
+    called = app.engine.ask("Who was the first foreign leader President Biden called?")
+    assert called.answer.startswith("Trudeau:"), called.answer
+    minister = app.engine.ask("Who is Canada's Foreign Minister?")
+    assert minister.answer.startswith("Garneau:"), minister.answer
+
+
+def test_which_document_mentions_a_thing_names_each_document_with_its_sentence(app: App) -> None:
+    both = app.engine.ask("Which documents mention NORAD?")
+    assert both.answer.count("**") == 4 and both.answer.count("NORAD") >= 2, both.answer
+    assert len({c.source for c in both.citations}) == 2
+    eyes = app.engine.ask("Which document mentions the Five Eyes?")
+    assert eyes.answer.startswith("**FACT SHEET") and "Five Eyes" in eyes.answer, eyes.answer
+    assert app.engine.ask("Which document mentions Mexico City?").refused
+
+
+def test_a_name_ending_in_s_is_no_plural() -> None:
+    assert shape_of("What will the leaders do to modernize NORAD?") == "fact"  # not a list
+    assert read_question("What is the Wales Defense Investment Pledge?").shape != "list"
+    assert read_question("Which countries border Wales?").shape == "list"
+
+
+def test_a_summary_of_a_name_reads_the_sentences_that_name_all_of_it(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "Harbour notes\n\nThe Harbour Safety Board inspects every pier each spring. "
+        "The harbour has three piers and a safety office. "
+        "The Harbour Safety Board reports to the town council."
+    )
+    app = folder_app(fake_env, monkeypatch, "harbour", {"harbour.txt": text})
+    answer = app.engine.ask("What is the Harbour Safety Board?")
+    assert "inspects every pier" in answer.answer and "reports to" in answer.answer
+    assert "three piers" not in answer.answer, answer.answer
 
 
 def test_a_near_miss_by_a_noun_that_modifies(

@@ -204,6 +204,19 @@ def test_a_compound_question_needs_an_answer_of_each_kind_it_asks(app: App) -> N
     assert "5,525" in answer.answer and "120" in answer.answer
 
 
+def test_a_number_question_answered_without_its_number_falls_back(app: App) -> None:
+    """The citation marker "[1]" is no number: the generated sentence below drops the sum."""
+    question = "What is the value of the goods and services that cross the border every day?"
+    n = next(
+        i
+        for i, p in enumerate(_engine(app, "placeholder").retrieve(question), 1)
+        if "$1.9 billion" in p.text
+    )
+    reply = f"The goods and services that cross our border every day are a testament [{n}]."
+    answer = _engine(app, reply).ask(question)
+    assert answer.mode == "fallback" and "$1.9 billion" in answer.answer, answer.answer
+
+
 def test_a_follow_up_needs_only_what_the_conversation_asked_about(app: App) -> None:
     """The last answer's other names help the search; the evidence need not mention them."""
     engine = _engine(app, mode="extractive")

@@ -101,6 +101,9 @@ def test_names_numbers_and_answer_types() -> None:
     assert satisfies("money", "They traded goods worth $725 billion.")
     assert satisfies("money", "It cost 3 million euros.")
     assert not satisfies("money", "After 60 years, NORAD remains the only binational command.")
+    assert answer_type("What percentage of Canada's exports go to the United States?") == "percent"
+    assert satisfies("percent", "It is 75% of them.") and satisfies("percent", "about half")
+    assert not satisfies("percent", "They traded goods worth $725 billion in 2019.")
     assert answer_type("How long is the land border?") == "length"
     # a count is not a span of time, a year or the day of a date; a length has its unit
     assert satisfies("count", "It has 120 land ports-of-entry.")
@@ -209,6 +212,19 @@ def test_verify_keeps_nothing_of_a_draft_that_writes_out_its_numbered_passages()
     echo = "The passages are:\n\n[1] The land border is 5,525 miles long.\n[2] NORAD is 60."
     verified = _verified(echo)
     assert verified.text == "" and verified.unsupported == [echo]
+
+
+def test_verify_reads_a_numbered_list_as_items_and_keeps_no_bare_number_or_opener() -> None:
+    draft = (
+        "The two countries share:\n1. The land border is 5,525 miles long.\n"
+        "2. NORAD is the crown jewel of U.S.-Canada defense cooperation."
+    )
+    verified = _verified(draft)
+    assert verified.text == (
+        "The land border is 5,525 miles long. [1] "
+        "NORAD is the crown jewel of U.S.-Canada defense cooperation. [1]"
+    ), verified.text  # the engine writes a list's items as "- " lines
+    assert verified.unsupported == []
 
 
 def test_cached_embeddings_encode_each_text_once() -> None:

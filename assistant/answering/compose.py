@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from assistant.answer import Passage
 from assistant.answering.parser import doer, entities
 from assistant.answering.question import Question
-from assistant.evidence import Judgement, Sentence
+from assistant.evidence import Judgement, Sentence, says
 from assistant.text import WORD, is_noun, mentions, names, plain, terms
 from assistant.verify import Citation, Verified, citation
 
@@ -51,9 +51,12 @@ ITEM_GAP = 1500  # characters between two items of one list, at most
 INTRODUCER_RANK = 3  # the introducing sentence is among the best relevant sentences
 MIN_SUMMARY = 2
 HEADING_WORDS = 6  # a line this short without a sentence end is a heading
+POSSESSIVE = re.compile(r"[’']s?$")
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
+    if question.names_documents:
+        return _documents_saying(question, judgement, passages)
     if question.answer_type == "person":
         return _people(question, judgement, passages)
     if question.shape == "list":
@@ -127,7 +130,8 @@ def enough(question: Question, text: str) -> bool:
     if question.shape == "list":
         return items >= 2
     if question.shape in ("summary", "compare"):
-        return items >= MIN_SUMMARY
+        # "Summarize what the documents say about COVID-19." answered without "COVID-19"
+        return items >= MIN_SUMMARY and all(_names_all(text, u) for u in question.units)
     return items >= 1
 
 
@@ -158,8 +162,8 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         answer = _cited(_unique([said, judgement.evidence[0]]), passages)
         return Verified(f"{name}: {answer.text}", answer.citations)
     if question.entity == "AGENT" and not judgement.parts:
-        subject = doer(judgement.evidence[0].text, question.verbs)
-        if subject and not names(subject) & question.names:  # not "Blinken" of "Whom did Blinken …"
+        subject = POSSESSIVE.sub("", doer(judgement.evidence[0].text, question.verbs) or "")
+        if subject and not mentions(question.text, subject.lower()):  # "Whom did Blinken …?"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
     best_first = judgement.evidence[:ENTITY_SENTENCES]
     if question.entity == "AGENT" and question.verbs and not HOLDER_QUESTION.match(question.text):
@@ -175,7 +179,8 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     form: dict[str, str] = {}
     said_in: dict[str, Sentence] = {}
     for s, weight, named in zip(pool, weights, found, strict=True):
-        for entity, _ in dict.fromkeys(named):
+        for written, _ in dict.fromkeys(named):
+            entity = POSSESSIVE.sub("", written)
             if mentions(question.text, entity.lower()) or (
                 question.follow_up and entity.split()[-1].lower() in question.names
             ):  # the publisher or subject the question (or conversation) gives is no answer
@@ -205,9 +210,10 @@ def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentenc
         return None
     titled = re.compile(rf"\b{re.escape(office.group())}{TITLED_NAME}")
     for s in sentences:
-        found = titled.search(s.text)
-        if found:
-            return found.group(1), s
+        for found in titled.finditer(s.text):
+            name = POSSESSIVE.sub("", found.group(1))
+            if not mentions(question.text, name.lower()):  # not the caller of "… Biden called?"
+                return name, s
     return None
 
 
@@ -256,7 +262,7 @@ def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[
     for s in judgement.evidence:
         if _heading(s.text) and s is not best:
             continue
-        named = not question.subjects or any(mentions(s.text, n) for n in question.subjects)
+        named = not question.units or any(_names_all(s.text, u) for u in question.units)
         on_topic = s.coverage >= 0.5 or s.similarity >= best.similarity - 0.1
         key = terms(s.text)
         if s is best or (named and on_topic and key not in seen):
@@ -265,6 +271,10 @@ def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[
             seen.add(key)
             out.append(s)
     return out
+
+
+def _names_all(text: str, unit: frozenset[str]) -> bool:
+    return all(mentions(text, n) for n in unit)
 
 
 def _heading(text: str) -> bool:
@@ -387,6 +397,20 @@ def _by_document(
         said = _cited(_in_order(side), passages)
         parts.append(f"**{passages[side[0].n - 1].title}**: {said.text}")
         cites.update({c.n: c for c in said.citations})
+    return Verified("\n\n".join(parts), list(cites.values()))
+
+
+def _documents_saying(
+    question: Question, judgement: Judgement, passages: list[Passage]
+) -> Verified:
+    """Each document with a sentence that says the thing asked about, under its title."""
+    first: dict[str, Sentence] = {}
+    for s in judgement.evidence:
+        if says(s.text, question.mentioned):
+            first.setdefault(passages[s.n - 1].source, s)
+    chosen = list(first.values()) or judgement.evidence[:1]
+    parts = [f"**{passages[s.n - 1].title}**: {plain(s.text)} [{s.n}]" for s in chosen]
+    cites = {s.n: citation(s.n, passages[s.n - 1], s.text) for s in chosen}
     return Verified("\n\n".join(parts), list(cites.values()))
 
 

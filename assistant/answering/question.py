@@ -11,17 +11,26 @@ from typing import Literal
 
 from assistant.answering.parser import entities, syntax_of
 from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
-from assistant.text import answer_type, names, numbers, offices, qualifiers, terms
+from assistant.text import (
+    answer_type,
+    name_units,
+    names,
+    numbers,
+    offices,
+    qualifiers,
+    terms,
+)
 
 Shape = Literal["fact", "list", "summary", "compare", "yesno"]
 
 PLURAL = (
     r"(?!(?:is|was|has|does|this|its|us|as|yes|his|hers|makes|means|causes|happens|remains|seems|"
-    r"takes|gives|says|stands|goes|comes|needs|requires|includes|lies)\b)\w*[^s\W']s"
-)  # countries, citizens; not verbs
+    r"takes|gives|says|stands|goes|comes|needs|requires|includes|lies)\b)(?-i:[a-z])\w*[^s\W']s"
+)  # countries, citizens; not verbs, nor names ("Wales")
 LIST = re.compile(
     rf"^\s*(list|name|enumerate)\b|\b(what|who) (are|were)\b|"
-    rf"\b(which|what) (\w+ ){{0,2}}?{PLURAL}\b(?! (of|for|in)\b)",
+    rf"\b(which|what) (?!(?:is|was|will|would|do|does|did|can|could|should|has|have|had)\b)"
+    rf"(\w+ ){{0,2}}?{PLURAL}\b(?! (of|for|in)\b)",  # not "What will the leaders do …?"
     re.IGNORECASE,
 )
 # A name that says which document to read, not what the answer is about: "the White House fact
@@ -51,6 +60,8 @@ REQUEST = re.compile(
     re.IGNORECASE,
 )
 ROLE = re.compile(r"^\s*who\s+(is|was|are|were)\s+(the|a|an)\b", re.IGNORECASE)  # who holds it
+# "Who are Michael Spavor and Michael Kovrig?": names only, so what is said of them
+WHO_NAMED = re.compile(r"^\s*(?i:who)\s+(?:are|were)\s+(?:(?:[A-Z][\w’'.-]*|and|,)\s*)+\??\s*$")
 GROUPS = r"(people|persons|individuals|officials|leaders)"
 PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
     rf"^\s*(list|name|enumerate)\s+(all\s+)?(the\s+)?([\w-]+\s+){{0,2}}?{GROUPS}\b|"
@@ -131,6 +142,13 @@ MENTION = re.compile(
     r"talk about|say anything about|discuss)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
     re.IGNORECASE,
 )
+# "Which document mentions the Five Eyes?": the documents that say it, each with its sentence
+WHICH_DOCUMENT = re.compile(
+    r"^\s*(?:which|what)\s+(?:of the\s+)?(?:documents?|files?|fact sheets?|sheets?|texts?|"
+    r"sources?|articles?|reports?|pages?)\s+(?:mentions?|names?|cites?|refers? to|talks? about|"
+    r"says? anything about|discuss(?:es)?)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
+    re.IGNORECASE,
+)
 BESIDES = re.compile(r"\b(?:else|other|others|another|besides|anything more)\b", re.IGNORECASE)
 GENERIC_FOCUS = terms(
     "year years date time day month number name kind type way reason person place people one "
@@ -143,7 +161,7 @@ GENERIC_FOCUS = terms(
 class Question:
     text: str  # as asked (orders to the assistant already taken out)
     shape: Shape
-    answer_type: str | None  # number, count, money, length, date, duration, person (a list) or None
+    answer_type: str | None  # number, count, money, percent, length, date, duration, person, None
     names: frozenset[str]  # of the question and, for a follow-up, of the conversation
     numbers: frozenset[str]
     qualifiers: frozenset[str]
@@ -162,7 +180,9 @@ class Question:
     sources: frozenset[str] = frozenset()  # the names that say which document to read
     verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
     mentioned: str = ""  # what a yes/no question asks whether the documents mention
+    names_documents: bool = False  # asks which documents mention it
     besides: bool = False  # a follow-up asking for what it was not told ("What else …?")
+    units: tuple[frozenset[str], ...] = ()  # its subjects as written together (name_units)
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
 
@@ -305,6 +325,9 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     if kind is None and follow_up:  # "And the maritime border?" asks what the last one asked
         kind = answer_type(history[-1].question)
     shape = shape_of(text)
+    which_document = WHICH_DOCUMENT.match(text)
+    if which_document:
+        shape = "fact"
     resolved = ""
     if follow_up:
         thing = focus_word(history[-1].question)
@@ -314,6 +337,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         asked_names |= names(history[-1].question) | names(resolved)
     if kind is None and shape in ("list", "fact") and PEOPLE.search(text):
         shape, kind = "list", "person"
+    if WHO_NAMED.match(text) and own_names:
+        shape, kind = "fact", None  # made a summary of the names below
     sources, says = sources_of(text, own_names)
     topic = terms(text) - META - terms(" ".join(own_names)) - says
     if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
@@ -356,13 +381,15 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         sources=sources,
         verbs=syntax.verbs,
         offices=_offices(text),
+        units=name_units(text, asked_names - sources),
         besides=follow_up and bool(BESIDES.search(text)),
-        mentioned=_mentioned(text) if shape == "yesno" else "",
+        mentioned=_mentioned(text) if shape == "yesno" else _mentioned(text, which_document),
+        names_documents=bool(which_document and _mentioned(text, which_document)),
     )
 
 
-def _mentioned(text: str) -> str:
-    found = MENTION.match(text)
+def _mentioned(text: str, found: re.Match[str] | None = None) -> str:
+    found = found or MENTION.match(text)
     return found.group("thing").strip() if found and terms(found.group("thing")) else ""
 
 
