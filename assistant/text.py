@@ -66,7 +66,7 @@ ALIASES = {
 }
 NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|far|big|large|tall|high|often)\b|\bwhat (percentage|share|"
-    r"number|amount|value|size|length)\b|\bhow many years\b|\bthe (?:\w+ )?value of\b",
+    r"number|amount|value|size|length)\b|\bhow many years\b",
     re.IGNORECASE,
 )
 PERCENT_QUESTION = re.compile(
@@ -80,7 +80,7 @@ PERCENT = re.compile(
 # "What is NORAD's annual budget?" asks for a sum of money, which a bare "60 years" is not
 MONEY_QUESTION = re.compile(
     r"^\W*(?:what|how much)\b[^?]*?\b(?:budget|cost|price|salary|revenue|funding)s?\b(?!-)"
-    r"|\bhow much money\b",
+    r"|\bhow much money\b|^\W*what (?:is|was|are|were) the (?:\w+ ){0,2}?value of\b",
     re.IGNORECASE,
 )
 MONEY = re.compile(
