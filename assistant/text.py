@@ -195,19 +195,19 @@ def numbers(text: str) -> set[str]:
     return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
 
 
-def name_units(text: str, known: Iterable[str]) -> tuple[frozenset[str], ...]:
-    """The known names grouped as the text writes them together: ("cross", "border",
-    "crime", "forum") of "the Cross-Border Crime Forum", ("nato",) and ("norad",) of "NATO and
-    NORAD"; a known name the text does not write is a unit of its own."""
+def name_units(text: str, known: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    """The known names grouped as the text writes them together, in its words: ("Cross",
+    "Border", "Crime", "Forum") of "the Cross-Border Crime Forum", ("NATO",) and ("NORAD",) of
+    "NATO and NORAD"; a known name the text does not write is a unit of its own."""
     known = set(known)
-    units = []
+    units: list[tuple[str, ...]] = []
     for run in NAME_RUN.finditer(text):
-        words = re.split(r"[\s-]+", re.sub(r"[’']s\b", "", run.group()))
-        unit = frozenset(w.strip(".’'").lower() for w in words) & known
+        words = (w.strip(".’'") for w in re.split(r"[\s-]+", re.sub(r"[’']s\b", "", run.group())))
+        unit = tuple(dict.fromkeys(w for w in words if w.lower() in known))
         if unit and unit not in units:
             units.append(unit)
-    rest = known - set().union(*units)
-    return (*units, *(frozenset([n]) for n in sorted(rest)))
+    rest = known - {w.lower() for unit in units for w in unit}
+    return (*units, *((n,) for n in sorted(rest)))
 
 
 def names(text: str) -> set[str]:

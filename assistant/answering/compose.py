@@ -273,8 +273,13 @@ def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[
     return out
 
 
-def _names_all(text: str, unit: frozenset[str]) -> bool:
-    return all(mentions(text, n) for n in unit)
+def _names_all(text: str, unit: tuple[str, ...]) -> bool:
+    """Names all of it, or its last word as written ("the Roadmap" of "the U.S.-Canada
+    Partnership Roadmap", not "roadmap"; "the Board", not "the board")."""
+    head = unit[-1]
+    return all(mentions(text, w.lower()) for w in unit) or (
+        len(unit) > 1 and head[:1].isupper() and mentions(text, head, cased=True)
+    )
 
 
 def _heading(text: str) -> bool:

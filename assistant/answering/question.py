@@ -182,7 +182,7 @@ class Question:
     mentioned: str = ""  # what a yes/no question asks whether the documents mention
     names_documents: bool = False  # asks which documents mention it
     besides: bool = False  # a follow-up asking for what it was not told ("What else …?")
-    units: tuple[frozenset[str], ...] = ()  # its subjects as written together (name_units)
+    units: tuple[tuple[str, ...], ...] = ()  # its subjects as written together (name_units)
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
 
