@@ -227,6 +227,11 @@ def test_verify_reads_a_numbered_list_as_items_and_keeps_no_bare_number_or_opene
     assert verified.unsupported == []
 
 
+def test_verify_keeps_a_sentence_without_the_models_answer_is_opener() -> None:
+    verified = _verified("The answer is: the land border is 5,525 miles long [1].")
+    assert verified.text == "The land border is 5,525 miles long. [1]", verified.text
+
+
 def test_cached_embeddings_encode_each_text_once() -> None:
     from index.embeddings import CachedEmbeddings
 
