@@ -162,8 +162,8 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         answer = _cited(_unique([said, judgement.evidence[0]]), passages)
         return Verified(f"{name}: {answer.text}", answer.citations)
     if question.entity == "AGENT" and not judgement.parts:
-        subject = POSSESSIVE.sub("", doer(judgement.evidence[0].text, question.verbs) or "")
-        if subject and not mentions(question.text, subject.lower()):  # "Whom did Blinken …?"
+        subject = _not_asked(question, doer(judgement.evidence[0].text, question.verbs) or "")
+        if subject:  # not "Blinken" of "Whom did Blinken …?"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
     best_first = judgement.evidence[:ENTITY_SENTENCES]
     if question.entity == "AGENT" and question.verbs and not HOLDER_QUESTION.match(question.text):
@@ -180,8 +180,8 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     said_in: dict[str, Sentence] = {}
     for s, weight, named in zip(pool, weights, found, strict=True):
         for written, _ in dict.fromkeys(named):
-            entity = POSSESSIVE.sub("", written)
-            if mentions(question.text, entity.lower()) or (
+            entity = _not_asked(question, written)
+            if not entity or (
                 question.follow_up and entity.split()[-1].lower() in question.names
             ):  # the publisher or subject the question (or conversation) gives is no answer
                 continue
@@ -211,10 +211,16 @@ def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentenc
     titled = re.compile(rf"\b{re.escape(office.group())}{TITLED_NAME}")
     for s in sentences:
         for found in titled.finditer(s.text):
-            name = POSSESSIVE.sub("", found.group(1))
-            if not mentions(question.text, name.lower()):  # not the caller of "… Biden called?"
+            name = _not_asked(question, found.group(1))
+            if name:  # not the caller of "… Biden called?"
                 return name, s
     return None
+
+
+def _not_asked(question: Question, written: str) -> str:
+    """The name as an answer ("Biden’s" → "Biden"), or "" when the question itself names it."""
+    name = POSSESSIVE.sub("", written)
+    return "" if not name or mentions(question.text, name.lower()) else name
 
 
 def _unique(sentences: list[Sentence]) -> list[Sentence]:

@@ -360,6 +360,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
             asked_names -= before - own_names
             topic = terms(last) - META - terms(" ".join(names(last))) - said
     syntax = syntax_of(text, frozenset(own_names), focus_word(text))
+    mentioned = _mentioned(text, which_document) if which_document or shape == "yesno" else ""
     return Question(
         text=text,
         shape=shape,
@@ -383,8 +384,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         offices=_offices(text),
         units=name_units(text, asked_names - sources),
         besides=follow_up and bool(BESIDES.search(text)),
-        mentioned=_mentioned(text) if shape == "yesno" else _mentioned(text, which_document),
-        names_documents=bool(which_document and _mentioned(text, which_document)),
+        mentioned=mentioned,
+        names_documents=bool(which_document and mentioned),
     )
 
 
