@@ -13,6 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
+from assistant.answering.comparison import decide
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.answering.reader import Reader
@@ -122,14 +123,26 @@ class EvidenceJudge:
             if not (mentions(named_by, n) or _said(n, own, question, passages, self.indexed))
         ]
         stated = everywhere if question.broad else sentence.text
+        # "Is NORAD older than 50 years?" of "After 60 years, NORAD …": the 50 need not be said
+        decided = decide(question.compared, sentence.text) if question.compared else None
+        compared = question.compared if decided is not None else None
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
-            "numbers": sorted(question.numbers - numbers(stated) - dated(named_by)),
+            "numbers": sorted(
+                question.numbers
+                - numbers(stated)
+                - dated(named_by)
+                - ({compared.written} if compared else set())
+            ),
             "qualifiers": sorted(
-                question.qualifiers - qualifiers(own if question.broad else passage.text)
+                question.qualifiers
+                - qualifiers(own if question.broad else passage.text)
+                - (qualifiers(compared.words) if compared else set())
             ),
             "modifiers": _contrasted_modifiers(question, sentence.text, said, everywhere),
-            "terms": self._unheard(question),
+            "terms": sorted(
+                set(self._unheard(question)) - set(WORD.findall(compared.words) if compared else ())
+            ),
             "offices": [  # "Minister of Health" asked, only "global health" said
                 written
                 for word, written in question.offices
@@ -163,7 +176,9 @@ class EvidenceJudge:
         parts = self.claims(question, ranked, passages)
         weighed = verdict_features(question, parts, passages, probability) if parts else {}
         verdict = None
-        if weighed and question.shape == "yesno" and self.verdict is not None:
+        if decided is not None and question.shape == "yesno":
+            verdict = decided
+        elif weighed and question.shape == "yesno" and self.verdict is not None:
             verdict = says_it or self.verdict.decide(weighed)
         return Judgement(
             answerable,

@@ -24,7 +24,12 @@ POINTING = re.compile(
 )
 NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*")
 OPENER = re.compile(r"^\s*(and|also|so|but|what about|how about)\b", re.IGNORECASE)
-GENERIC = terms("year years age number time times name called kind else more other another")
+# a modal or "together" says nothing of what a question is about ("Which countries would it
+# bring together?")
+GENERIC = terms(
+    "year years age number time times name called kind else more other another "
+    "would could should might must shall can may also together"
+)
 SINGULAR = re.compile(r"\b(it|its|he|him|his|she)\b", re.IGNORECASE)
 CAPITALISED_RUN = re.compile(r"\b[A-Z][\w.’'-]*(?:\s+(?:of\s+)?[A-Z][\w.’'-]*)*")
 # "What is NORAD?", "Who is Michael Kovrig?", "Describe the Arctic Dialogue.": a question about

@@ -23,8 +23,8 @@ MONTH_BEFORE = re.compile(MONTH.pattern + r"\s+$")  # "February 26": the day of 
 MONTH_AFTER = re.compile(r"\s+" + MONTH.pattern)  # "26 February"
 WORD = re.compile(r"[A-Za-z][\w'-]*")
 NAME = re.compile(r"\b[A-Z][\w’'.-]*[\w]|\b[A-Z]\b")
-# names written together: "Cross-Border Crime Forum"
-NAME_RUN = re.compile(rf"(?:{NAME.pattern})(?:[ \t-]+(?:{NAME.pattern}))*")
+# names written together: "Cross-Border Crime Forum", "North American Leaders' Summit"
+NAME_RUN = re.compile(rf"(?:{NAME.pattern})(?:[’']?[ \t-]+(?:{NAME.pattern}))*")
 BULLET = re.compile(r"[\s•▪◦‣*–-]+|\d{1,3}[.)]\s+")
 QUESTION_WORDS = frozenset(
     tokenize(

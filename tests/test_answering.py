@@ -5,11 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.compose import _is_full_name, enough
-from assistant.answering.parser import doer, syntax_of
+from assistant.answering.compose import _is_full_name, enough, relevant
+from assistant.answering.parser import doer, owner, syntax_of
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
 from assistant.engine import Turn, passages_for
+from assistant.evidence import Judgement, Sentence
 from assistant.settings import load_settings
 
 
@@ -165,6 +166,30 @@ def test_a_comparison_cites_each_document_on_its_own_side(app: App) -> None:
 def test_a_yes_no_question_starts_with_the_verdict(app: App) -> None:
     answer = app.engine.ask("Is NORAD the crown jewel of U.S.-Canada defense cooperation?")
     assert answer.answer.startswith("Yes.") and "[" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict", "said"),
+    [
+        ("Is NORAD older than 50 years?", "Yes.", "60 years"),
+        ("Is the land border longer than 6,000 miles?", "No.", "5,525 miles"),
+        ("Did the two countries trade less than $700 billion in 2019?", "No.", "$725 billion"),
+    ],
+)
+def test_a_yes_no_comparison_with_a_number_is_decided_by_the_amount_given(
+    app: App, question: str, verdict: str, said: str
+) -> None:
+    answer = app.engine.ask(question)
+    assert answer.answer.startswith(verdict) and said in answer.answer, answer.answer
+
+
+def test_a_comparison_the_documents_cannot_settle_is_still_refused(app: App) -> None:
+    for question in (
+        "Is the maritime border longer than 5,000 miles?",  # they give the land border
+        "Did the two countries trade more than $700 billion in 2018?",  # they give 2019
+        "Is Canada the number one export market for more than 40 U.S. states?",  # "more than 30"
+    ):
+        assert app.engine.ask(question).refused, question
 
 
 def test_whether_the_documents_mention_a_thing_is_answered_by_the_sentence_that_does(
@@ -570,3 +595,92 @@ def test_a_summary_of_the_one_document_titled_as_the_question_says(
 )
 def test_which_names_are_full_names_of_people(name: str, full: bool) -> None:
     assert _is_full_name(name) is full
+
+
+def test_a_follow_up_about_a_name_gathers_sentences_that_name_it_not_its_first_word() -> None:
+    """ "Which countries would it bring together?" after a question about the North American
+    Leaders' Summit: the best-ranked sentence names Mexico and North American climate
+    leadership, not the Summit, so it does not lead the list."""
+    history = [Turn("What is the North American Leaders' Summit?", "It is a summit [1].")]
+    read = read_question("Which countries would it bring together?", history)
+    assert read.follow_up
+    assert read.units == (("North", "American", "Leaders", "Summit"),)
+    wrong = Sentence(
+        1, 0, 80, "USMCA links Canada and Mexico. North American climate leadership", 0.9, 0.5
+    )
+    right = Sentence(
+        2, 0, 80, "The North American Leaders’ Summit joins Canada, Mexico and the US.", 0.8, 0.5
+    )
+    chosen = relevant(read, Judgement(True, "supported", [wrong, right]))
+    assert [s.text for s in chosen] == [right.text]
+    alone = relevant(read, Judgement(True, "supported", [wrong]))  # nothing names it: the best
+    assert [s.text for s in alone] == [wrong.text]
+
+
+def test_a_summary_says_once_what_two_documents_say_in_nearly_the_same_words() -> None:
+    read = read_question("Tell me about the Climate Ministerial.")
+    first = Sentence(
+        1,
+        0,
+        99,
+        "Biden and Trudeau will launch a Climate Ministerial to align our "
+        "policies and goals to increase ambition to tackle the climate crisis.",
+        0.9,
+        1.0,
+    )
+    other = Sentence(1, 100, 150, "The Climate Ministerial will meet every spring.", 0.7, 1.0)
+    again = Sentence(
+        2,
+        0,
+        99,
+        "Biden and Trudeau will launch a Climate Ministerial to align our "
+        "policies and goals to tackle the climate crisis.",
+        0.85,
+        1.0,
+    )
+    chosen = relevant(read, Judgement(True, "supported", [first, other, again]))
+    assert [s.text for s in chosen] == [first.text, other.text]
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_object"),
+    [
+        ("Who will the Secretary of State meet during his visit?", True),
+        ("Who did President Biden call first?", True),
+        ("Who founded NORAD?", False),
+        ("Who will meet Prime Minister Trudeau?", False),
+        ("Who is the Prime Minister of Canada?", False),
+    ],
+)
+def test_who_asks_for_the_subject_or_for_whom_the_subject_acts_on(
+    question: str, asks_object: bool
+) -> None:
+    assert read_question(question).asks_object is asks_object
+
+
+def test_who_is_met_is_never_the_one_who_meets(app: App) -> None:
+    answer = app.engine.ask("Who will the Secretary of State meet during his visit?")
+    assert not answer.answer.startswith(("Secretary Blinken", "Blinken")), answer.answer
+    assert "Trudeau" in answer.answer.split(":")[0], answer.answer
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "It stands with Canada on the detentions of Canadian citizens Spavor and Kovrig.",
+            "Canadian",
+        ),
+        ("It calls for the release of Canada's citizens.", "Canada"),
+        ("It calls for the release of the citizens of Canada.", "Canada"),
+        ("It calls for the release of the detained citizens.", None),
+    ],
+)
+def test_whose_a_thing_is_is_read_from_its_own_phrase(sentence: str, found: str | None) -> None:
+    assert owner(sentence, "citizen") == found
+
+
+def test_which_countrys_citizens_names_the_country_of_the_citizens(app: App) -> None:
+    assert read_question("Which country's citizens are detained by Beijing?").owned == "citizen"
+    answer = app.engine.ask("Which country's citizens are detained by Beijing?")
+    assert answer.answer.startswith("Canadian: "), answer.answer

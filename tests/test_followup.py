@@ -19,6 +19,7 @@ NORAD = Turn(
         "What about 2020?",
         "Who is called on for their immediate release?",
         "In which year?",
+        "Which countries would it bring together?",
     ],
 )
 def test_follow_ups_are_detected(question: str) -> None:

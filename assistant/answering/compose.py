@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.answer import Passage
-from assistant.answering.parser import doer, entities
+from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence, says
 from assistant.text import WORD, is_noun, mentions, names, plain, terms
@@ -50,6 +50,7 @@ ITEM_START = re.compile(r"(?:^|\n)[ \t]*(?:\*\*|[•▪◦‣*–-][ \t]+|\d{1,3
 ITEM_GAP = 1500  # characters between two items of one list, at most
 INTRODUCER_RANK = 3  # the introducing sentence is among the best relevant sentences
 MIN_SUMMARY = 2
+REPEATED = 0.8  # a sentence most of whose words one already chosen says is a repeat
 HEADING_WORDS = 6  # a line this short without a sentence end is a heading
 POSSESSIVE = re.compile(r"[’']s?$")
 
@@ -156,15 +157,21 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     <verb> …?" is first answered by the subject of that verb in the best sentence, which may
     be a country or an organisation ("Beijing is now challenging …")."""
     rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
+    if question.owned:  # "Which country's citizens …?": whose the sentence says, or no name
+        found = owner(judgement.evidence[0].text, question.owned)
+        return Verified(f"{found}: {rest.text}", rest.citations) if found else rest
     held = _holder(question, judgement.evidence[:ENTITY_SENTENCES])
     if held:
         name, said = held
         answer = _cited(_unique([said, judgement.evidence[0]]), passages)
         return Verified(f"{name}: {answer.text}", answer.citations)
-    if question.entity == "AGENT" and not judgement.parts:
-        subject = _not_asked(question, doer(judgement.evidence[0].text, question.verbs) or "")
+    actor = doer(judgement.evidence[0].text, question.verbs) or "" if question.entity else ""
+    if question.entity == "AGENT" and not judgement.parts and not question.asks_object:
+        subject = _not_asked(question, actor)
         if subject:  # not "Blinken" of "Whom did Blinken …?"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
+    # "Who will the Secretary of State meet?": never the one who meets ("Secretary Blinken")
+    acting = actor.lower() if question.asks_object else ""
     best_first = judgement.evidence[:ENTITY_SENTENCES]
     if question.entity == "AGENT" and question.verbs and not HOLDER_QUESTION.match(question.text):
         # "Who founded NORAD?": the best evidence, or a sentence that says "founded", not a
@@ -181,8 +188,10 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     for s, weight, named in zip(pool, weights, found, strict=True):
         for written, _ in dict.fromkeys(named):
             entity = _not_asked(question, written)
-            if not entity or (
-                question.follow_up and entity.split()[-1].lower() in question.names
+            if (
+                not entity
+                or (question.follow_up and entity.split()[-1].lower() in question.names)
+                or (acting and mentions(acting, entity.split()[-1].lower()))
             ):  # the publisher or subject the question (or conversation) gives is no answer
                 continue
             if label == "PERSON" and not _a_person(entity, s.text, full):
@@ -263,20 +272,25 @@ def _listing_after(sentence: Sentence, evidence: list[Sentence]) -> Sentence | N
 
 
 def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[Sentence]:
-    seen: set[frozenset[str]] = set()
+    def named(s: Sentence) -> bool:
+        return not question.units or any(_names_all(s.text, u) for u in question.units)
+
+    # the best evidence leads unless it names none of what is asked about and another does
+    lead = best if named(best) or not any(map(named, judgement.evidence)) else None
+    seen: list[frozenset[str]] = []
     out = []
     for s in judgement.evidence:
-        if _heading(s.text) and s is not best:
+        if _heading(s.text) and s is not lead:
             continue
-        named = not question.units or any(_names_all(s.text, u) for u in question.units)
         on_topic = s.coverage >= 0.5 or s.similarity >= best.similarity - 0.1
         key = terms(s.text)
-        if s is best or (named and on_topic and key not in seen):
-            if key in seen:
+        if s is lead or (named(s) and on_topic):
+            # the two documents may say one thing in nearly the same words
+            if any(len(key & said) >= REPEATED * len(key) for said in seen):
                 continue
-            seen.add(key)
+            seen.append(key)
             out.append(s)
-    return out
+    return out or [best]
 
 
 def _names_all(text: str, unit: tuple[str, ...]) -> bool:

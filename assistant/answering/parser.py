@@ -75,6 +75,7 @@ class Syntax:
     verbs: frozenset[str]  # the stems of its verbs: "challeng" of "Who is challenging …?"
     compounds: frozenset[tuple[str, str]] = frozenset()  # other modifiers: ("energi", "trade")
     nouns: frozenset[tuple[str, str]] = frozenset()  # of those, a noun's: ("sea", "border")
+    asks_object: bool = False  # "Who will the Secretary meet?": whom someone else acts on
 
 
 def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
@@ -101,7 +102,23 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
                 nouns.add(pair)
     verbs = frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
     head = _head_noun(doc, word) if word else None
-    return Syntax(frozenset(pairs), head, verbs, frozenset(compounds), frozenset(nouns))
+    return Syntax(
+        frozenset(pairs), head, verbs, frozenset(compounds), frozenset(nouns), _asks_object(doc)
+    )
+
+
+def _asks_object(doc: Any) -> bool:
+    """Does "who" or "whom" ask for whom the verb's own subject acts on ("Who did Biden
+    call?"), not for that subject ("Who called Biden?", "Who is the minister?")?"""
+    asked = doc[0] if len(doc) else None
+    if asked is None or asked.lower_ not in ("who", "whom"):
+        return False
+    root = next(t for t in doc if t.dep_ == "ROOT")
+    return (
+        asked.dep_ not in ("nsubj", "nsubjpass")
+        and root.pos_ == "VERB"
+        and any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[1:])
+    )
 
 
 def _head_noun(doc: Any, word: str) -> str:
@@ -184,6 +201,24 @@ def main_verb(sentence: str) -> str | None:
         if token.dep_ == "ROOT" and token.pos_ == "VERB" and token.lower_ not in LIGHT_VERBS:
             stems = terms(token.text)
             return next(iter(stems)) if len(stems) == 1 else None
+    return None
+
+
+def owner(sentence: str, owned: str) -> str | None:
+    """Whose the thing of this stem is, as the sentence writes it: "Canadian" of "Canadian
+    citizens", "Canada" of "Canada's citizens" or "citizens of Canada"; None when it does not
+    say."""
+    doc = _parsed(sentence)
+    for token in doc:
+        if terms(token.text) != {owned}:
+            continue
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "poss") and child.text[:1].isupper():
+                return child.text.removesuffix("’s").removesuffix("'s")
+            if child.dep_ == "prep" and child.lower_ == "of":
+                named = [c for c in child.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+                if named:
+                    return doc[named[0].left_edge.i : named[0].i + 1].text
     return None
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from assistant.answering.comparison import Compared, compared
 from assistant.answering.parser import entities, syntax_of
 from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
 from assistant.text import (
@@ -135,6 +136,8 @@ ENTITY = re.compile(
     rf"(?:(?!{AUX})[\w-]+ ){{0,2}}?(?P<kind>" + "|".join(ENTITY_KINDS.values()) + r")\b)",
     re.IGNORECASE,
 )
+# "Which country's citizens …?": the owner of a thing (the country the citizens are of)
+OWNED = re.compile(r"^\s*(?:which|what)\s+[\w-]+[’']s\s+([\w-]+)", re.IGNORECASE)
 # "Does the fact sheet mention the G20?": whether the documents say a thing, which a sentence
 # saying it answers
 MENTION = re.compile(
@@ -185,6 +188,9 @@ class Question:
     units: tuple[tuple[str, ...], ...] = ()  # its subjects as written together (name_units)
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
+    compared: Compared | None = None  # a yes/no question's "more than 50 years"
+    asks_object: bool = False  # "Who did Biden call?": not who calls, but whom
+    owned: str | None = None  # "citizen" of "Which country's citizens …?"
 
     @property
     def of_the_folder(self) -> bool:
@@ -256,6 +262,12 @@ def focus_word(text: str) -> str | None:
     match = FOCUS.search(text)
     word = next((g for g in match.groups() if g), None) if match else None
     return next(iter(terms(word)), None) if word else None
+
+
+def owned_of(text: str) -> str | None:
+    """The stem of what "Which country's citizens …?" asks the owner of ("citizen")."""
+    found = OWNED.match(text)
+    return next(iter(terms(found.group(1))), None) if found else None
 
 
 def entity_of(text: str) -> str | None:
@@ -381,11 +393,18 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         entity=entity_of(text) if shape == "fact" and kind is None else None,
         sources=sources,
         verbs=syntax.verbs,
+        asks_object=syntax.asks_object,
+        owned=owned_of(text),
         offices=_offices(text),
-        units=name_units(text, asked_names - sources),
+        # a follow-up's names are written in its resolved form or in the question before it
+        units=name_units(
+            f"{resolved or text}\n{history[-1].question}" if follow_up else text,
+            asked_names - sources,
+        ),
         besides=follow_up and bool(BESIDES.search(text)),
         mentioned=mentioned,
         names_documents=bool(which_document and mentioned),
+        compared=compared(text) if shape == "yesno" else None,
     )
 
 
