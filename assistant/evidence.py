@@ -14,10 +14,12 @@ from langchain_core.embeddings import Embeddings
 from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.comparison import decide
+from assistant.answering.doers import acted
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.answering.reader import Reader
 from assistant.text import (
+    FORMS,
     WORD,
     expands,
     holds_office,
@@ -26,6 +28,7 @@ from assistant.text import (
     names,
     names_source,
     numbers,
+    periods,
     plain,
     prose,
     qualifiers,
@@ -109,9 +112,17 @@ class EvidenceJudge:
             return Judgement(False, "nothing relevant is indexed")
         everywhere = "\n".join(f"{p.identity}\n{p.usable_text}" for p in passages)
         candidates = ranked[:CANDIDATES]
-        sentence = next(  # prefer evidence whose passage says all the question gives
-            (s for s in candidates if s.typed and self._whole(question, s, passages, everywhere)),
-            next((s for s in candidates if s.typed), candidates[0]),
+
+        def fits(s: Sentence) -> int:  # of "How much … each year?": 2 says a year, 0 a day
+            said = periods(s.text)
+            return 1 if not question.period else 2 if question.period in said else 0 if said else 1
+
+        whole = [
+            s for s in candidates if s.typed and self._whole(question, s, passages, everywhere)
+        ]
+        # prefer evidence whose passage says all the question gives, first the best of those
+        sentence = max(whole, key=fits, default=None) or next(
+            (s for s in candidates if s.typed), candidates[0]
         )
         passage = passages[sentence.n - 1]
         said = terms(everywhere)
@@ -140,6 +151,7 @@ class EvidenceJudge:
                 - (qualifiers(compared.words) if compared else set())
             ),
             "modifiers": _contrasted_modifiers(question, sentence.text, said, everywhere),
+            "periods": [question.period] if question.period and not fits(sentence) else [],
             "terms": sorted(
                 set(self._unheard(question)) - set(WORD.findall(compared.words) if compared else ())
             ),
@@ -176,6 +188,8 @@ class EvidenceJudge:
         parts = self.claims(question, ranked, passages)
         weighed = verdict_features(question, parts, passages, probability) if parts else {}
         verdict = None
+        if decided is None and question.actor and not question.parts:
+            decided = acted(question.actor, question.act, sentence.text)
         if decided is not None and question.shape == "yesno":
             verdict = decided
         elif weighed and question.shape == "yesno" and self.verdict is not None:
@@ -236,7 +250,8 @@ class EvidenceJudge:
             for w in WORD.findall(question.mentioned or question.text)
             if terms(w) and terms(w) <= question.topic
         }
-        return sorted(w for w in asked if not self.indexed(w))
+        indexed = self.indexed
+        return sorted(w for w in asked if not any(map(indexed, FORMS.get(w.lower(), (w,)))))
 
     @staticmethod
     def _whole(
@@ -539,6 +554,8 @@ def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> s
         return f"no passage says {missing['modifiers'][0]!r} of what the question asks about"
     if missing["terms"]:
         return f"no indexed document mentions {missing['terms'][0]!r}"
+    if missing.get("periods"):
+        return f"no passage gives the amount per {missing['periods'][0]}"
     if missing["offices"]:
         return f"no passage names the office {missing['offices'][0]!r}"
     if not typed:

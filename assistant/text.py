@@ -64,6 +64,71 @@ ALIASES = {
     "america": ("united states",),
     "uk": ("u.k", "united kingdom"),
 }
+# the past forms of common irregular verbs: "Did Biden hold …?" of documents saying "held"
+IRREGULAR = {
+    "be": "was were been",
+    "begin": "began begun",
+    "bring": "brought",
+    "build": "built",
+    "buy": "bought",
+    "choose": "chose chosen",
+    "come": "came",
+    "do": "did done",
+    "draw": "drew drawn",
+    "drive": "drove driven",
+    "eat": "ate eaten",
+    "fall": "fell fallen",
+    "feel": "felt",
+    "fight": "fought",
+    "find": "found",
+    "fly": "flew flown",
+    "give": "gave given",
+    "go": "went gone",
+    "grow": "grew grown",
+    "have": "had",
+    "hear": "heard",
+    "hold": "held",
+    "keep": "kept",
+    "know": "knew known",
+    "lead": "led",
+    "leave": "left",
+    "lose": "lost",
+    "make": "made",
+    "mean": "meant",
+    "meet": "met",
+    "pay": "paid",
+    "run": "ran",
+    "say": "said",
+    "see": "saw seen",
+    "sell": "sold",
+    "send": "sent",
+    "sing": "sang sung",
+    "sit": "sat",
+    "speak": "spoke spoken",
+    "spend": "spent",
+    "stand": "stood",
+    "take": "took taken",
+    "teach": "taught",
+    "tell": "told",
+    "think": "thought",
+    "win": "won",
+    "write": "wrote written",
+}
+FORMS = {
+    form: (verb, *others.split())
+    for verb, others in IRREGULAR.items()
+    for form in (verb, *others.split())
+}
+# the period an amount is counted over: "every day", "annual"
+PERIODS = {
+    "day": re.compile(r"\b(?:daily|(?:per|a|each|every) day)\b", re.IGNORECASE),
+    "week": re.compile(r"\b(?:weekly|(?:per|a|each|every) week)\b", re.IGNORECASE),
+    "month": re.compile(r"\b(?:monthly|(?:per|a|each|every) month)\b", re.IGNORECASE),
+    "year": re.compile(
+        r"\b(?:annual(?:ly)?|yearly|per annum|(?:per|a|each|every) year|in (?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+}
 NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|far|big|large|tall|high|often)\b|\bwhat (percentage|share|"
     r"number|amount|value|size|length)\b|\bhow many years\b",
@@ -189,6 +254,11 @@ def is_noun(word: str, stem: str) -> bool:
     """Is the word this noun, or a phrase written as one word that starts with it
     ("ports-of-entry" for "port")?"""
     return terms(word) == {stem} or terms(word.split("-")[0]) == {stem}
+
+
+def periods(text: str) -> set[str]:
+    """The periods the text counts amounts over ("day" of "$1.9 billion … every day")."""
+    return {period for period, said in PERIODS.items() if said.search(text)}
 
 
 def numbers(text: str) -> set[str]:

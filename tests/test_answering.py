@@ -10,8 +10,9 @@ from assistant.answering.parser import doer, owner, syntax_of
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
 from assistant.engine import Turn, passages_for
-from assistant.evidence import Judgement, Sentence
+from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.settings import load_settings
+from index.embeddings import HashingEmbeddings
 
 
 @pytest.mark.parametrize(
@@ -183,6 +184,24 @@ def test_a_yes_no_comparison_with_a_number_is_decided_by_the_amount_given(
     assert answer.answer.startswith(verdict) and said in answer.answer, answer.answer
 
 
+def test_did_x_do_it_is_no_when_the_evidence_says_another_did(app: App) -> None:
+    asked = "Did the United States draft the Declaration Against Arbitrary Detention?"
+    assert app.engine.ask(asked).answer.startswith("No. "), asked
+    asked = "Did Canada draft the Declaration Against Arbitrary Detention?"
+    assert app.engine.ask(asked).answer.startswith("Yes. "), asked
+
+
+def test_a_yes_no_question_may_ask_with_the_present_form_of_an_irregular_past() -> None:
+    """ "hold" is never written, "held" is: the question is not about a word no one uses."""
+    app_question = (
+        "Did President Biden hold his first bilateral meeting with Prime Minister Trudeau?"
+    )
+    judge = EvidenceJudge(HashingEmbeddings(), indexed=lambda w: w.lower() != "hold")
+    assert judge._unheard(read_question(app_question)) == []
+    judge = EvidenceJudge(HashingEmbeddings(), indexed=lambda w: w.lower() not in ("hold", "held"))
+    assert judge._unheard(read_question(app_question)) == ["hold"]
+
+
 def test_a_comparison_the_documents_cannot_settle_is_still_refused(app: App) -> None:
     for question in (
         "Is the maritime border longer than 5,000 miles?",  # they give the land border
@@ -352,6 +371,8 @@ def test_which_document_mentions_a_thing_names_each_document_with_its_sentence(a
     eyes = app.engine.ask("Which document mentions the Five Eyes?")
     assert eyes.answer.startswith("**FACT SHEET") and "Five Eyes" in eyes.answer, eyes.answer
     assert app.engine.ask("Which document mentions Mexico City?").refused
+    spokesperson = app.engine.ask("Which document was published by the Office of the Spokesperson?")
+    assert spokesperson.answer.startswith("**The United States and Canada"), spokesperson.answer
 
 
 def test_a_name_ending_in_s_is_no_plural() -> None:
@@ -684,3 +705,21 @@ def test_which_countrys_citizens_names_the_country_of_the_citizens(app: App) -> 
     assert read_question("Which country's citizens are detained by Beijing?").owned == "citizen"
     answer = app.engine.ask("Which country's citizens are detained by Beijing?")
     assert answer.answer.startswith("Canadian: "), answer.answer
+
+
+def test_an_amount_asked_per_period_is_read_from_a_sentence_counting_over_that_period(
+    app: App,
+) -> None:
+    daily = app.engine.ask("How much is the daily trade between the two countries?")
+    assert "every day" in daily.answer and "$725" not in daily.answer, daily.answer
+    yearly = app.engine.ask("What is the total value of bilateral trade each year?")
+    assert "$725 billion" in yearly.answer and "every day" not in yearly.answer, yearly.answer
+
+
+def test_an_amount_over_another_period_is_a_near_miss(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Harbour notes\n\nThe harbour handles cargo worth $4 million every day."
+    app = folder_app(fake_env, monkeypatch, "cargo", {"harbour.txt": text})
+    answer = app.engine.ask("What is the value of the cargo the harbour handles each year?")
+    assert answer.refused and "each year" in answer.answer and "$4 million" in answer.answer

@@ -23,7 +23,7 @@ from assistant.answer import Passage
 from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence, says
-from assistant.text import WORD, is_noun, mentions, names, plain, terms
+from assistant.text import PERIODS, WORD, is_noun, mentions, names, plain, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
@@ -100,6 +100,9 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
             return NearMiss(asked, _phrase(nearest.text, None, head), nearest, cite)
     best = judgement.evidence[0]
     cite = citation(best.n, passages[best.n - 1], best.text)
+    if missing.get("periods"):  # "each year" of a sentence that counts "every day"
+        asked = PERIODS[missing["periods"][0]].search(question.text)
+        return NearMiss(asked.group() if asked else missing["periods"][0], None, best, cite)
     for kind in ("names", "numbers", "qualifiers", "terms", "offices"):
         if missing.get(kind):
             return NearMiss(_as_written(question.text, missing[kind][0]), None, best, cite)

@@ -76,6 +76,8 @@ class Syntax:
     compounds: frozenset[tuple[str, str]] = frozenset()  # other modifiers: ("energi", "trade")
     nouns: frozenset[tuple[str, str]] = frozenset()  # of those, a noun's: ("sea", "border")
     asks_object: bool = False  # "Who will the Secretary meet?": whom someone else acts on
+    actor: str = ""  # a yes/no question's named subject: "the United States" of "Did the
+    act: str = ""  # United States draft …?", and the stem of its verb ("draft")
 
 
 def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
@@ -102,9 +104,29 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
                 nouns.add(pair)
     verbs = frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
     head = _head_noun(doc, word) if word else None
+    actor, act = _actor(doc)
     return Syntax(
-        frozenset(pairs), head, verbs, frozenset(compounds), frozenset(nouns), _asks_object(doc)
+        frozenset(pairs),
+        head,
+        verbs,
+        frozenset(compounds),
+        frozenset(nouns),
+        _asks_object(doc),
+        actor,
+        act,
     )
+
+
+def _actor(doc: Any) -> tuple[str, str]:
+    """The named subject of the question's main verb and that verb's stem ("Did Canada draft
+    …?": "Canada", "draft"), or empty strings."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ != "VERB" or len(terms(root.text)) != 1:
+        return "", ""
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ != "PROPN":
+        return "", ""
+    return doc[subject.left_edge.i : subject.i + 1].text, next(iter(terms(root.text)))
 
 
 def _asks_object(doc: Any) -> bool:
@@ -174,19 +196,26 @@ def doer(sentence: str, verbs: frozenset[str]) -> str | None:
     rejoining the Paris Agreement"), or the one a passive or compound names ("Canada" of
     "drafted by Canada", "Canadian" of "the Canadian-drafted declaration"), as written; None
     when the sentence does not say."""
+    found = acting(sentence, verbs)
+    return found[0] if found else None
+
+
+def acting(sentence: str, verbs: frozenset[str]) -> tuple[str, str] | None:
+    """The doer of one of these verbs (as `doer` finds it) and what the verb's own phrase
+    says besides ("held his first meeting with Prime Minister Trudeau")."""
     doc = _parsed(sentence)
     for token in doc:
         if token.pos_ != "VERB" or not terms(token.text) & verbs:
             continue
+        phrase = " ".join(t.text for t in token.subtree if t.dep_ not in ("nsubj", "agent"))
         named = _named_doer(doc, token)
         if named:
-            return named
+            return named, phrase
         head = token
         for _ in range(3):  # up through "rejoining" → "wasted"
             subject = [c for c in head.children if c.dep_ == "nsubj"]
             if subject:
-                span = doc[subject[0].left_edge.i : subject[0].right_edge.i + 1]
-                return span.text
+                return doc[subject[0].left_edge.i : subject[0].right_edge.i + 1].text, phrase
             if head.dep_ not in ("advcl", "xcomp", "conj", "ccomp") or head.head is head:
                 break
             head = head.head

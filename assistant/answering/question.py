@@ -18,6 +18,7 @@ from assistant.text import (
     names,
     numbers,
     offices,
+    periods,
     qualifiers,
     terms,
 )
@@ -149,7 +150,8 @@ MENTION = re.compile(
 WHICH_DOCUMENT = re.compile(
     r"^\s*(?:which|what)\s+(?:of the\s+)?(?:documents?|files?|fact sheets?|sheets?|texts?|"
     r"sources?|articles?|reports?|pages?)\s+(?:mentions?|names?|cites?|refers? to|talks? about|"
-    r"says? anything about|discuss(?:es)?)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
+    r"says? anything about|discuss(?:es)?|(?:is|was|are|were)\s+(?:published|written|issued|"
+    r"released)\s+by|comes? from)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
     re.IGNORECASE,
 )
 BESIDES = re.compile(r"\b(?:else|other|others|another|besides|anything more)\b", re.IGNORECASE)
@@ -191,6 +193,9 @@ class Question:
     compared: Compared | None = None  # a yes/no question's "more than 50 years"
     asks_object: bool = False  # "Who did Biden call?": not who calls, but whom
     owned: str | None = None  # "citizen" of "Which country's citizens …?"
+    period: str | None = None  # "day" of "How much is the daily trade?"
+    actor: str = ""  # "Did Canada draft …?": who it asks did it ("Canada") and the act
+    act: str = ""  # ("draft"), for a yes/no question of one claim
 
     @property
     def of_the_folder(self) -> bool:
@@ -395,6 +400,9 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         verbs=syntax.verbs,
         asks_object=syntax.asks_object,
         owned=owned_of(text),
+        period=next(iter(sorted(periods(text))), None),
+        actor=syntax.actor if shape == "yesno" else "",
+        act=syntax.act if shape == "yesno" else "",
         offices=_offices(text),
         # a follow-up's names are written in its resolved form or in the question before it
         units=name_units(
