@@ -114,7 +114,7 @@ class EvidenceJudge:
         candidates = ranked[:CANDIDATES]
 
         def fits(s: Sentence) -> int:  # of "How much … each year?": 2 says a year, 0 a day
-            said = periods(s.text)
+            said = periods(s.text, totals=True)
             return 1 if not question.period else 2 if question.period in said else 0 if said else 1
 
         whole = [

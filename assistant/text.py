@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -125,10 +125,10 @@ PERIODS = {
     "week": re.compile(r"\b(?:weekly|(?:per|a|each|every) week)\b", re.IGNORECASE),
     "month": re.compile(r"\b(?:monthly|(?:per|a|each|every) month)\b", re.IGNORECASE),
     "year": re.compile(
-        r"\b(?:annual(?:ly)?|yearly|per annum|(?:per|a|each|every) year|in (?:19|20)\d\d)\b",
-        re.IGNORECASE,
+        r"\b(?:annual(?:ly)?|yearly|per annum|(?:per|a|each|every) year)\b", re.IGNORECASE
     ),
 }
+YEAR_TOTAL = re.compile(r"\bin (?:19|20)\d\d\b")
 NUMBER_QUESTION = re.compile(
     r"\bhow (many|much|long|old|far|big|large|tall|high|often)\b|\bwhat (percentage|share|"
     r"number|amount|value|size|length)\b|\bhow many years\b",
@@ -190,6 +190,7 @@ BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[•▪◦‣–-]|\*(?!\*)|
 QUOTE_END = re.compile(r"[”\"]\W*$")
 ATTRIBUTION = re.compile(r"\s*[–—-]\s*$")  # "“…” — Name, date": who said the quote above
 ATTRIBUTION_WORDS = 16
+GLUED = re.compile(r"(?<=[a-z][a-z][.!?])(?<!www\.)(?=[A-Z][a-z])")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -208,8 +209,17 @@ def sentences(text: str) -> list[tuple[int, int]]:
             while end > start and (text[end - 1].isspace() or text[end - 1] == "*"):
                 end -= 1
             if end - start > 1:
-                spans.append((start, end))
+                spans.extend(_unglued(text, start, end))
     return _attributed(text, spans)
+
+
+def _unglued(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A span split where a sentence ends with no space before the next ("… that goal
+    together.North American climate leadership …", as some pages are scraped)."""
+    for glued in GLUED.finditer(text, start, end):
+        yield start, glued.start()
+        start = glued.start()
+    yield start, end
 
 
 def _attributed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -256,9 +266,11 @@ def is_noun(word: str, stem: str) -> bool:
     return terms(word) == {stem} or terms(word.split("-")[0]) == {stem}
 
 
-def periods(text: str) -> set[str]:
-    """The periods the text counts amounts over ("day" of "$1.9 billion … every day")."""
-    return {period for period, said in PERIODS.items() if said.search(text)}
+def periods(text: str, totals: bool = False) -> set[str]:
+    """The periods the text counts amounts over ("day" of "$1.9 billion … every day");
+    totals: also a year's total ("$725 billion in 2019"), which a question's "in 2006" is not."""
+    said = {period for period, found in PERIODS.items() if found.search(text)}
+    return said | {"year"} if totals and YEAR_TOTAL.search(text) else said
 
 
 def numbers(text: str) -> set[str]:

@@ -60,6 +60,15 @@ def test_a_request_is_read_as_the_question_it_asks() -> None:
     could = read_question("Could you tell me how long the land border is?")
     assert could.shape == "fact" and could.answer_type is not None
     assert read_question("Can NORAD defend both countries?").shape == "yesno"
+    like = read_question("I'd like to know what the documents say about clean energy.")
+    assert like.shape == "summary" and like.text.startswith("what the documents")
+    assert read_question("I want to know how long the land border is.").text.startswith("how long")
+
+
+def test_what_are_of_a_name_alone_asks_what_is_said_of_it() -> None:
+    eyes = read_question("What are the Five Eyes?")
+    assert eyes.shape == "summary" and eyes.defines
+    assert read_question("What are the priorities of the Roadmap?").shape == "list"
 
 
 def test_who_holds_a_role_is_a_fact_and_who_a_name_is_a_summary() -> None:

@@ -51,12 +51,14 @@ SUMMARY = re.compile(
     rf"\bwhat do(es)? (the )?([\w-]+ ){{1,3}}{SOURCE_NOUNS} (say|tell|mention)\s*\??\s*$|"
     r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b|"
     rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$|"
-    r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state)s? about\b",
+    r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state)s? about\b|"
+    r"^\s*what (the )?(documents?|texts?|sources?|files?|they) (say|said|tell|mention)s? about\b",
     re.IGNORECASE,
 )
 # "Can you tell me who …", "Could you list …": a request, not a yes/no question
 REQUEST = re.compile(
-    r"^\s*(?:please\s+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell me\s+)?"
+    r"^\s*(?:please\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell me\s+)?|"
+    r"i(?:'d|’d| would) like to know\s+|i want to know\s+|i wonder\s+)"
     r"(?=(?:summari[sz]e|describe|explain|outline|list|name|give|tell|compare|what|which|who|"
     r"whom|when|where|why|how)\b)",
     re.IGNORECASE,
@@ -139,6 +141,8 @@ ENTITY = re.compile(
 )
 # "Which country's citizens …?": the owner of a thing (the country the citizens are of)
 OWNED = re.compile(r"^\s*(?:which|what)\s+[\w-]+[’']s\s+([\w-]+)", re.IGNORECASE)
+# "What are the Five Eyes?": of a name alone, what is said of it (as "What is USMCA?")
+WHAT_ARE = re.compile(r"^\s*what\s+(?:are|were)\b", re.IGNORECASE)
 # "Does the fact sheet mention the G20?": whether the documents say a thing, which a sentence
 # saying it answers
 MENTION = re.compile(
@@ -361,7 +365,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
         topic -= terms(GROUPS.strip("()").replace("|", " "))
     if (
-        shape == "fact"
+        (shape == "fact" or (shape == "list" and WHAT_ARE.match(text)))
         and kind is None
         and not topic
         and own_names - sources
