@@ -43,6 +43,9 @@ def token_f1(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+VERDICT = re.compile(r"^\s*(?:Yes|No)\.\s+")
+
+
 def citation_checks(answer: Answer, facts: Sequence[Sequence[str]]) -> list[tuple[int, bool, str]]:
     """(n, supported, why) for every (sentence, citation) pair in the answer.
 
@@ -54,7 +57,9 @@ def citation_checks(answer: Answer, facts: Sequence[Sequence[str]]) -> list[tupl
         return []
     by_n = {c.n: c for c in answer.citations}
     checks: list[tuple[int, bool, str]] = []
-    for sentence in split_sentences(answer.answer):
+    # a yes/no verdict is the answer's own word, not a claim of the passage ("No. 5" would
+    # otherwise keep "No." in the sentence after it)
+    for sentence in split_sentences(VERDICT.sub("", answer.answer)):
         claim = MARKER.sub("", sentence).strip()
         for n in (int(x) for x in re.findall(r"\[(\d+)\]", sentence)):
             cite = by_n.get(n)

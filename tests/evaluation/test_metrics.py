@@ -82,6 +82,9 @@ def test_citation_checks() -> None:
     [(n, ok, _)] = m.citation_checks(_answer("It is long."), [])
     assert n == 0 and not ok
     assert m.citation_checks(_answer("No.", refused=True), []) == []
+    for verdict in ("Yes", "No"):  # the verdict is the answer's word, not the passage's
+        said = _answer(f"{verdict}. The land border is 5,525 miles long [1].")
+        assert m.citation_checks(said, [[verdict], ["5,525"]]) == [(1, True, "")]
 
 
 def test_percentile() -> None:
