@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlparse
 
@@ -190,7 +190,6 @@ BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*(?:[•▪◦‣–-]|\*(?!\*)|
 QUOTE_END = re.compile(r"[”\"]\W*$")
 ATTRIBUTION = re.compile(r"\s*[–—-]\s*$")  # "“…” — Name, date": who said the quote above
 ATTRIBUTION_WORDS = 16
-GLUED = re.compile(r"(?<=[a-z][a-z][.!?])(?<!www\.)(?=[A-Z][a-z])")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -209,17 +208,8 @@ def sentences(text: str) -> list[tuple[int, int]]:
             while end > start and (text[end - 1].isspace() or text[end - 1] == "*"):
                 end -= 1
             if end - start > 1:
-                spans.extend(_unglued(text, start, end))
+                spans.append((start, end))
     return _attributed(text, spans)
-
-
-def _unglued(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    """A span split where a sentence ends with no space before the next ("… that goal
-    together.North American climate leadership …", as some pages are scraped)."""
-    for glued in GLUED.finditer(text, start, end):
-        yield start, glued.start()
-        start = glued.start()
-    yield start, end
 
 
 def _attributed(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -114,3 +114,13 @@ def test_a_pronoun_prefers_the_name_the_answer_added(
     asked: str, answer: str, follow_up: str, resolved: str
 ) -> None:
     assert read_question(follow_up, [Turn(asked, answer)]).resolved == resolved
+
+
+def test_besides_a_name_is_no_question_of_what_else() -> None:
+    summit = Turn(
+        "Which summit will the leaders revive?", "The North American Leaders' Summit [1]."
+    )
+    named = read_question("Which third country besides the US and Canada is part of it?", [summit])
+    assert named.follow_up and not named.besides
+    assert read_question("Which other countries are part of it?", [summit]).besides
+    assert read_question("Who else is part of it besides them?", [summit]).besides

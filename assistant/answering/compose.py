@@ -168,7 +168,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         name, said = held
         answer = _cited(_unique([said, judgement.evidence[0]]), passages)
         return Verified(f"{name}: {answer.text}", answer.citations)
-    actor = doer(judgement.evidence[0].text, question.verbs) or "" if question.entity else ""
+    actor = doer(judgement.evidence[0].text, question.verbs) or ""
     if question.entity == "AGENT" and not judgement.parts and not question.asks_object:
         subject = _not_asked(question, actor)
         if subject:  # not "Blinken" of "Whom did Blinken …?"

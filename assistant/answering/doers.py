@@ -5,26 +5,9 @@ sentence gives no named doer of that verb."""
 from __future__ import annotations
 
 from assistant.answering.parser import acting
-from assistant.text import FORMS, NAME, mentions, terms
+from assistant.text import FORMS, NAME, NOT_NAMES, mentions, terms
 
-NOT_NAMES = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "we",
-        "they",
-        "it",
-        "he",
-        "she",
-        "this",
-        "these",
-        "those",
-        "our",
-        "their",
-        "its",
-    ]
-)
+PRONOUNS = frozenset({"we", "they", "he", "she", "our", "their"})  # besides NOT_NAMES
 SHARED_STEM = 5  # "Canad" of Canada and Canadian; "Germa" of Germany and German
 
 
@@ -46,7 +29,7 @@ def acted(actor: str, act: str, sentence: str) -> bool | None:
 
 
 def _names(text: str) -> list[str]:
-    return [w.lower() for w in NAME.findall(text) if w.lower() not in NOT_NAMES]
+    return [w.lower() for w in NAME.findall(text) if w.lower() not in NOT_NAMES | PRONOUNS]
 
 
 def _same(asked: str, given: str, actor: str, found: str) -> bool:

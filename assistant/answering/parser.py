@@ -135,7 +135,7 @@ def _asks_object(doc: Any) -> bool:
     asked = doc[0] if len(doc) else None
     if asked is None or asked.lower_ not in ("who", "whom"):
         return False
-    root = next(t for t in doc if t.dep_ == "ROOT")
+    root = next((t for t in doc if t.dep_ == "ROOT"), asked)
     return (
         asked.dep_ not in ("nsubj", "nsubjpass")
         and root.pos_ == "VERB"

@@ -159,6 +159,10 @@ WHICH_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 BESIDES = re.compile(r"\b(?:else|other|others|another|besides|anything more)\b", re.IGNORECASE)
+# "Which country besides the US and Canada …?" names what it leaves out: not "what else"
+EXCEPT_NAMED = re.compile(
+    r"\b(?:besides|other than|apart from|except(?: for)?)\s+(?:the\s+)?(?-i:[A-Z])", re.IGNORECASE
+)
 GENERIC_FOCUS = terms(
     "year years date time day month number name kind type way reason person place people one "
     "thing things amount part role percentage share value size did does do is are was were "
@@ -413,7 +417,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
             f"{resolved or text}\n{history[-1].question}" if follow_up else text,
             asked_names - sources,
         ),
-        besides=follow_up and bool(BESIDES.search(text)),
+        besides=follow_up and bool(BESIDES.search(text)) and not EXCEPT_NAMED.search(text),
         mentioned=mentioned,
         names_documents=bool(which_document and mentioned),
         compared=compared(text) if shape == "yesno" else None,
