@@ -64,61 +64,18 @@ ALIASES = {
     "america": ("united states",),
     "uk": ("u.k", "united kingdom"),
 }
-# the past forms of common irregular verbs: "Did Biden hold …?" of documents saying "held"
-IRREGULAR = {
-    "be": "was were been",
-    "begin": "began begun",
-    "bring": "brought",
-    "build": "built",
-    "buy": "bought",
-    "choose": "chose chosen",
-    "come": "came",
-    "do": "did done",
-    "draw": "drew drawn",
-    "drive": "drove driven",
-    "eat": "ate eaten",
-    "fall": "fell fallen",
-    "feel": "felt",
-    "fight": "fought",
-    "find": "found",
-    "fly": "flew flown",
-    "give": "gave given",
-    "go": "went gone",
-    "grow": "grew grown",
-    "have": "had",
-    "hear": "heard",
-    "hold": "held",
-    "keep": "kept",
-    "know": "knew known",
-    "lead": "led",
-    "leave": "left",
-    "lose": "lost",
-    "make": "made",
-    "mean": "meant",
-    "meet": "met",
-    "pay": "paid",
-    "run": "ran",
-    "say": "said",
-    "see": "saw seen",
-    "sell": "sold",
-    "send": "sent",
-    "sing": "sang sung",
-    "sit": "sat",
-    "speak": "spoke spoken",
-    "spend": "spent",
-    "stand": "stood",
-    "take": "took taken",
-    "teach": "taught",
-    "tell": "told",
-    "think": "thought",
-    "win": "won",
-    "write": "wrote written",
-}
-FORMS = {
-    form: (verb, *others.split())
-    for verb, others in IRREGULAR.items()
-    for form in (verb, *others.split())
-}
+# common irregular verbs with their past forms: "Did Biden hold …?" of documents saying "held"
+IRREGULAR = (
+    "be was were been; begin began begun; bring brought; build built; buy bought; choose chose "
+    "chosen; come came; do did done; draw drew drawn; drive drove driven; eat ate eaten; fall "
+    "fell fallen; feel felt; fight fought; find found; fly flew flown; give gave given; go went "
+    "gone; grow grew grown; have had; hear heard; hold held; keep kept; know knew known; lead "
+    "led; leave left; lose lost; make made; mean meant; meet met; pay paid; run ran; say said; "
+    "see saw seen; sell sold; send sent; sing sang sung; sit sat; speak spoke spoken; spend "
+    "spent; stand stood; take took taken; teach taught; tell told; think thought; win won; "
+    "write wrote written"
+)
+FORMS = {form: tuple(verb.split()) for verb in IRREGULAR.split(";") for form in verb.split()}
 # the period an amount is counted over: "every day", "annual"
 PERIODS = {
     "day": re.compile(r"\b(?:daily|(?:per|a|each|every) day)\b", re.IGNORECASE),
