@@ -168,8 +168,14 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         name, said = held
         answer = _cited(_unique([said, judgement.evidence[0]]), passages)
         return Verified(f"{name}: {answer.text}", answer.citations)
-    actor = doer(judgement.evidence[0].text, question.verbs) or ""
-    if question.entity == "AGENT" and not judgement.parts and not question.asks_object:
+    answers_by_doer = question.entity == "AGENT" and not judgement.parts
+    # parsed only when it answers ("Who founded …?") or is ruled out ("Who did Biden call?")
+    actor = (
+        doer(judgement.evidence[0].text, question.verbs) or ""
+        if answers_by_doer or question.asks_object
+        else ""
+    )
+    if answers_by_doer and not question.asks_object:
         subject = _not_asked(question, actor)
         if subject:  # not "Blinken" of "Whom did Blinken …?"
             return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
