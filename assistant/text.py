@@ -261,12 +261,16 @@ def qualifiers(text: str) -> set[str]:
 
 def offices(text: str) -> dict[str, str]:
     """The portfolios of the offices the text names, lower case, each with the office as
-    written: {"health": "Minister of Health"}. "Prime Minister" and "the minister" name none."""
+    written: {"health": "Minister of Health"}. "Prime Minister" and "the minister" name none,
+    nor "officials Secretary" of "the officials Secretary Blinken will meet" (an office's
+    words share their case)."""
     found: dict[str, str] = {}
     for pattern in OFFICES:
         for m in pattern.finditer(text):
             word = m.group(1).lower()
-            if word not in RANKS and terms(word):
+            before = pattern is OFFICES[1]  # "<portfolio> Minister"
+            cased = not before or m.group(1)[0].isupper() or m.group().split()[-1][0].islower()
+            if word not in RANKS and terms(word) and cased:
                 found.setdefault(word, m.group())
     return found
 

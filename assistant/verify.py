@@ -37,6 +37,7 @@ from assistant.text import (
 from index.embeddings import vectors_of
 
 MIN_TERMS = 0.6
+MAX_UNSAID = 2  # content words of a claim that its passage never says ("forging a common path")
 MIN_SIMILARITY = 0.75
 REPEATED_RUN = 8  # words said twice: the model is looping
 # "[2] Building Global Alliances: …" at the start of a line: the model is writing out its
@@ -158,6 +159,9 @@ def support(
     if not texts:
         return None
     claim_terms = terms(claim)
+    named = terms(" ".join(names(claim)))  # names are checked above, with their aliases
+    if len(claim_terms - named - terms(haystack)) > MAX_UNSAID:
+        return None
     lexical = [len(claim_terms & terms(t)) / len(claim_terms) if claim_terms else 0 for t in texts]
     if claim_vector is None:
         claim_vector = vectors_of(embeddings, [claim], keep=False)

@@ -257,6 +257,17 @@ def test_what_else_is_never_what_was_already_told(
     kovrig = app.engine.ask("Who is Michael Kovrig?")
     other = app.engine.ask("Who else is detained?", [Turn(kovrig.question, kovrig.answer)])
     assert other.answer.startswith("Michael Spavor: "), other.answer  # a name not yet asked about
+    old = app.engine.ask("How old is NORAD?")
+    done = app.engine.ask("What will they do to it?", [Turn(old.question, old.answer)])
+    assert "moderniz" in done.answer and "60 years" not in done.answer, done.answer
+
+
+def test_a_follow_up_asks_for_the_last_kind_of_answer_only_when_it_asks_for_none() -> None:
+    old = [Turn("How old is NORAD?", "After 60 years, NORAD remains … [1]")]
+    assert read_question("And the Five Eyes?", old).answer_type == "duration"
+    assert read_question("What about the Arctic Dialogue?", old).answer_type == "duration"
+    assert read_question("What will they do to it?", old).answer_type is None
+    assert read_question("And who leads it?", old).answer_type is None
 
 
 def test_a_follow_up_may_be_answered_by_what_a_summary_already_said(app: App) -> None:
@@ -686,6 +697,18 @@ def test_who_asks_for_the_subject_or_for_whom_the_subject_acts_on(
     question: str, asks_object: bool
 ) -> None:
     assert read_question(question).asks_object is asks_object
+
+
+def test_who_is_the_name_in_the_clause_that_says_what_the_question_asks(app: App) -> None:
+    # "Biden's first phone call … was to Prime Minister Trudeau, and Secretary Blinken's first
+    # call as Secretary of State was to Foreign Minister Garneau"
+    for asked, name in (
+        ("Who did Secretary Blinken call first?", "Garneau"),
+        ("Who was Secretary Blinken's first call as Secretary of State?", "Garneau"),
+        ("Who did President Biden call first?", "Trudeau"),
+    ):
+        answer = app.engine.ask(asked)
+        assert answer.answer.split(":")[0].endswith(name), answer.answer
 
 
 def test_who_is_met_is_never_the_one_who_meets(app: App) -> None:

@@ -56,6 +56,9 @@ def test_an_office_is_named_by_its_portfolio() -> None:
     assert offices("who is the secretary of defense?") == {"defense": "secretary of defense"}
     assert offices("What did the Foreign Minister say?") == {"foreign": "Foreign Minister"}
     assert offices("Who is the Prime Minister?") == {}  # a rank, not a portfolio
+    # a word in lower case before a title that opens a name is no portfolio of it
+    assert offices("Name the Canadian officials Secretary Blinken will meet.") == {}
+    assert offices("Who is the health minister?") == {"health": "health minister"}
     text = "They met Foreign Minister Garneau to discuss global health security."
     assert holds_office(text, "foreign") and not holds_office(text, "health")
     assert holds_office("the Minister of Foreign Affairs", "foreign")
@@ -183,6 +186,18 @@ def test_verify_needs_the_verb_a_claim_rests_on() -> None:
     # the passage's words, but not what it says the leaders will do
     unsaid = "The leaders will abandon the North American Leaders’ Summit [1]."
     assert _verified(unsaid).text == ""
+
+
+def test_verify_drops_a_sentence_that_adds_words_its_passage_never_says() -> None:
+    roadmap = _passage(
+        "The Roadmap will guide our two countries as we work hand-in-hand on shared areas of "
+        "concern. These concerns include leading on climate change and advancing diversity."
+    )
+    light = "The Roadmap will guide the two countries on climate change and diversity [1]."
+    assert _verified(light, [roadmap]).text  # the passage's words, said again
+    # most of its words are the passage's, but "forging a common path" is the model's
+    made = "The Roadmap will guide our two countries in forging a common path on climate [1]."
+    assert _verified(made, [roadmap]).text == ""
 
 
 def test_verify_drops_what_only_repeats_and_a_last_sentence_cut_off() -> None:

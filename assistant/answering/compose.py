@@ -53,6 +53,7 @@ MIN_SUMMARY = 2
 REPEATED = 0.8  # a sentence most of whose words one already chosen says is a repeat
 HEADING_WORDS = 6  # a line this short without a sentence end is a heading
 POSSESSIVE = re.compile(r"[’']s?$")
+CLAUSE_ENDS = ",;:"
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
@@ -192,6 +193,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     found = entities([s.text for s in pool], frozenset({label}))
     full = {e.split()[-1].lower() for named in found for e, _ in named if _is_full_name(e)}
     score: dict[str, float] = {}
+    near: dict[str, float] = {}  # of the best sentence's names: how much of the question
     form: dict[str, str] = {}
     said_in: dict[str, Sentence] = {}
     for s, weight, named in zip(pool, weights, found, strict=True):
@@ -207,15 +209,33 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
                 continue
             key = entity.split()[-1].lower() if label == "PERSON" else entity.lower()
             score[key] = score.get(key, 0.0) + weight
+            if s is pool[0]:
+                near[key] = max(near.get(key, 0.0), _clause_share(question, s.text, written))
             if len(entity) > len(form.get(key, "")):
                 form[key] = entity
             said_in.setdefault(key, s)
     if not score:
         return rest
     best = max(score, key=lambda k: score[k])
+    whole = [k for k, share in near.items() if share == 1.0]
+    if len(whole) == 1 and len(near) > 1:  # the one name whose clause says all it asks
+        best = whole[0]
     chosen = _unique([said_in[best], judgement.evidence[0], *judgement.parts])
     answer = _cited(chosen, passages)
     return Verified(f"{form[best]}: {answer.text}", answer.citations)
+
+
+def _clause_share(question: Question, text: str, written: str) -> float:
+    """The share of the question's words said in the clause that names it: of "Biden's first
+    call was to Trudeau, and Blinken's first call was to Garneau", "Who was Blinken's first
+    call?" is Garneau's clause."""
+    at = text.find(written)
+    asked = terms(question.text)
+    if at < 0 or not asked:
+        return 0.0
+    start = max(text.rfind(c, 0, at) for c in CLAUSE_ENDS) + 1
+    ends = [e for e in (text.find(c, at + len(written)) for c in CLAUSE_ENDS) if e >= 0]
+    return len(asked & terms(text[start : min(ends, default=len(text))])) / len(asked)
 
 
 def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentence] | None:

@@ -78,6 +78,7 @@ class Syntax:
     asks_object: bool = False  # "Who will the Secretary meet?": whom someone else acts on
     actor: str = ""  # a yes/no question's named subject: "the United States" of "Did the
     act: str = ""  # United States draft …?", and the stem of its verb ("draft")
+    things: frozenset[str] = frozenset()  # the stems of its common nouns: "popul"
 
 
 def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = None) -> Syntax:
@@ -103,6 +104,7 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
             if token.pos_ == "NOUN" and token.dep_ == "compound":
                 nouns.add(pair)
     verbs = frozenset(stem for t in doc if t.pos_ == "VERB" for stem in terms(t.text))
+    things = frozenset(stem for t in doc if t.pos_ == "NOUN" for stem in terms(t.text))
     head = _head_noun(doc, word) if word else None
     actor, act = _actor(doc)
     return Syntax(
@@ -114,6 +116,7 @@ def syntax_of(text: str, skip: frozenset[str] = frozenset(), word: str | None = 
         _asks_object(doc),
         actor,
         act,
+        things,
     )
 
 

@@ -103,6 +103,12 @@ FOCUS = re.compile(
     r"|^\s*(?:and|what about|how about)\s+(?:the|a|an)?\s*([a-z][\w-]+)",
     re.IGNORECASE,
 )
+# a follow-up that asks with a wh-word of its own ("What will they do to it?"), not "what about"
+OWN_WH = re.compile(
+    r"^\s*(?:(?:and|also|so|but)\s+)?(?:what|which|who|whom|whose|when|where|why|how)\b"
+    r"(?!\s+about\b)",
+    re.IGNORECASE,
+)
 # Where one question asks several things at once: "Does A report X, while B reports Y?"
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 JOINS = re.compile(
@@ -192,6 +198,7 @@ class Question:
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
     sources: frozenset[str] = frozenset()  # the names that say which document to read
     verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
+    things: frozenset[str] = frozenset()  # its common nouns' stems ("popul" of "population")
     mentioned: str = ""  # what a yes/no question asks whether the documents mention
     names_documents: bool = False  # asks which documents mention it
     besides: bool = False  # a follow-up asking for what it was not told ("What else …?")
@@ -347,8 +354,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     query = standalone_query(text, history) if follow_up else text
     own_names = names(text)
     kind = answer_type(text)
-    if kind is None and follow_up:  # "And the maritime border?" asks what the last one asked
-        kind = answer_type(history[-1].question)
+    if kind is None and follow_up and not OWN_WH.match(text):
+        kind = answer_type(history[-1].question)  # "And the maritime border?" asks it again
     shape = shape_of(text)
     which_document = WHICH_DOCUMENT.match(text)
     if which_document:
@@ -406,6 +413,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         entity=entity_of(text) if shape == "fact" and kind is None else None,
         sources=sources,
         verbs=syntax.verbs,
+        things=syntax.things,
         asks_object=syntax.asks_object,
         owned=owned_of(text),
         period=next(iter(sorted(periods(text))), None),
