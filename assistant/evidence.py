@@ -242,13 +242,16 @@ class EvidenceJudge:
     def _unheard(self, question: Question) -> list[str]:
         """The words of a yes/no claim that no indexed document ever uses ("Does Canada have
         the largest army in NATO?" of documents that never speak of an army): the documents
-        cannot decide it, and a verdict would be a guess. Of another question, the nouns of its
-        topic when no indexed document uses any of them ("What is Canada's population?"; a
-        verb may be said in another form: "detained" of "detentions")."""
+        cannot decide it, and a verdict would be a guess. Of another question that asks about
+        a thing (a common noun), its words when no indexed document uses any of them ("What
+        is Canada's population?"; not "Who else is detained?", which asks of no thing and
+        whose verb is said in another form, "detentions")."""
         if question.parts or self.indexed is None:
             return []
         if question.shape != "yesno":
-            own = question.topic & question.things
+            own = {t for t in question.topic if len(t) > 1}  # not the "s" of "Canada's"
+            if not own & question.things:
+                return []
             topic = [w for w in WORD.findall(question.text) if terms(w) & own]
             heard = any(map(self.indexed, (f for w in topic for f in FORMS.get(w.lower(), (w,)))))
             return [] if heard else sorted(set(topic))

@@ -586,6 +586,8 @@ def news(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
         "Summarize the documents.",
         "Give me an overview of the documents.",
         "What are the files about?",
+        "Compare the two documents.",  # what each says, as a comparison of a subject does
+        "What are the differences between the two documents?",
     ],
 )
 def test_a_summary_of_the_documents_gives_each_under_its_title(news: App, question: str) -> None:

@@ -93,7 +93,7 @@ META = terms(
     "text texts source sources file files fact sheet sheets article articles say says said mention "
     "mentions mentioned tell about people thing things all some each two report reports release "
     "releases statement statements figure figures happen happens happened me please brief "
-    "briefly short quick"
+    "briefly short quick between"
 )
 
 
@@ -220,9 +220,10 @@ class Question:
 
     @property
     def of_documents(self) -> bool:
-        """Asks for a summary of documents as a whole ("Summarize the documents", "What is
-        the White House fact sheet about?"), not of a subject in them."""
-        return self.shape == "summary" and not self.topic and not self.subjects
+        """Asks for a summary or comparison of documents as a whole ("Summarize the
+        documents", "What is the White House fact sheet about?", "Compare the two documents"),
+        not of a subject in them."""
+        return self.shape in ("summary", "compare") and not self.topic and not self.subjects
 
     @property
     def reads_folder(self) -> bool:
