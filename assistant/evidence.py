@@ -252,16 +252,18 @@ class EvidenceJudge:
             own = {t for t in question.topic if len(t) > 1}  # not the "s" of "Canada's"
             if not own & question.things:
                 return []
-            topic = [w for w in WORD.findall(question.text) if terms(w) & own]
-            heard = any(map(self.indexed, (f for w in topic for f in FORMS.get(w.lower(), (w,)))))
-            return [] if heard else sorted(set(topic))
+            topic = {w for w in WORD.findall(question.text) if terms(w) & own}
+            return [] if any(map(self._heard, topic)) else sorted(topic)
         asked = {  # of "Do the documents talk about X?", the words of X
             w
             for w in WORD.findall(question.mentioned or question.text)
             if terms(w) and terms(w) <= question.topic
         }
-        indexed = self.indexed
-        return sorted(w for w in asked if not any(map(indexed, FORMS.get(w.lower(), (w,)))))
+        return sorted(w for w in asked if not self._heard(w))
+
+    def _heard(self, word: str) -> bool:
+        """Does an indexed document use the word, in any of its forms ("held" of "hold")?"""
+        return self.indexed is not None and any(map(self.indexed, FORMS.get(word.lower(), (word,))))
 
     @staticmethod
     def _whole(

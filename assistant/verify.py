@@ -140,15 +140,16 @@ def support(
     """The passage sentence that supports the claim, or None. beyond: words no passage says."""
     text = passage.usable_text
     haystack = f"{passage.usable_title}\n{text}"
-    if not numbers(claim) <= numbers(haystack) or terms(claim) & beyond:
+    said, claim_terms, named = terms(haystack), terms(claim), names(claim)
+    if not numbers(claim) <= numbers(haystack) or claim_terms & beyond:
         return None
-    if any(not mentions(haystack, name) for name in names(claim)):
+    if any(not mentions(haystack, name) for name in named):
         return None
     written = _normal(haystack)
     if not all(_says_phrase(phrase, written) for phrase in _phrases(claim)):
         return None
     verb = main_verb(claim)  # "The Ministerial will focus on …" of a passage that never does
-    if verb is not None and verb not in terms(haystack):
+    if verb is not None and verb not in said:
         return None
     spans = sentences(passage.text) or [(0, len(passage.text))]
     texts = [
@@ -158,9 +159,8 @@ def support(
     ]
     if not texts:
         return None
-    claim_terms = terms(claim)
-    named = terms(" ".join(names(claim)))  # names are checked above, with their aliases
-    if len(claim_terms - named - terms(haystack)) > MAX_UNSAID:
+    # names are checked above, with their aliases
+    if len(claim_terms - terms(" ".join(named)) - said) > MAX_UNSAID:
         return None
     lexical = [len(claim_terms & terms(t)) / len(claim_terms) if claim_terms else 0 for t in texts]
     if claim_vector is None:
@@ -168,7 +168,7 @@ def support(
     vectors = np.concatenate([claim_vector, vectors_of(embeddings, texts)])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     similarity = vectors[1:] @ vectors[0]
-    whole = len(claim_terms & terms(haystack)) / len(claim_terms) if claim_terms else 0.0
+    whole = len(claim_terms & said) / len(claim_terms) if claim_terms else 0.0
     best = int(np.argmax(np.asarray(lexical) + similarity))
     if whole >= MIN_TERMS or float(similarity.max()) >= MIN_SIMILARITY:
         return texts[best]
