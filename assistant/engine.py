@@ -20,6 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss, relevant
+from assistant.answering.mentions import Absent, absent
 from assistant.answering.parser import names_before
 from assistant.answering.question import SOURCE_NOUNS, Question, read_question
 from assistant.answering.reader import Reader
@@ -29,7 +30,7 @@ from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
 from assistant.text import MARKER, names_source, plain, satisfies, terms
-from assistant.verify import Verified, renumbered, verify
+from assistant.verify import Verified, at_most, citation, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
@@ -45,12 +46,14 @@ SENTENCES_PER_PASSAGE = 2
 FACT_SENTENCES = 1
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
 PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
+UNJUDGED = Judgement(False, "decided without weighing evidence")
 NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 # A list question that finds a passage introducing a list ("… will prioritize:") also reads
 # the chunks after it, where the items are, up to this many, of a document this long at most
 LIST_CHUNKS = 6
 SOURCE_CHUNKS = 400
+DOCUMENT_CHUNKS = 32  # a named document this short is read through for a summary of it
 INTRODUCES = re.compile(r"\w[:：]\**\s*$", re.MULTILINE)
 MIN_GROUNDED = 0.75  # share of the answer's own words (beyond the question's) found there
 
@@ -175,9 +178,12 @@ class Engine:
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
         read = read_question(question, history)
-        passages = passages_for(retriever, read)
+        lacking = not_mentioned(retriever, read)
+        passages = [passage_of(lacking.other)] if lacking and lacking.other else []
+        if lacking is None:
+            passages = passages_for(retriever, read)
         t_retrieve = time.perf_counter()
-        judgement = self.judge.judge(read, passages)
+        judgement = UNJUDGED if lacking else self.judge.judge(read, passages)
         best = judgement.evidence[0] if judgement.answerable else None
         if best and read.shape == "fact" and plain(best.text).endswith(":"):
             # "What will the Roadmap prioritize?": the answer is the list the best sentence
@@ -189,7 +195,11 @@ class Engine:
         first_token: float | None = None
         unsupported: list[str] = []
         produced = mode
-        if not judgement.answerable:
+        if lacking is not None:
+            verified = self._no_mention(lacking, passages)
+            produced = "extractive"
+            first_token = time.perf_counter()
+        elif not judgement.answerable:
             verified = self._refusal(read, judgement, passages)
             produced = "refused"
             first_token = time.perf_counter()
@@ -226,7 +236,7 @@ class Engine:
             if not verified.text:
                 verified = compose(read, judgement, passages)
                 produced = "fallback"
-        verified = renumbered(verified)
+        verified = renumbered(at_most(verified, read.length))
         text = defang_urls(verified.text)
         yield text  # only checked text streams as the answer
         done = time.perf_counter()
@@ -325,6 +335,17 @@ class Engine:
         )
         return Verified(text, [near.citation])
 
+    def _no_mention(self, lacking: Absent, passages: list[Passage]) -> Verified:
+        text = self.prompts.render(
+            "not_mentioned.j2",
+            thing=lacking.thing,
+            scope=lacking.scope,
+            other=passages[0].title if passages else None,
+            quote=plain(lacking.quote).translate(NESTED) if lacking.quote else None,
+        )
+        cites = [citation(1, passages[0], lacking.quote)] if passages and lacking.quote else []
+        return Verified(text, cites)
+
     def prompt(self, question: str) -> list[BaseMessage]:
         """What the language model reads for a question asked on its own, whatever the gate
         decides of it (the warm-up has each model read and answer one)."""
@@ -358,10 +379,17 @@ class Engine:
             "answer_user.j2",
             passages=shown,
             question=question.text,
-            instruction=self.prompts.text(f"shape_{question.shape}.txt"),
+            instruction=self._instruction(question),
         )
         messages.append(HumanMessage(user))
         return messages
+
+    def _instruction(self, question: Question) -> str:
+        """How to answer a question of its shape, and in how many sentences if it says."""
+        shape = self.prompts.text(f"shape_{question.shape}.txt")
+        if question.length is None:
+            return shape
+        return f"{shape} {self.prompts.render('length.j2', most=question.length)}"
 
 
 def read_not_generated(read: Question, judgement: Judgement) -> bool:
@@ -417,6 +445,20 @@ def _plain(sentence: str) -> str:
     return " ".join(sentence.replace("**", "").split())
 
 
+def not_mentioned(retriever: BaseRetriever, read: Question) -> Absent | None:
+    """For "Does the fact sheet mention Mexico?" in a folder small enough to read through:
+    what no chunk of the documents asked about says (None when some chunk says it)."""
+    everything = getattr(retriever, "everything", None)
+    folder = everything(FOLDER_CHUNKS) if read.asks_mention and everything else None
+    if not folder:
+        return None
+    if read.sources:
+        scope = from_sources(folder, read.sources)
+    else:
+        scope = titled(folder, read.text) or folder
+    return absent(read, scope, folder)
+
+
 def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
     """What a search for the question finds; for a question about the whole folder, every
     chunk when the folder is small enough to read through."""
@@ -433,7 +475,10 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         k = int(getattr(retriever, "k", 4))
         found = [retriever.invoke(q) for q in (read.query, *read.parts)]
         return [passage_of(d) for d in interleaved(found, PART_PASSAGES * k)]
-    passages = [passage_of(d) for d in retriever.invoke(read.query)]
+    docs = retriever.invoke(read.query)
+    if read.sources and read.gathers:  # "What does the State Department say about NORAD?"
+        docs = from_sources(read_through(retriever, docs), read.sources) or docs
+    passages = [passage_of(d) for d in docs]
     if read.shape == "list":
         intro = next((p for p in passages if INTRODUCES.search(p.text)), None)
         passages += items_after(retriever, intro, passages)
@@ -452,6 +497,17 @@ def items_after(
     found = {p.chunk_id for p in passages}
     after = [d for d in chunks if int(d.metadata["start"]) > intro.start]
     return [passage_of(d) for d in after[:LIST_CHUNKS] if d.id not in found]
+
+
+def read_through(retriever: BaseRetriever, found: list[Document]) -> list[Document]:
+    """Every chunk of each document found, when it is short enough to read through (a search
+    finds few chunks of one document), else the chunks of it found."""
+    of_source = getattr(retriever, "of_source", None)
+    whole: list[Document] = []
+    for source in dict.fromkeys(d.metadata["source"] for d in found):
+        chunks = of_source(source, DOCUMENT_CHUNKS) if of_source else None
+        whole += chunks or [d for d in found if d.metadata["source"] == source]
+    return whole
 
 
 def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:

@@ -20,7 +20,9 @@ from assistant.answering.question import Question
 from assistant.answering.reader import Reader
 from assistant.text import (
     FORMS,
+    MONTH,
     WORD,
+    YEAR,
     expands,
     holds_office,
     is_noun,
@@ -137,12 +139,15 @@ class EvidenceJudge:
         # "Is NORAD older than 50 years?" of "After 60 years, NORAD …": the 50 need not be said
         decided = decide(question.compared, sentence.text) if question.compared else None
         compared = question.compared if decided is not None else None
+        # a document's date may give the question's year, unless the sentence gives another:
+        # "trade in 2021" is not answered by "traded … in 2019" of a document dated 2021
+        other_year = not question.sources and bool(YEAR.search(sentence.text))
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
             "numbers": sorted(
                 question.numbers
                 - numbers(stated)
-                - dated(named_by)
+                - (set() if other_year else dated(named_by))
                 - ({compared.written} if compared else set())
             ),
             "qualifiers": sorted(
@@ -172,7 +177,7 @@ class EvidenceJudge:
             missing = lacks
         signals = features(question, sentence, ranked, passages, lacks, everywhere)
         probability = self.model.probability(signals) if self.model else 1.0
-        possible = not any(missing.values()) and sentence.typed
+        possible = not any(missing.values()) and sentence.typed and _about(question, sentence.text)
         says_it = bool(question.mentioned) and says(sentence.text, question.mentioned)
         answerable = possible and (
             says_it  # "Does the fact sheet mention the G20?" of a sentence naming the G20
@@ -180,6 +185,14 @@ class EvidenceJudge:
             or question.of_the_folder  # typed evidence: the folder does name people
             or question.of_documents  # a summary of documents that were found
             or question.defines  # what is said of a name the passages give
+            # "What happened on February 23?" of a sentence that gives that date
+            or (question.of_a_date and question.months <= _months(sentence.text))
+            # what a document says about a topic one of its sentences states in full
+            or (
+                question.shape == "summary"
+                and bool(question.topic)
+                and not signals["sentence_missing"]
+            )
             or len(question.parts) > 1  # the model knows questions of one claim (below)
             or self.model.decide(signals)
         )
@@ -429,6 +442,21 @@ def _diverse(vectors: np.ndarray, scores: list[float], members: list[int], most:
             )
         )
     return picked
+
+
+def _about(question: Question, sentence: str) -> bool:
+    """A single fact of a kind (a date, a number) is given by a sentence that says some word
+    or name of the question: "by 2050" of the sentence after the one naming the Climate
+    Ministerial does not say when it meets."""
+    if question.shape != "fact" or question.answer_type is None or question.parts:
+        return True
+    return bool(terms(sentence) & question.topic) or any(
+        mentions(sentence, n) for n in question.names
+    )
+
+
+def _months(text: str) -> set[str]:
+    return {m[:3].lower() for m in MONTH.findall(text)}
 
 
 def dated(text: str) -> set[str]:

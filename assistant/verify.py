@@ -236,6 +236,18 @@ def citation(n: int, p: Passage, quote: str) -> Citation:
     )
 
 
+def at_most(verified: Verified, most: int | None) -> Verified:
+    """The answer's first sentences, as many as the question asked for ("in two sentences"),
+    and the citations they still make."""
+    spans = sentences(verified.text)
+    if most is None or len(spans) <= most:
+        return verified
+    text = verified.text[: spans[most - 1][1]]
+    cited = {int(n) for m in MARKER.finditer(text) for n in re.findall(r"\d+", m.group(1))}
+    kept = [c for c in verified.citations if c.n in cited]
+    return Verified(text, kept, verified.unsupported)
+
+
 def renumbered(verified: Verified) -> Verified:
     """Citations numbered [1], [2], … in the order the answer first cites them, whatever the
     passages' places in the retrieval were; the markers in the text follow."""

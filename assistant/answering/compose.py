@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from assistant.answer import Passage
 from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence, says
-from assistant.text import PERIODS, WORD, is_noun, mentions, names, plain, terms
+from assistant.text import NAME_RUN, PERIODS, WORD, is_noun, mentions, names, plain, terms
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
@@ -54,6 +55,10 @@ REPEATED = 0.8  # a sentence most of whose words one already chosen says is a re
 HEADING_WORDS = 6  # a line this short without a sentence end is a heading
 POSSESSIVE = re.compile(r"[’']s?$")
 CLAUSE_ENDS = ",;:"
+STRANDED_SENTENCES = 3
+LISTED_NAME = re.compile(rf",?\s*(?:,|\band\b)\s+(?:the\s+)?({NAME_RUN.pattern})")
+# "Who does the United States stand with?": a question ending on the preposition of its answer
+STRANDED = re.compile(r"\b(with|to|for|from|against|by)\s*\?*\s*$", re.IGNORECASE)
 
 
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
@@ -61,13 +66,15 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
         return _documents_saying(question, judgement, passages)
     if question.answer_type == "person":
         return _people(question, judgement, passages)
+    most = question.length or MAX_ITEMS
     if question.shape == "list":
-        chosen = relevant(question, judgement)
+        chosen = relevant(question, judgement)[: question.length]
         return _introduced(chosen, judgement, passages) or _listed(chosen, passages)
     if question.of_documents:
-        return _by_document(judgement.evidence, passages, per_document=len(judgement.evidence))
+        central = _taking_turns(judgement.evidence, passages, question.length)
+        return _by_document(central, passages, per_document=len(central))
     if question.shape == "summary":
-        return _cited(_in_order(relevant(question, judgement)[:MAX_ITEMS]), passages)
+        return _cited(_in_order(relevant(question, judgement)[:most]), passages)
     if question.shape == "compare":
         return _compared(question, judgement, passages)
     if question.entity:
@@ -136,7 +143,8 @@ def enough(question: Question, text: str) -> bool:
         return items >= 2
     if question.shape in ("summary", "compare"):
         # "Summarize what the documents say about COVID-19." answered without "COVID-19"
-        return items >= MIN_SUMMARY and all(_names_all(text, u) for u in question.units)
+        least = min(MIN_SUMMARY, question.length or MIN_SUMMARY)
+        return items >= least and all(_names_all(text, u) for u in question.units)
     return items >= 1
 
 
@@ -164,6 +172,11 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     if question.owned:  # "Which country's citizens …?": whose the sentence says, or no name
         found = owner(judgement.evidence[0].text, question.owned)
         return Verified(f"{found}: {rest.text}", rest.citations) if found else rest
+    for s in judgement.evidence[:STRANDED_SENTENCES]:
+        governed = _stranded_object(question, s.text)
+        if governed:  # "Who does the United States stand with?" → "stands with Canada"
+            answer = _cited(_unique([s, judgement.evidence[0]]), passages)
+            return Verified(f"{governed}: {answer.text}", answer.citations)
     held = _holder(question, judgement.evidence[:ENTITY_SENTENCES])
     if held:
         name, said = held
@@ -223,6 +236,28 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     chosen = _unique([said_in[best], judgement.evidence[0], *judgement.parts])
     answer = _cited(chosen, passages)
     return Verified(f"{form[best]}: {answer.text}", answer.citations)
+
+
+def _stranded_object(question: Question, sentence: str) -> str:
+    """Of "Who does A stand with?", the name the sentence puts after the question's verb and
+    that preposition ("… stands with Canada …"); "" when it puts none there."""
+    found = STRANDED.search(question.text)
+    if not found or not question.verbs:
+        return ""
+    verbs = "|".join(re.escape(v) for v in sorted(question.verbs))
+    after = re.search(
+        rf"\b(?:{verbs})\w*\s+{found.group(1)}\s+(?:the\s+)?((?-i:{NAME_RUN.pattern}))",
+        sentence,
+        re.IGNORECASE,
+    )
+    if not after:
+        return ""
+    governed, end = [after.group(1)], after.end()
+    while more := LISTED_NAME.match(sentence, end):  # "with A, B and C"
+        governed.append(more.group(1))
+        end = more.end()
+    said = [a for a in (_not_asked(question, n) for n in governed) if a]
+    return " and ".join([", ".join(said[:-1]), said[-1]] if len(said) > 2 else said)
 
 
 def _clause_share(question: Question, text: str, written: str) -> float:
@@ -432,7 +467,19 @@ def _is_full_name(person: str) -> bool:
 
 
 def _compared(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
-    return _by_document(relevant(question, judgement), passages, per_document=2, documents=3)
+    per_document = max(1, (question.length or 4) // 2)
+    return _by_document(relevant(question, judgement), passages, per_document, documents=3)
+
+
+def _taking_turns(
+    chosen: list[Sentence], passages: list[Passage], most: int | None
+) -> list[Sentence]:
+    """The first sentence of each document, then the second of each …, at most most of them."""
+    by_document: dict[str, list[Sentence]] = {}
+    for s in chosen:
+        by_document.setdefault(passages[s.n - 1].source, []).append(s)
+    turns = [s for rank in zip_longest(*by_document.values()) for s in rank if s is not None]
+    return turns[:most]
 
 
 def _by_document(

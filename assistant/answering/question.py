@@ -13,6 +13,8 @@ from assistant.answering.comparison import Compared, compared
 from assistant.answering.parser import entities, syntax_of
 from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
 from assistant.text import (
+    MONTH,
+    NUMBER,
     answer_type,
     name_units,
     names,
@@ -49,7 +51,11 @@ SUMMARY = re.compile(
     r"^\s*(?:please |briefly |quickly |now )*(summari[sz]e|describe|explain|overview|outline)\b|"
     r"\bwhat do(es)? (the )?(documents?|texts?|sources?|files?|it|they) (say|tell|mention)\b|"
     rf"\bwhat do(es)? (the )?([\w-]+ ){{1,3}}{SOURCE_NOUNS} (say|tell|mention)\s*\??\s*$|"
-    r"\b(tell me|what is known) about\b|\bgive (me )?(a |an )?(summary|overview)\b|"
+    r"\b(tell me|what is known) about\b|"
+    r"\b(give|write|make|provide) (me |us )?(a |an )?([\w-]+ ){0,2}?(summary|overview|recap|"
+    r"rundown|synopsis)\b|^\s*(?:please )?sum (?:it |them |this |that )?up\b|"
+    r"\b(?:the |a )?(gist|summary|overview|recap|main points|key points|key takeaways|"
+    r"highlights) of\b|"
     rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$|"
     r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state)s? about\b|"
     r"^\s*what (the )?(documents?|texts?|sources?|files?|they) (say|said|tell|mention)s? about\b",
@@ -63,6 +69,19 @@ REQUEST = re.compile(
     r"whom|when|where|why|how)\b)",
     re.IGNORECASE,
 )
+# "in two sentences", "in 3 bullet points", "briefly": how long the answer may be, not what it
+# is about (at the start or end of a clause only: "Which team won in two points?" is no order)
+LENGTH = re.compile(
+    r"(?:^|(?<=[\s,]))(?:(?:in|using)\s+(?:just\s+|only\s+|at most\s+|no more than\s+|under\s+)?"
+    r"(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a single|a few|an?)\s+"
+    r"(?:short\s+|brief\s+|simple\s+)?(?P<unit>sentences?|lines?|bullet points?|bullets?|points?|"
+    r"paragraphs?|words?)|briefly|in short|in brief|in a nutshell)(?=\s*(?:[,.?!:;]|$))",
+    re.IGNORECASE,
+)
+COUNTS = {"a": 1, "an": 1, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+COUNTS |= {"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3}
+BRIEF = 2  # sentences of an answer asked for "briefly" or "in a few words"
+WORDS_A_SENTENCE = 25
 ROLE = re.compile(r"^\s*who\s+(is|was|are|were)\s+(the|a|an)\b", re.IGNORECASE)  # who holds it
 # "Who are Michael Spavor and Michael Kovrig?": names only, so what is said of them
 WHO_NAMED = re.compile(r"^\s*(?i:who)\s+(?:are|were)\s+(?:(?:[A-Z][\w’'.-]*|and|,)\s*)+\??\s*$")
@@ -79,6 +98,13 @@ COMPARE = re.compile(
     re.IGNORECASE,
 )
 AUX = r"(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b"
+# "Do the two documents agree on the daily trade figure?": what each says of it, side by side
+DOCUMENTS_AGREE = re.compile(
+    rf"^\s*(?:do|does|did|are|were)\s+(?:the\s+|both\s+|all\s+)?(?:two\s+|three\s+)?{SOURCES}\s+"
+    r"(?:\w+\s+)?(?:agree|disagree|differ|contradict|conflict|match|align|say the same|"
+    r"give the same|(?:in)?consistent)\b",
+    re.IGNORECASE,
+)
 YESNO = re.compile(  # "Did …?", and "After the report of May 5, did …?"
     rf"^\s*{AUX}|^\s*(after|before|between|following|regarding|considering|given|since|"
     rf"according to|based on|in light of)\b(?:(?!\b(?:which|what|who|whom|whose|how|where)\b)"
@@ -93,7 +119,8 @@ META = terms(
     "text texts source sources file files fact sheet sheets article articles say says said mention "
     "mentions mentioned tell about people thing things all some each two report reports release "
     "releases statement statements figure figures happen happens happened me please brief "
-    "briefly short quick between"
+    "briefly short quick between agree disagree same consistent gist recap rundown synopsis "
+    "overview highlights key main point points takeaways sum up"
 )
 
 
@@ -156,6 +183,16 @@ MENTION = re.compile(
     r"talk about|say anything about|discuss)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
     re.IGNORECASE,
 )
+# "Is Mexico mentioned in the documents?", "Is there any mention of NORAD?": the same, passive
+MENTIONED = re.compile(
+    r"^\s*(?:is|are|was|were)\s+(?:there\s+(?:any\s+)?(?:mention|word)\s+of\s+(?:the\s+|an?\s+)?"
+    r"(?P<thing>[^?]+?)(?:\s+in\s+(?:the\s+|any\s+|either\s+)?[\w\s.’'-]*)?|(?:the\s+|an?\s+)?"
+    r"(?P<passive>[^?]+?)\s+(?:ever\s+)?(?:mentioned|named|cited|referred to|discussed)\b"
+    r"(?!\s+(?:after|for|as)\b)[^?]*)\s*\??\s*$",
+    re.IGNORECASE,
+)
+EVENT_WORDS = terms("happen happened happens occur occurred take took place taken event events")
+PRONOUNS = terms("he she it they him her them this that these those")
 # "Which document mentions the Five Eyes?": the documents that say it, each with its sentence
 WHICH_DOCUMENT = re.compile(
     r"^\s*(?:which|what)\s+(?:of the\s+)?(?:documents?|files?|fact sheets?|sheets?|texts?|"
@@ -211,6 +248,14 @@ class Question:
     period: str | None = None  # "day" of "How much is the daily trade?"
     actor: str = ""  # "Did Canada draft …?": who it asks did it ("Canada") and the act
     act: str = ""  # ("draft"), for a yes/no question of one claim
+    length: int | None = None  # the most sentences it asks for ("in two sentences")
+    months: frozenset[str] = frozenset()  # the months it gives, by their first three letters
+    of_a_date: bool = False  # asks only what happened on a date ("What happened on Feb 23?")
+
+    @property
+    def asks_mention(self) -> bool:
+        """Asks whether the documents mention a thing ("Does the fact sheet mention Mexico?")."""
+        return self.shape == "yesno" and bool(self.mentioned) and not self.parts
 
     @property
     def of_the_folder(self) -> bool:
@@ -266,6 +311,8 @@ class Question:
 
 def shape_of(text: str) -> Shape:
     alternative = re.search(r"\bor\b", text) and len(text.split()) <= ALTERNATIVE_WORDS
+    if DOCUMENTS_AGREE.match(text):
+        return "compare"
     if YESNO.match(text) and not alternative:
         return "yesno"  # "Does A differ from B?" is answered yes or no first
     if COMPARE.search(text):
@@ -349,8 +396,26 @@ def sources_of(text: str, found: frozenset[str] | set[str]) -> tuple[frozenset[s
     return frozenset(words & set(found)), verbs
 
 
+def asked_length(text: str) -> tuple[str, int | None]:
+    """The question without what it says of the answer's length, and that length in
+    sentences ("Summarize the fact sheet in two sentences." → 2; "… in one paragraph": none)."""
+    found = LENGTH.search(text)
+    if not found:
+        return text, None
+    rest = text[: found.start()] + text[found.end() :]
+    rest = re.sub(r"\s+([,.?!:;])", r"\1", re.sub(r",\s*(?=[.?!]|$)", "", rest)).strip(" ,;:")
+    rest = rest[:1].upper() + rest[1:]
+    unit, count = (found.group("unit") or "").lower(), (found.group("count") or "").lower()
+    n = int(count) if count.isdigit() else COUNTS.get(count, BRIEF)
+    if unit.startswith("paragraph"):
+        return rest, None
+    if unit.startswith("word"):
+        return rest, BRIEF if count == "a few" else max(1, round(n / WORDS_A_SENTENCE))
+    return rest, n if unit else BRIEF
+
+
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
-    text = REQUEST.sub("", text)
+    text, length = asked_length(REQUEST.sub("", text))
     follow_up = bool(history) and is_follow_up(text)
     query = standalone_query(text, history) if follow_up else text
     own_names = names(text)
@@ -392,6 +457,11 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
             sources = frozenset(own_names)
             asked_names -= before - own_names
             topic = terms(last) - META - terms(" ".join(names(last))) - said
+            shape = shape_of(last)  # and in the same shape
+            dropped = "|".join(re.escape(w) for w in before - own_names)
+            if dropped:  # search for what was asked of the other source, not for that source
+                asked_before = re.sub(rf"(?i)\b(?:{dropped})\b", "", last)
+                query = f"{asked_before} {text}"
     syntax = syntax_of(text, frozenset(own_names), focus_word(text))
     mentioned = _mentioned(text, which_document) if which_document or shape == "yesno" else ""
     return Question(
@@ -430,12 +500,17 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         mentioned=mentioned,
         names_documents=bool(which_document and mentioned),
         compared=compared(text) if shape == "yesno" else None,
+        length=length,
+        months=frozenset(m[:3].lower() for m in MONTH.findall(text)),
+        of_a_date=bool(numbers(text))
+        and not terms(NUMBER.sub(" ", MONTH.sub(" ", text))) - META - EVENT_WORDS,
     )
 
 
 def _mentioned(text: str, found: re.Match[str] | None = None) -> str:
-    found = found or MENTION.match(text)
-    return found.group("thing").strip() if found and terms(found.group("thing")) else ""
+    found = found or MENTION.match(text) or MENTIONED.match(text)
+    thing = found and (found.group("thing") or found.groupdict().get("passive"))
+    return thing.strip() if thing and terms(thing) - PRONOUNS else ""
 
 
 def _offices(text: str) -> tuple[tuple[str, str], ...]:
