@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import time
@@ -20,17 +19,18 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss, relevant
-from assistant.answering.mentions import Absent, absent
+from assistant.answering.folder import FOLDER_CHUNKS, NESTED, of_the_folder
 from assistant.answering.parser import names_before
-from assistant.answering.question import SOURCE_NOUNS, Question, read_question
+from assistant.answering.question import Question, read_question
 from assistant.answering.reader import Reader
+from assistant.documents import from_sources, passage_of, titled
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
-from assistant.text import MARKER, names_source, plain, satisfies, terms
-from assistant.verify import Verified, at_most, citation, renumbered, verify
+from assistant.text import MARKER, plain, satisfies, terms
+from assistant.verify import Verified, at_most, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
@@ -47,8 +47,6 @@ FACT_SENTENCES = 1
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
 PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
 UNJUDGED = Judgement(False, "decided without weighing evidence")
-NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
-FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 # A list question that finds a passage introducing a list ("… will prioritize:") also reads
 # the chunks after it, where the items are, up to this many, of a document this long at most
 LIST_CHUNKS = 6
@@ -178,12 +176,10 @@ class Engine:
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
         read = read_question(question, history)
-        lacking = not_mentioned(retriever, read)
-        passages = [passage_of(lacking.other)] if lacking and lacking.other else []
-        if lacking is None:
-            passages = passages_for(retriever, read)
+        read_through = of_the_folder(retriever, read, self.prompts)
+        passages = read_through[1] if read_through else passages_for(retriever, read)
         t_retrieve = time.perf_counter()
-        judgement = UNJUDGED if lacking else self.judge.judge(read, passages)
+        judgement = UNJUDGED if read_through else self.judge.judge(read, passages)
         best = judgement.evidence[0] if judgement.answerable else None
         if best and read.shape == "fact" and plain(best.text).endswith(":"):
             # "What will the Roadmap prioritize?": the answer is the list the best sentence
@@ -195,8 +191,8 @@ class Engine:
         first_token: float | None = None
         unsupported: list[str] = []
         produced = mode
-        if lacking is not None:
-            verified = self._no_mention(lacking, passages)
+        if read_through:
+            verified = read_through[0]
             produced = "extractive"
             first_token = time.perf_counter()
         elif not judgement.answerable:
@@ -335,17 +331,6 @@ class Engine:
         )
         return Verified(text, [near.citation])
 
-    def _no_mention(self, lacking: Absent, passages: list[Passage]) -> Verified:
-        text = self.prompts.render(
-            "not_mentioned.j2",
-            thing=lacking.thing,
-            scope=lacking.scope,
-            other=passages[0].title if passages else None,
-            quote=plain(lacking.quote).translate(NESTED) if lacking.quote else None,
-        )
-        cites = [citation(1, passages[0], lacking.quote)] if passages and lacking.quote else []
-        return Verified(text, cites)
-
     def prompt(self, question: str) -> list[BaseMessage]:
         """What the language model reads for a question asked on its own, whatever the gate
         decides of it (the warm-up has each model read and answer one)."""
@@ -445,20 +430,6 @@ def _plain(sentence: str) -> str:
     return " ".join(sentence.replace("**", "").split())
 
 
-def not_mentioned(retriever: BaseRetriever, read: Question) -> Absent | None:
-    """For "Does the fact sheet mention Mexico?" in a folder small enough to read through:
-    what no chunk of the documents asked about says (None when some chunk says it)."""
-    everything = getattr(retriever, "everything", None)
-    folder = everything(FOLDER_CHUNKS) if read.asks_mention and everything else None
-    if not folder:
-        return None
-    if read.sources:
-        scope = from_sources(folder, read.sources)
-    else:
-        scope = titled(folder, read.text) or folder
-    return absent(read, scope, folder)
-
-
 def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
     """What a search for the question finds; for a question about the whole folder, every
     chunk when the folder is small enough to read through."""
@@ -510,34 +481,6 @@ def read_through(retriever: BaseRetriever, found: list[Document]) -> list[Docume
     return whole
 
 
-def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:
-    """The chunks of the documents that the question's source words name (in their title,
-    text or web site; a generic word such as "Department" need not be said)."""
-    texts: dict[str, str] = {}
-    for d in docs:
-        m = d.metadata
-        texts[m["source"]] = f"{texts.get(m['source'], m.get('title', ''))}\n{d.page_content}"
-    urls = {d.metadata["source"]: d.metadata.get("url") for d in docs}
-    named = {
-        source
-        for source, text in texts.items()
-        if all(names_source(w, text, [urls[source]]) for w in words)
-    }
-    return [d for d in docs if d.metadata["source"] in named]
-
-
-def titled(docs: list[Document], question: str) -> list[Document]:
-    """The chunks of the documents whose title holds the kind of document the question
-    names in the singular ("What is the fact sheet about?" of one "FACT SHEET: …")."""
-    found = (m.group().lower() for m in re.finditer(SOURCE_NOUNS, question, re.IGNORECASE))
-    kinds = {k for k in found if not k.endswith("s")}  # "the documents" are all of them
-    return [
-        d
-        for d in docs
-        if any(re.search(rf"\b{re.escape(k)}", d.metadata.get("title", ""), re.I) for k in kinds)
-    ]
-
-
 def interleaved(ranked: list[list[Document]], most: int) -> list[Document]:
     """The first of each list, then the second of each …, each chunk once."""
     out: dict[str, Document] = {}
@@ -546,24 +489,6 @@ def interleaved(ranked: list[list[Document]], most: int) -> list[Document]:
             if rank < len(docs) and len(out) < most:
                 out.setdefault(str(docs[rank].id), docs[rank])
     return list(out.values())
-
-
-def passage_of(doc: Document) -> Passage:
-    m = doc.metadata
-    return Passage(
-        chunk_id=str(doc.id),
-        source=m["source"],
-        title=m.get("title", m["source"]),
-        heading=m.get("heading", ""),
-        url=m.get("url"),
-        start=int(m["start"]),
-        end=int(m["end"]),
-        text=doc.page_content,
-        score=float(m.get("score", 0.0)),
-        page=m.get("page"),
-        flagged=[tuple(span) for span in json.loads(m.get("flagged") or "[]")],
-        title_flagged=bool(m.get("title_flagged", False)),
-    )
 
 
 def _ms(seconds: float) -> int:

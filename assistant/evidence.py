@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.comparison import decide
+from assistant.answering.comparison import decide, other_manner
 from assistant.answering.doers import acted
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
@@ -203,6 +203,8 @@ class EvidenceJudge:
         verdict = None
         if decided is None and question.actor and not question.parts:
             decided = acted(question.actor, question.act, sentence.text)
+        if decided is None and question.shape == "yesno" and not question.parts:
+            decided = other_manner(question.text, sentence.text)  # "in person" of "virtual"
         if decided is not None and question.shape == "yesno":
             verdict = decided
         elif weighed and question.shape == "yesno" and self.verdict is not None:

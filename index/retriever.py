@@ -90,6 +90,14 @@ class HybridRetriever(BaseRetriever):
         got = self.collection().get(where={"source": source}, limit=limit + 1, include=INCLUDE)
         return self._in_order(got, limit)
 
+    def opening(self, source: str, scan: int = 64) -> Document | None:
+        """The first chunk of one document, of the first `scan` chunks stored (the store
+        returns them in the order they were written)."""
+        docs = self._in_order(
+            self.collection().get(where={"source": source}, limit=scan, include=INCLUDE), scan
+        )
+        return docs[0] if docs else None
+
     def _in_order(self, got: Any, limit: int) -> list[Document] | None:
         got = with_texts(got, self.texts)
         if len(got["ids"]) > limit:

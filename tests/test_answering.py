@@ -849,7 +849,7 @@ def test_a_year_the_sentence_contradicts_is_not_given_by_the_documents_date(app:
 
 
 def test_a_single_fact_of_a_kind_needs_a_sentence_about_the_question(app: App) -> None:
-    """"by 2050" is in the sentence after the one naming the Climate Ministerial: a year, but
+    """ "by 2050" is in the sentence after the one naming the Climate Ministerial: a year, but
     not when it meets."""
     answer = app.engine.ask("When will the Climate Ministerial meet?")
     assert answer.refused and "2050" not in answer.answer.split("“")[0], answer.answer
@@ -862,3 +862,45 @@ def test_who_a_question_ends_on_a_preposition_of_is_the_name_after_it(app: App) 
     assert stands.answer.startswith("Canada: "), stands.answer
     meets = app.engine.ask("Who will Blinken meet with?")
     assert meets.answer.startswith("Prime Minister Trudeau and Foreign Minister Garneau: ")
+
+
+def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
+    for question in (
+        "How many documents are there?",
+        "What are the titles of the documents?",
+        "Which documents do you have?",
+        "List the documents.",
+    ):
+        answer = app.engine.ask(question)
+        assert not answer.refused and answer.answer.startswith("2 documents are indexed:")
+        listed = "**FACT SHEET: The United States-Canada Partnership**, dated 2021-02-23."
+        assert listed in answer.answer, answer.answer
+        quoted = [c.quote.strip("“”")[:30] for c in answer.citations]  # its opening sentence
+        assert len(quoted) == 2 and all(q in answer.answer for q in quoted), answer.answer
+    about = app.engine.ask("What are the documents about?")  # a summary of them, not a list
+    assert "indexed" not in about.answer and len(about.citations) >= 4
+    dated = app.engine.ask("When was the White House fact sheet published?")  # its metadata
+    assert dated.answer.startswith("“FACT SHEET: The United States-Canada Partnership” is dated")
+    assert "2021-02-23" in dated.answer and len(dated.citations) == 1
+    undated = app.engine.ask("When was the State Department document published?")
+    assert "is dated" not in undated.answer  # no date recorded: asked of the text as usual
+    counted = app.engine.ask("How many documents mention NORAD?")  # each, with its sentence
+    assert {c.source for c in counted.citations} == {
+        "data/000_8e8d18d6546258b1.txt",
+        "data/002_ec2a0a35004d6a3e.txt",
+    }, counted.answer
+
+
+def test_a_number_of_facts_asked_is_a_summary_of_that_many_sentences(app: App) -> None:
+    read = read_question("Give me three facts about NORAD.")
+    assert read.shape == "summary" and read.length == 3 and not read.topic and not read.numbers
+    answer = app.engine.ask("Give me three facts about NORAD.")
+    assert len(re.findall(r"\[\d+\]", answer.answer)) == 3 and "NORAD" in answer.answer
+
+
+def test_a_manner_the_evidence_excludes_is_answered_no(app: App) -> None:
+    """ "in person" of a "virtual" meeting: No, with the sentence that says so."""
+    met = app.engine.ask("Did Biden and Trudeau meet in person?")
+    assert met.answer.startswith("No. ") and "virtual" in met.answer, met.answer
+    visits = app.engine.ask("Will Blinken visit Canada virtually?")
+    assert visits.answer.startswith("Yes. "), visits.answer

@@ -360,9 +360,10 @@ def test_a_generated_answer_keeps_to_the_length_the_question_asks(app: App) -> N
     )
     engine = _engine(app, said)
     asked = "Summarize what the documents say about NORAD in two sentences."
-    assert "Use at most 2 sentences." in engine._messages(
-        *_read_and_judged(engine, asked), history=[]
-    )[-1].content
+    assert (
+        "Use at most 2 sentences."
+        in engine._messages(*_read_and_judged(engine, asked), history=[])[-1].content
+    )
     answer = engine.ask(asked)
     assert answer.mode == "generative" and not answer.refused, answer
     assert len(re.findall(r"\[\d+\]", answer.answer)) == 2, answer.answer

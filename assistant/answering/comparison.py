@@ -100,3 +100,22 @@ def _amount(text: str, found: re.Match[str]) -> tuple[float, frozenset[str], boo
     words = re.findall(r"[A-Za-z][\w.-]*", rest)[:UNIT_WORDS]
     money = bool(found["money"]) or bool(re.match(r"\s*(?:dollars?|euros?|pounds?)\b", rest, re.I))
     return value, terms(" ".join(words)), money
+
+
+# Ways of doing a thing that exclude each other: asked one way, the evidence says the other
+MANNERS = (
+    (
+        re.compile(r"\b(?:in person|face[- ]to[- ]face|physically|in-person)\b", re.IGNORECASE),
+        re.compile(r"\b(?:virtual(?:ly)?|online|remote(?:ly)?|by (?:phone|video))\b", re.I),
+    ),
+)
+
+
+def other_manner(question: str, sentence: str) -> bool | None:
+    """False when the question asks of one manner ("in person") and the sentence says only
+    the other ("virtual"); None when it cannot tell."""
+    for one, other in MANNERS:
+        for asked, given in ((one, other), (other, one)):
+            if asked.search(question) and given.search(sentence) and not asked.search(sentence):
+                return False
+    return None

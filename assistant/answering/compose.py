@@ -173,6 +173,9 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         found = owner(judgement.evidence[0].text, question.owned)
         return Verified(f"{found}: {rest.text}", rest.citations) if found else rest
     for s in judgement.evidence[:STRANDED_SENTENCES]:
+        passage = passages[s.n - 1].text
+        if not all(mentions(passage, n) for n in question.subjects):
+            continue  # a passage about something else
         governed = _stranded_object(question, s.text)
         if governed:  # "Who does the United States stand with?" → "stands with Canada"
             answer = _cited(_unique([s, judgement.evidence[0]]), passages)

@@ -52,6 +52,8 @@ SUMMARY = re.compile(
     r"\bwhat do(es)? (the )?(documents?|texts?|sources?|files?|it|they) (say|tell|mention)\b|"
     rf"\bwhat do(es)? (the )?([\w-]+ ){{1,3}}{SOURCE_NOUNS} (say|tell|mention)\s*\??\s*$|"
     r"\b(tell me|what is known) about\b|"
+    r"^\s*(?:please\s+)?(?:give|tell)\s+(?:me\s+|us\s+)?(?:some\s+)?(?:[\w-]+\s+)?"
+    r"(?:facts|things|points|details)\s+(?:about|on|of)\b|"
     r"\b(give|write|make|provide) (me |us )?(a |an )?([\w-]+ ){0,2}?(summary|overview|recap|"
     r"rundown|synopsis)\b|^\s*(?:please )?sum (?:it |them |this |that )?up\b|"
     r"\b(?:the |a )?(gist|summary|overview|recap|main points|key points|key takeaways|"
@@ -76,6 +78,12 @@ LENGTH = re.compile(
     r"(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|a single|a few|an?)\s+"
     r"(?:short\s+|brief\s+|simple\s+)?(?P<unit>sentences?|lines?|bullet points?|bullets?|points?|"
     r"paragraphs?|words?)|briefly|in short|in brief|in a nutshell)(?=\s*(?:[,.?!:;]|$))",
+    re.IGNORECASE,
+)
+# "Give me three facts about NORAD": a summary of that many sentences
+ITEMS_ASKED = re.compile(
+    r"^\s*(?:please\s+)?(?:give|tell|list|name)\s+(?:me\s+|us\s+)?(?P<count>\d{1,2}|two|three|four|"
+    r"five|six|a few)\s+(?:[\w-]+\s+)?(?:facts|things|points|details)\b",
     re.IGNORECASE,
 )
 COUNTS = {"a": 1, "an": 1, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -120,7 +128,7 @@ META = terms(
     "mentions mentioned tell about people thing things all some each two report reports release "
     "releases statement statements figure figures happen happens happened me please brief "
     "briefly short quick between agree disagree same consistent gist recap rundown synopsis "
-    "overview highlights key main point points takeaways sum up"
+    "overview highlights key main point points takeaways sum up detail details"
 )
 
 
@@ -195,7 +203,7 @@ EVENT_WORDS = terms("happen happened happens occur occurred take took place take
 PRONOUNS = terms("he she it they him her them this that these those")
 # "Which document mentions the Five Eyes?": the documents that say it, each with its sentence
 WHICH_DOCUMENT = re.compile(
-    r"^\s*(?:which|what)\s+(?:of the\s+)?(?:documents?|files?|fact sheets?|sheets?|texts?|"
+    r"^\s*(?:which|what|how many)\s+(?:of the\s+)?(?:documents?|files?|fact sheets?|sheets?|texts?|"
     r"sources?|articles?|reports?|pages?)\s+(?:mentions?|names?|cites?|refers? to|talks? about|"
     r"says? anything about|discuss(?:es)?|(?:is|was|are|were)\s+(?:published|written|issued|"
     r"released)\s+by|comes? from)\s+(?:the\s+|an?\s+)?(?P<thing>[^?]+)",
@@ -401,7 +409,12 @@ def asked_length(text: str) -> tuple[str, int | None]:
     sentences ("Summarize the fact sheet in two sentences." → 2; "… in one paragraph": none)."""
     found = LENGTH.search(text)
     if not found:
-        return text, None
+        items = ITEMS_ASKED.match(text)
+        if not items:
+            return text, None
+        count = items.group("count").lower()
+        rest = text[: items.start("count")] + text[items.end("count") + 1 :]
+        return rest, int(count) if count.isdigit() else COUNTS.get(count)
     rest = text[: found.start()] + text[found.end() :]
     rest = re.sub(r"\s+([,.?!:;])", r"\1", re.sub(r",\s*(?=[.?!]|$)", "", rest)).strip(" ,;:")
     rest = rest[:1].upper() + rest[1:]
@@ -425,7 +438,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     shape = shape_of(text)
     which_document = WHICH_DOCUMENT.match(text)
     if which_document:
-        shape = "fact"
+        shape, kind = "fact", None  # the documents, each with its sentence, answer
     resolved = ""
     if follow_up:
         thing = focus_word(history[-1].question)

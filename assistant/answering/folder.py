@@ -1,0 +1,122 @@
+"""Questions about the folder's documents rather than what they say, answered by reading the
+index, not by searching it: which documents there are ("How many documents are there?",
+"What are the titles of the documents?"), one document's date ("When was the White House
+fact sheet published?"), and that a thing is mentioned nowhere in the documents asked about
+("Does the State Department document mention the WTO?" → No, and the one that does)."""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from assistant.answer import Passage
+from assistant.answering.mentions import Absent, absent
+from assistant.answering.question import Question
+from assistant.documents import from_sources, passage_of, titled
+from assistant.prompts import Prompts
+from assistant.text import plain, prose, split_sentences
+from assistant.verify import Verified, citation
+
+FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
+MAX_LISTED = 30
+OPENING_WORDS = 6  # a shorter first line is a heading or a byline ("Office of the Spokesperson")
+NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
+DOCUMENTS = r"(?:documents|files|sources|texts|fact sheets|articles|reports|pages)"
+FOLDER_QUESTION = re.compile(
+    rf"^\s*(?:how many {DOCUMENTS}\b(?!.*\b(?:mention|say|name|cite|discuss|talk)\w*\b)|"
+    rf"(?:what|which) (?:are )?(?:the )?(?:titles?|names?) of (?:the |your |all )?{DOCUMENTS}\b|"
+    rf"(?:what|which) {DOCUMENTS} (?:do you have|have you (?:got|indexed|read)|"
+    r"are (?:there|indexed|loaded|available|in the folder))\b|"
+    rf"(?:please )?(?:list|name|show)(?: me)? (?:all )?(?:the |your )?{DOCUMENTS}\s*[.?!]?\s*$)",
+    re.IGNORECASE,
+)
+PUBLISHED = re.compile(
+    r"^\s*(?:when|on what date|what date) (?:was|were) (?:the |this |that )?.+? (?:published|"
+    r"released|issued|dated|posted|put out)\s*\??\s*$",
+    re.IGNORECASE,
+)
+Found = tuple[Verified, list[Passage]]
+
+
+def of_the_folder(retriever: BaseRetriever, read: Question, prompts: Prompts) -> Found | None:
+    """The answer and the passages it cites, or None for a question about what the
+    documents say (or a folder too large to read through)."""
+    if FOLDER_QUESTION.match(read.text):
+        return _documents(retriever, prompts)
+    if PUBLISHED.match(read.text):
+        return _dated(_folder(retriever), read, prompts)
+    folder = _folder(retriever) if read.asks_mention else None
+    lacking = absent(read, _asked_about(folder, read), folder) if folder else None
+    return _no_mention(lacking, prompts) if lacking else None
+
+
+def _folder(retriever: BaseRetriever) -> list[Document] | None:
+    everything = getattr(retriever, "everything", None)
+    return everything(FOLDER_CHUNKS) if everything else None
+
+
+def _asked_about(folder: list[Document], read: Question) -> list[Document]:
+    """The documents the question names by their publisher or title, else all of them."""
+    if read.sources:
+        return from_sources(folder, read.sources)
+    return titled(folder, read.text) or folder
+
+
+def first_sentence(doc: Document) -> str:
+    """The first sentence of a chunk that states something (not a dateline or heading)."""
+    said = (
+        s for s in split_sentences(doc.page_content) if prose(s) and len(s.split()) >= OPENING_WORDS
+    )
+    return next(said, doc.page_content)
+
+
+def _documents(retriever: BaseRetriever, prompts: Prompts) -> Found | None:
+    """How many documents are indexed; each by its title, date and opening sentence, cited."""
+    live, opening = getattr(retriever, "live", None), getattr(retriever, "opening", None)
+    if live is None or opening is None:
+        return None
+    sources = sorted(live())
+    docs = [d for d in map(opening, sources[:MAX_LISTED]) if d is not None]
+    if not docs:
+        return None
+    passages = [passage_of(d) for d in docs]
+    quotes = [first_sentence(d) for d in docs]
+    shown = [
+        {"title": p.title, "date": d.metadata.get("date"), "quote": plain(q).translate(NESTED)}
+        for p, d, q in zip(passages, docs, quotes, strict=True)
+    ]
+    text = prompts.render("documents.j2", total=len(sources), docs=shown)
+    cites = [citation(n, p, q) for n, (p, q) in enumerate(zip(passages, quotes, strict=True), 1)]
+    return Verified(text, cites), passages
+
+
+def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
+    """The date the index records for the one document the question names."""
+    named = from_sources(folder, read.sources) if folder and read.sources else None
+    named = named if named is not None else titled(folder or [], read.text)
+    if len({d.metadata["source"] for d in named}) != 1 or not named[0].metadata.get("date"):
+        return None
+    first = named[0]  # in reading order
+    passage, quote = passage_of(first), first_sentence(first)
+    text = prompts.render(
+        "dated.j2",
+        title=passage.title,
+        date=first.metadata["date"],
+        quote=plain(quote).translate(NESTED),
+    )
+    return Verified(text, [citation(1, passage, quote)]), [passage]
+
+
+def _no_mention(lacking: Absent, prompts: Prompts) -> Found:
+    passages = [passage_of(lacking.other)] if lacking.other and lacking.quote else []
+    text = prompts.render(
+        "not_mentioned.j2",
+        thing=lacking.thing,
+        scope=lacking.scope,
+        other=passages[0].title if passages else None,
+        quote=plain(lacking.quote).translate(NESTED) if lacking.quote else None,
+    )
+    cites = [citation(1, passages[0], lacking.quote)] if passages and lacking.quote else []
+    return Verified(text, cites), passages
