@@ -141,13 +141,16 @@ class EvidenceJudge:
         compared = question.compared if decided is not None else None
         # a document's date may give the question's year, unless the sentence gives another:
         # "trade in 2021" is not answered by "traded … in 2019" of a document dated 2021
-        other_year = not question.sources and bool(YEAR.search(sentence.text))
+        # ("published on September 26, 2023" names the document, and stays excused)
+        excused = dated(named_by)
+        if not question.sources and YEAR.search(sentence.text):
+            excused -= set(YEAR_ASKED.findall(question.text))
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
             "numbers": sorted(
                 question.numbers
                 - numbers(stated)
-                - (set() if other_year else dated(named_by))
+                - excused
                 - ({compared.written} if compared else set())
             ),
             "qualifiers": sorted(
@@ -444,6 +447,9 @@ def _diverse(vectors: np.ndarray, scores: list[float], members: list[int], most:
             )
         )
     return picked
+
+
+YEAR_ASKED = re.compile(r"\b(?:in|during|for|of) ((?:19|20)\d\d)\b")  # "trade in 2021"
 
 
 def _about(question: Question, sentence: str) -> bool:
