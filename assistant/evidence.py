@@ -30,6 +30,7 @@ from assistant.text import (
     names,
     names_source,
     numbers,
+    opposed,
     periods,
     plain,
     prose,
@@ -163,6 +164,9 @@ class EvidenceJudge:
             "terms": sorted(
                 set(self._unheard(question)) - set(WORD.findall(compared.words) if compared else ())
             ),
+            "opposites": []
+            if question.broad
+            else [a for a, _ in opposed(question.text, sentence.text)],
             "offices": [  # "Minister of Health" asked, only "global health" said
                 written
                 for word, written in question.offices
@@ -458,9 +462,11 @@ def _about(question: Question, sentence: str) -> bool:
     Ministerial does not say when it meets."""
     if question.shape != "fact" or question.answer_type is None or question.parts:
         return True
-    return bool(terms(sentence) & question.topic) or any(
-        mentions(sentence, n) for n in question.names
-    )
+    # a follow-up's words are the conversation's ("In which year was that?")
+    asked = terms(question.query) if question.follow_up else question.topic
+    if not asked and not question.names:
+        return True
+    return bool(terms(sentence) & asked) or any(mentions(sentence, n) for n in question.names)
 
 
 def _months(text: str) -> set[str]:
@@ -606,6 +612,8 @@ def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> s
         return f"no passage gives the amount per {missing['periods'][0]}"
     if missing["offices"]:
         return f"no passage names the office {missing['offices'][0]!r}"
+    if missing.get("opposites"):
+        return f"the passage says the opposite of {missing['opposites'][0]!r}"
     if not typed:
         return f"no passage states the {question.answer_type} asked for"
     return "the passages do not address what the question asks"

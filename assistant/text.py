@@ -255,6 +255,26 @@ def names(text: str) -> set[str]:
     return found
 
 
+# Words of which a sentence that says one never says the other: "When did the group first
+# meet?" is not answered by "which last met in February 2020"
+OPPOSED = (
+    "first last; earliest latest; oldest newest; largest smallest; biggest smallest; "
+    "highest lowest; longest shortest; maximum minimum; northern southern; eastern western"
+)
+OPPOSITES = {a: b for pair in OPPOSED.split("; ") for a, b in (pair.split(), pair.split()[::-1])}
+
+
+def opposed(question: str, sentence: str) -> list[tuple[str, str]]:
+    """(asked, given) for each word of the question whose opposite the sentence says instead."""
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    said = set(re.findall(r"[a-z]+", sentence.lower()))
+    return [
+        (word, OPPOSITES[word])
+        for word in sorted(asked & OPPOSITES.keys())
+        if OPPOSITES[word] in said and word not in said and OPPOSITES[word] not in asked
+    ]
+
+
 def qualifiers(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w in QUALIFIERS}
 

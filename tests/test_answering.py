@@ -855,6 +855,10 @@ def test_a_single_fact_of_a_kind_needs_a_sentence_about_the_question(app: App) -
     assert answer.refused and "2050" not in answer.answer.split("“")[0], answer.answer
     kept = app.engine.ask("When did Biden meet Trudeau?")
     assert not kept.refused and "February 23" in kept.answer
+    first = "How much were the goods and services traded between the two countries worth?"
+    history = [Turn(first, app.engine.ask(first).answer)]
+    year = app.engine.ask("In which year was that?", history)  # the conversation's words
+    assert not year.refused and "2019" in year.answer, year.answer
 
 
 def test_who_a_question_ends_on_a_preposition_of_is_the_name_after_it(app: App) -> None:
@@ -904,3 +908,11 @@ def test_a_manner_the_evidence_excludes_is_answered_no(app: App) -> None:
     assert met.answer.startswith("No. ") and "virtual" in met.answer, met.answer
     visits = app.engine.ask("Will Blinken visit Canada virtually?")
     assert visits.answer.startswith("Yes. "), visits.answer
+
+
+def test_a_sentence_that_says_the_opposite_of_the_question_is_a_near_miss(app: App) -> None:
+    first = app.engine.ask("When did the High-Level Policy Review Group first meet?")
+    assert first.refused and "They give the last, not the first" in first.answer, first.answer
+    assert "February 2020" in first.answer  # the nearest passage, quoted
+    last = app.engine.ask("When did the High-Level Policy Review Group last meet?")
+    assert not last.refused and "February 2020" in last.answer

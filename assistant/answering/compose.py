@@ -24,7 +24,17 @@ from assistant.answer import Passage
 from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence, says
-from assistant.text import NAME_RUN, PERIODS, WORD, is_noun, mentions, names, plain, terms
+from assistant.text import (
+    NAME_RUN,
+    PERIODS,
+    WORD,
+    is_noun,
+    mentions,
+    names,
+    opposed,
+    plain,
+    terms,
+)
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
@@ -111,6 +121,8 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
     if missing.get("periods"):  # "each year" of a sentence that counts "every day"
         asked = PERIODS[missing["periods"][0]].search(question.text)
         return NearMiss(asked.group() if asked else missing["periods"][0], None, best, cite)
+    for asked, given in opposed(question.text, best.text) if missing.get("opposites") else ():
+        return NearMiss(asked, given, best, cite)  # "They give the last, not the first"
     for kind in ("names", "numbers", "qualifiers", "terms", "offices"):
         if missing.get(kind):
             return NearMiss(_as_written(question.text, missing[kind][0]), None, best, cite)
