@@ -176,10 +176,10 @@ class Engine:
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
         read = read_question(question, history)
-        read_through = of_the_folder(retriever, read, self.prompts)
-        passages = read_through[1] if read_through else passages_for(retriever, read)
+        of_folder = of_the_folder(retriever, read, self.prompts)  # read, not searched
+        passages = of_folder[1] if of_folder else passages_for(retriever, read)
         t_retrieve = time.perf_counter()
-        judgement = UNJUDGED if read_through else self.judge.judge(read, passages)
+        judgement = UNJUDGED if of_folder else self.judge.judge(read, passages)
         best = judgement.evidence[0] if judgement.answerable else None
         if best and read.shape == "fact" and plain(best.text).endswith(":"):
             # "What will the Roadmap prioritize?": the answer is the list the best sentence
@@ -191,8 +191,8 @@ class Engine:
         first_token: float | None = None
         unsupported: list[str] = []
         produced = mode
-        if read_through:
-            verified = read_through[0]
+        if of_folder:
+            verified = of_folder[0]
             produced = "extractive"
             first_token = time.perf_counter()
         elif not judgement.answerable:

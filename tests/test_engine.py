@@ -379,7 +379,25 @@ def _read_and_judged(engine: Engine, question: str) -> tuple:
     return read, engine.judge.judge(read, passages), passages
 
 
+class Refusing:
+    """A fitted model that finds nothing answerable: what still answers is decided by logic."""
+
+    def probability(self, signals: dict) -> float:
+        return 0.0
+
+    def decide(self, signals: dict) -> bool:
+        return False
+
+
 def test_what_happened_on_a_date_is_the_sentence_that_gives_it(app: App) -> None:
+    app.engine.judge.model = Refusing()
     answer = app.engine.ask("What happened in February 2020?", mode="extractive")
     assert not answer.refused and "High-Level Policy Review Group" in answer.answer, answer
     assert app.engine.ask("What happened in March 2020?", mode="extractive").refused
+
+
+def test_a_summary_of_a_topic_a_sentence_states_in_full_needs_no_fitted_model(app: App) -> None:
+    app.engine.judge.model = Refusing()
+    said = app.engine.ask("What does the White House say about climate change?", mode="extractive")
+    assert not said.refused and "climate change" in said.answer, said.answer
+    assert app.engine.ask("What does the White House say about the weather?").refused
