@@ -90,7 +90,7 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
     if question.entity:
         return _named(question, judgement, passages)
     if judgement.parts:
-        return _claims(judgement, passages)
+        return _claims(question, judgement, passages)
     return _fact(question, judgement, passages)
 
 
@@ -180,7 +180,11 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     names most (never one the question names), then the sentences that say so, cited. "Who
     <verb> …?" is first answered by the subject of that verb in the best sentence, which may
     be a country or an organisation ("Beijing is now challenging …")."""
-    rest = _claims(judgement, passages) if judgement.parts else _fact(question, judgement, passages)
+    rest = (
+        _claims(question, judgement, passages)
+        if judgement.parts
+        else _fact(question, judgement, passages)
+    )
     if question.owned:  # "Which country's citizens …?": whose the sentence says, or no name
         found = owner(judgement.evidence[0].text, question.owned)
         return Verified(f"{found}: {rest.text}", rest.citations) if found else rest
@@ -319,10 +323,13 @@ def _unique(sentences: list[Sentence]) -> list[Sentence]:
     return chosen
 
 
-def _claims(judgement: Judgement, passages: list[Passage]) -> Verified:
+def _claims(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     """The best sentence for each claim (and the best evidence overall first), each cited; a
-    yes/no question starts with the fitted verdict."""
+    yes/no question starts with the fitted verdict. "Is Mexico mentioned …?" gives only the
+    sentences that say it."""
     chosen = _unique([judgement.evidence[0], *judgement.parts])
+    if question.asks_mention:
+        chosen = [s for s in chosen if says(s.text, question.mentioned)] or chosen
     answer = _cited(chosen, passages)
     if judgement.verdict is None:
         return answer
