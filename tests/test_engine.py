@@ -394,6 +394,8 @@ def test_what_happened_on_a_date_is_the_sentence_that_gives_it(app: App) -> None
     answer = app.engine.ask("What happened in February 2020?", mode="extractive")
     assert not answer.refused and "High-Level Policy Review Group" in answer.answer, answer
     assert app.engine.ask("What happened in March 2020?", mode="extractive").refused
+    short = app.engine.ask("What happened on Feb 23, 2021?", mode="extractive")  # "February"
+    assert not short.refused and "February 23" in short.answer, short.answer
 
 
 def test_a_summary_of_a_topic_a_sentence_states_in_full_needs_no_fitted_model(app: App) -> None:

@@ -201,6 +201,9 @@ MENTIONED = re.compile(
 )
 EVENT_WORDS = terms("happen happened happens occur occurred take took place taken event events")
 PRONOUNS = terms("he she it they him her them this that these those")
+# "Feb 23": a search for it finds "February 23" (neither BM25 nor MiniLM equates the two)
+SHORT_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
+FULL_MONTHS = {m[:3]: m for m in MONTHS.split("|")}
 # "Which document mentions the Five Eyes?": the documents that say it, each with its sentence
 WHICH_DOCUMENT = re.compile(
     r"^\s*(?:which|what|how many)\s+(?:of the\s+)?(?:documents?|files?|fact sheets?|sheets?|texts?|"
@@ -431,6 +434,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     text, length = asked_length(REQUEST.sub("", text))
     follow_up = bool(history) and is_follow_up(text)
     query = standalone_query(text, history) if follow_up else text
+    query = SHORT_MONTH.sub(lambda m: FULL_MONTHS[m.group(1)[:3]], query)  # as documents write it
     own_names = names(text)
     kind = answer_type(text)
     if kind is None and follow_up and not OWN_WH.match(text):
