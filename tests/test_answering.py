@@ -821,6 +821,11 @@ def test_whether_a_document_mentions_a_thing_is_decided_by_reading_the_folder(ap
     mexico = app.engine.ask("Is Mexico mentioned in the documents?")
     assert mexico.answer.startswith("Yes.") and mexico.citations, mexico.answer
     assert all("Mexico" in c.quote for c in mexico.citations), mexico.answer  # only those
+    # "both documents": No when one of them does not, naming it and quoting the other
+    beijing = app.engine.ask("Do all the documents mention Beijing?")
+    assert beijing.answer.startswith("No. “FACT SHEET: The United States-Canada Partnership”")
+    assert "Beijing is now challenging" in beijing.citations[0].quote
+    assert app.engine.ask("Do both documents mention NORAD?").answer.startswith("Yes.")
 
 
 def test_what_a_named_source_says_comes_from_that_document(app: App) -> None:

@@ -26,11 +26,24 @@ class Absent:
 
 def absent(question: Question, scope: list[Document], folder: list[Document]) -> Absent | None:
     """The thing is said in no chunk of the documents in scope (those the question names, or
-    the whole folder), and is short or a name, so its absence is a plain No; None otherwise."""
+    the whole folder; for "Do both documents mention …?", of one of them), and is short or a
+    name, so its absence is a plain No; None otherwise."""
     thing = question.mentioned
     short = len(terms(thing)) <= MAX_THING_TERMS or bool(names(thing))
-    if not thing or not short or not scope or any(says(d.page_content, thing) for d in scope):
+    if not thing or not short:
         return None
+    if not scope:
+        return None
+    if not any(says(d.page_content, thing) for d in scope):
+        return _absent_from(thing, scope, folder)
+    for source in dict.fromkeys(d.metadata["source"] for d in scope):
+        own = [d for d in scope if d.metadata["source"] == source]
+        if question.each_document and not any(says(d.page_content, thing) for d in own):
+            return _absent_from(thing, own, folder)  # "Do both documents mention …?"
+    return None
+
+
+def _absent_from(thing: str, scope: list[Document], folder: list[Document]) -> Absent:
     sources = {d.metadata["source"] for d in scope}
     whole = sources == {d.metadata["source"] for d in folder}
     title = None if whole or len(sources) > 1 else scope[0].metadata.get("title")

@@ -200,6 +200,9 @@ MENTIONED = re.compile(
     re.IGNORECASE,
 )
 EVENT_WORDS = terms("happen happened happens occur occurred take took place taken event events")
+EACH_DOCUMENT = re.compile(
+    rf"\b(?:both|each|all|every)\s+(?:of\s+)?(?:the\s+)?(?:two\s+)?{SOURCE_NOUNS}", re.IGNORECASE
+)
 PRONOUNS = terms("he she it they him her them this that these those")
 # "Feb 23": a search for it finds "February 23" (neither BM25 nor MiniLM equates the two)
 SHORT_MONTH = re.compile(r"\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?(?=\s+\d)")
@@ -260,6 +263,7 @@ class Question:
     actor: str = ""  # "Did Canada draft …?": who it asks did it ("Canada") and the act
     act: str = ""  # ("draft"), for a yes/no question of one claim
     length: int | None = None  # the most sentences it asks for ("in two sentences")
+    each_document: bool = False  # asks of both or every document ("Do both documents …?")
     months: frozenset[str] = frozenset()  # the months it gives, by their first three letters
     of_a_date: bool = False  # asks only what happened on a date ("What happened on Feb 23?")
 
@@ -518,6 +522,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         names_documents=bool(which_document and mentioned),
         compared=compared(text) if shape == "yesno" else None,
         length=length,
+        each_document=bool(EACH_DOCUMENT.search(text)),
         months=frozenset(m[:3].lower() for m in MONTH.findall(text)),
         of_a_date=bool(numbers(text))
         and not terms(NUMBER.sub(" ", MONTH.sub(" ", text))) - META - EVENT_WORDS,
