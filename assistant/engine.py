@@ -19,7 +19,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.compose import compose, enough, near_miss, relevant
-from assistant.answering.folder import FOLDER_CHUNKS, NESTED, of_the_folder
+from assistant.answering.folder import FOLDER_CHUNKS, of_the_folder
 from assistant.answering.parser import names_before
 from assistant.answering.question import Question, read_question
 from assistant.answering.reader import Reader
@@ -29,7 +29,7 @@ from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
-from assistant.text import MARKER, plain, satisfies, terms
+from assistant.text import MARKER, plain, quotable, satisfies, terms
 from assistant.verify import Verified, at_most, renumbered, verify
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
@@ -326,7 +326,7 @@ class Engine:
             refusal=refusal,
             asked=near.asked,
             given=near.given,
-            quote=plain(near.sentence.text).translate(NESTED),  # inside the template's “…”
+            quote=quotable(near.sentence.text),  # inside the template's “…”
             n=near.sentence.n,
         )
         return Verified(text, [near.citation])

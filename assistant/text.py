@@ -406,3 +406,11 @@ def expands(question: str, sentence: str) -> bool:
 def plain(sentence: str) -> str:
     """One line, without the passage's Markdown emphasis."""
     return " ".join(sentence.replace("**", "").split())
+
+
+NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
+
+
+def quotable(sentence: str) -> str:
+    """The sentence as plain text to put inside “…”, its own quotation marks made single."""
+    return plain(sentence).translate(NESTED)

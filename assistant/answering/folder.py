@@ -16,13 +16,12 @@ from assistant.answering.mentions import Absent, absent
 from assistant.answering.question import Question
 from assistant.documents import from_sources, passage_of, titled
 from assistant.prompts import Prompts
-from assistant.text import plain, prose, split_sentences
+from assistant.text import prose, quotable, split_sentences
 from assistant.verify import Verified, citation
 
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 MAX_LISTED = 30
 OPENING_WORDS = 6  # a shorter first line is a heading or a byline ("Office of the Spokesperson")
-NESTED = str.maketrans({"“": "‘", "”": "’", '"': "'"})  # a quotation inside a quotation
 DOCUMENTS = r"(?:documents|files|sources|texts|fact sheets|articles|reports|pages)"
 FOLDER_QUESTION = re.compile(
     rf"^\s*(?:how many {DOCUMENTS}\b(?!.*\b(?:mention|say|name|cite|discuss|talk)\w*\b)|"
@@ -84,7 +83,7 @@ def _documents(retriever: BaseRetriever, prompts: Prompts) -> Found | None:
     passages = [passage_of(d) for d in docs]
     quotes = [first_sentence(d) for d in docs]
     shown = [
-        {"title": p.title, "date": d.metadata.get("date"), "quote": plain(q).translate(NESTED)}
+        {"title": p.title, "date": d.metadata.get("date"), "quote": quotable(q)}
         for p, d, q in zip(passages, docs, quotes, strict=True)
     ]
     text = prompts.render("documents.j2", total=len(sources), docs=shown)
@@ -94,8 +93,9 @@ def _documents(retriever: BaseRetriever, prompts: Prompts) -> Found | None:
 
 def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
     """The date the index records for the one document the question names."""
-    named = from_sources(folder, read.sources) if folder and read.sources else None
-    named = named if named is not None else titled(folder or [], read.text)
+    if not folder:
+        return None
+    named = from_sources(folder, read.sources) if read.sources else titled(folder, read.text)
     if len({d.metadata["source"] for d in named}) != 1 or not named[0].metadata.get("date"):
         return None
     first = named[0]  # in reading order
@@ -104,7 +104,7 @@ def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> F
         "dated.j2",
         title=passage.title,
         date=first.metadata["date"],
-        quote=plain(quote).translate(NESTED),
+        quote=quotable(quote),
     )
     return Verified(text, [citation(1, passage, quote)]), [passage]
 
@@ -116,7 +116,7 @@ def _no_mention(lacking: Absent, prompts: Prompts) -> Found:
         thing=lacking.thing,
         scope=lacking.scope,
         other=passages[0].title if passages else None,
-        quote=plain(lacking.quote).translate(NESTED) if lacking.quote else None,
+        quote=quotable(lacking.quote) if lacking.quote else None,
     )
     cites = [citation(1, passages[0], lacking.quote)] if passages and lacking.quote else []
     return Verified(text, cites), passages
