@@ -15,6 +15,7 @@ from pydantic import ConfigDict
 
 from index.bm25_store import BM25Store
 from index.chunking import chunk_metadata, chunk_text, unpacked
+from index.store import loaded
 from index.texts import ChunkTexts, with_texts
 
 INCLUDE = ["metadatas", "documents"]
@@ -47,6 +48,10 @@ class HybridRetriever(BaseRetriever):
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
+        with loaded():
+            return self._retrieved(query, vector)
+
+    def _retrieved(self, query: str, vector: np.ndarray) -> list[Document]:
         collection = self.collection()
         fused: dict[str, float] = defaultdict(float)
         ranks: dict[str, dict[str, float]] = defaultdict(dict)

@@ -14,6 +14,7 @@ import contextlib
 import gc
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -205,6 +206,25 @@ def open_vectorstore(client: chromadb.ClientAPI, collection: str, embeddings: Em
         embedding_function=embeddings,
         collection_metadata={"hnsw:space": "cosine"},
     )
+
+
+def damaged(exc: BaseException) -> bool:
+    """Did Chroma fail to load a local vector index that a killed run left torn?"""
+    return type(exc).__name__ == "InternalError" and "hnsw" in str(exc).lower()
+
+
+@contextlib.contextmanager
+def loaded() -> Iterator[None]:
+    """Reads of the local store: a torn vector index is one line telling what to do."""
+    try:
+        yield
+    except Exception as exc:
+        if damaged(exc):
+            raise UserError(
+                "Chroma cannot load the vector index (an indexing run was killed while Chroma "
+                "saved it); run `assistant index` on your folder again to rebuild it"
+            ) from None
+        raise
 
 
 def unreachable(exc: BaseException) -> bool:

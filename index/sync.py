@@ -51,10 +51,10 @@ class SyncReport:
     chunks_written: int = 0
     seconds: float = 0.0  # the whole sync
     store_seconds: float = 0.0  # of which writing Chroma (its own rate bounds the sync's)
-    rebuilt: bool = False
+    rebuilt: str = ""  # why the whole index was built again, if it was
 
     def summary(self) -> str:
-        head = "rebuilt (embedding or chunking settings changed): " if self.rebuilt else ""
+        head = f"rebuilt ({self.rebuilt}): " if self.rebuilt else ""
         return (
             f"{head}{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.renamed)} renamed, {len(self.removed)} removed, "
@@ -231,14 +231,18 @@ class Indexer:
         with self._held():
             removed = [s for s in sources if s in self.manifest.files]
             self._written, self._removed = set(), set(removed)
+            if not removed:
+                return removed
+            self.manifest.in_progress = True  # a run killed while deleting is finished by the next
+            self.manifest.save()
             for source in removed:
                 self._delete_ids(self._ids_of(source))
                 self.manifest.files.pop(source)
                 self.manifest.excluded.add(source)
-            if removed:
-                self.bm25.save()
-                self.manifest.save()
-                self._publish()
+            self.manifest.in_progress = False
+            self.bm25.save()
+            self.manifest.save()
+            self._publish()
             return removed
 
     @contextlib.contextmanager
@@ -291,8 +295,13 @@ class Indexer:
                     "replicas, or another ASSISTANT_COLLECTION"
                 )
             else:
-                report.rebuilt = bool(self.manifest.files)
+                if self.manifest.files:
+                    report.rebuilt = "embedding or chunking settings changed"
                 self._reset()
+        local = not self.store.chroma_url
+        if interrupted and local and self.manifest.files and not self._vectors_readable():
+            report.rebuilt = "Chroma could not load its vector index, left torn by a killed run"
+            self._reset()
         changed: list[tuple[Path, str, SourceDocument | str, dict[str, int]]] = []
         seen: set[str] = set()
         held = 0
@@ -427,6 +436,20 @@ class Indexer:
             return bool(entry) and {k: entry.get(k) for k in ("size", "mtime_ns")} == _stat(path)
         except OSError:
             return False
+
+    def _vectors_readable(self) -> bool:
+        """Can Chroma load the stored vectors? A process killed while Chroma saved its HNSW
+        files can leave them out of step with its log (chroma-core/chroma#7678); each read
+        then fails, and the vectors are lost: they are embedded again from the files."""
+        from index.store import damaged
+
+        try:
+            self.collection.get(limit=1, include=[])
+        except Exception as exc:  # chromadb.errors.InternalError
+            if damaged(exc):
+                return False
+            raise
+        return True
 
     def _reset(self) -> None:
         self._removed |= set(self.manifest.files)
