@@ -15,6 +15,7 @@ from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
 from assistant.answering.comparison import decide, other_manner
 from assistant.answering.doers import acted
+from assistant.answering.holders import elsewhere, for_place, holders
 from assistant.answering.parser import QUANTIFIERS, people
 from assistant.answering.question import Question
 from assistant.answering.reader import Reader
@@ -116,9 +117,16 @@ class EvidenceJudge:
         everywhere = "\n".join(f"{p.identity}\n{p.usable_text}" for p in passages)
         candidates = ranked[:CANDIDATES]
 
-        def fits(s: Sentence) -> int:  # of "How much … each year?": 2 says a year, 0 a day
-            said = periods(s.text, totals=True)
-            return 1 if not question.period else 2 if question.period in said else 0 if said else 1
+        def fits(s: Sentence) -> tuple[int, bool]:
+            said = periods(s.text, totals=True)  # of "How much … each year?": 2 a year, 0 a day
+            period = 1 if not question.period else 2 if question.period in said else int(not said)
+            return period, titles_holder(s)
+
+        def titles_holder(s: Sentence) -> bool:  # "President Biden" of "Who is the President …?"
+            held = question.held
+            return held is not None and any(
+                for_place(everywhere, held, n) for n in holders(s.text, held.office)
+            )
 
         whole = [
             s for s in candidates if s.typed and self._whole(question, s, passages, everywhere)
@@ -160,13 +168,17 @@ class EvidenceJudge:
                 - (qualifiers(compared.words) if compared else set())
             ),
             "modifiers": _contrasted_modifiers(question, sentence.text, said, everywhere),
-            "periods": [question.period] if question.period and not fits(sentence) else [],
+            "periods": [question.period] if question.period and not fits(sentence)[0] else [],
             "terms": sorted(
                 set(self._unheard(question)) - set(WORD.findall(compared.words) if compared else ())
             ),
             "opposites": []
             if question.broad
             else [a for a, _ in opposed(question.text, sentence.text)],
+            # "Canada's Secretary of State" asked, only the U.S. one named
+            "places": [question.held.asked]
+            if question.held and elsewhere(everywhere, question.held)
+            else [],
             "offices": [  # "Minister of Health" asked, only "global health" said
                 written
                 for word, written in question.offices
@@ -192,6 +204,7 @@ class EvidenceJudge:
             or question.of_the_folder  # typed evidence: the folder does name people
             or question.of_documents  # a summary of documents that were found
             or question.defines  # what is said of a name the passages give
+            or titles_holder(sentence)  # "Who is the President of the United States?"
             # "What happened on February 23?" of a sentence that gives that date
             or (question.of_a_date and question.months <= _months(sentence.text))
             # what a document says about a topic one of its sentences states in full
@@ -610,6 +623,8 @@ def _reason(question: Question, missing: dict[str, list[str]], typed: bool) -> s
         return f"no indexed document mentions {missing['terms'][0]!r}"
     if missing.get("periods"):
         return f"no passage gives the amount per {missing['periods'][0]}"
+    if missing.get("places"):
+        return f"the passages name another country's holder of {missing['places'][0]!r}"
     if missing["offices"]:
         return f"no passage names the office {missing['offices'][0]!r}"
     if missing.get("opposites"):

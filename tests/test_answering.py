@@ -540,6 +540,37 @@ def test_an_office_the_documents_never_name_is_a_near_miss(
     assert not app.engine.ask("Which Canadian minister will the Secretary meet?").refused
 
 
+def test_an_office_the_documents_give_only_for_another_country_is_a_near_miss(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "The visit\n\nThe United States and Canada are allies. Secretary of State Antony J. "
+        "Blinken will visit Ottawa in March. He will "
+        "meet Prime Minister Trudeau and Foreign Minister Garneau. President Biden met Prime "
+        "Minister Trudeau in February.\n\n“Canada is a close ally.” – U.S. Secretary of State "
+        "Antony J. Blinken, January 26, 2021"
+    )
+    app = folder_app(fake_env, monkeypatch, "holders", {"visit.txt": text})
+    for asked in (
+        "Who is Canada's Secretary of State?",
+        "Who is the Secretary of State of Canada?",
+        "Who is the Canadian Secretary of State?",
+    ):
+        near = app.engine.ask(asked)
+        assert near.refused and "They give the U.S. Secretary of State, not the " in near.answer, (
+            asked,
+            near.answer,
+        )
+    for asked, holder in (
+        ("Who is the U.S. Secretary of State?", "Antony J. Blinken"),
+        ("Who is the Secretary of State?", "Antony J. Blinken"),
+        ("Who is Canada's Foreign Minister?", "Garneau"),
+        ("Who is the President of the United States?", "Biden"),
+    ):
+        answer = app.engine.ask(asked)
+        assert answer.answer.startswith(f"{holder}: "), (asked, answer.answer)
+
+
 def test_a_near_miss_quoting_a_quotation_nests_its_marks(
     fake_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -21,6 +21,14 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from assistant.answer import Passage
+from assistant.answering.holders import (
+    HOLDER_QUESTION,
+    TITLED_NAME,
+    TITLES,
+    asked_office,
+    elsewhere,
+    for_place,
+)
 from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
 from assistant.evidence import Judgement, Sentence, says
@@ -40,16 +48,6 @@ from assistant.verify import Citation, Verified, citation
 MAX_ITEMS = 6
 ENTITY_SENTENCES = 12  # the best evidence sentences read for the entity a question asks for
 MAX_PEOPLE = 12
-TITLES = (
-    r"(?:President|Vice President|Prime Minister|Minister|Secretary|Senator|Governor|Ambassador|"
-    r"Chancellor|King|Queen|Premier|Mayor|General|Judge|Justice|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)"
-)
-# "Who is Canada's Foreign Minister?": the office asked about, as the documents title people
-HOLDER_QUESTION = re.compile(r"^\s*who\s+(?:is|was)\b", re.IGNORECASE)
-OFFICE_ASKED = re.compile(
-    rf"(?:(?:[A-Z][\w.-]*\s+){{0,2}}){TITLES}(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?"
-)
-TITLED_NAME = r"\s+((?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[\w])"  # "Antony J. Blinken"
 # "These concerns include …": a sentence that lists what the one before it names
 LISTING = re.compile(
     r"^\s*(?:these|those|such)\s+([a-z][\w-]*)\s+(?:include|includes|included|are|were|cover)\b",
@@ -117,6 +115,11 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
             cite = citation(nearest.n, passages[nearest.n - 1], nearest.text)
             return NearMiss(asked, _phrase(nearest.text, None, head), nearest, cite)
     best = judgement.evidence[0]
+    if missing.get("places") and question.held:  # "They give the U.S. Secretary of State"
+        given = elsewhere("\n".join(p.text for p in passages), question.held)
+        said = next((s for s in judgement.evidence if given and given in s.text), best)
+        cite = citation(said.n, passages[said.n - 1], said.text)
+        return NearMiss(question.held.asked, given, said, cite)
     cite = citation(best.n, passages[best.n - 1], best.text)
     if missing.get("periods"):  # "each year" of a sentence that counts "every day"
         asked = PERIODS[missing["periods"][0]].search(question.text)
@@ -295,16 +298,17 @@ def _clause_share(question: Question, text: str, written: str) -> float:
 def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentence] | None:
     """For "Who is <office>?", the name the documents write after that office ("Foreign
     Minister Garneau"), with its sentence."""
-    if not HOLDER_QUESTION.match(question.text):
+    asked = asked_office(question.text)
+    if not asked:
         return None
-    office = OFFICE_ASKED.search(question.text)
-    if not office:
-        return None
-    titled = re.compile(rf"\b{re.escape(office.group())}{TITLED_NAME}")
+    office = question.held.office if question.held else asked.group()
+    titled = re.compile(rf"\b{re.escape(office)}{TITLED_NAME}")
+    everywhere = "\n".join(s.text for s in sentences)
     for s in sentences:
         for found in titled.finditer(s.text):
             name = _not_asked(question, found.group(1))
-            if name:  # not the caller of "… Biden called?"
+            # not the caller of "… Biden called?", nor the U.S. holder of Canada's office
+            if name and for_place(everywhere, question.held, found.group(1)):
                 return name, s
     return None
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.answering.comparison import Compared, compared
+from assistant.answering.holders import HeldOffice, held_office
 from assistant.answering.parser import entities, syntax_of
 from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
 from assistant.text import (
@@ -256,6 +257,7 @@ class Question:
     units: tuple[tuple[str, ...], ...] = ()  # its subjects as written together (name_units)
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
+    held: HeldOffice | None = None  # "Who is Canada's Foreign Minister?": office and country
     compared: Compared | None = None  # a yes/no question's "more than 50 years"
     asks_object: bool = False  # "Who did Biden call?": not who calls, but whom
     owned: str | None = None  # "citizen" of "Which country's citizens …?"
@@ -512,6 +514,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         actor=syntax.actor if shape == "yesno" else "",
         act=syntax.act if shape == "yesno" else "",
         offices=_offices(text),
+        held=held_office(text),
         # a follow-up's names are written in its resolved form or in the question before it
         units=name_units(
             f"{resolved or text}\n{history[-1].question}" if follow_up else text,
