@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.comparison import decide, other_manner
+from assistant.answering.comparison import decide, manner, manner_words
 from assistant.answering.doers import acted
 from assistant.answering.holders import elsewhere, for_place, holders
 from assistant.answering.parser import QUANTIFIERS, people
@@ -154,6 +154,10 @@ class EvidenceJudge:
         excused = dated(named_by)
         if not question.sources and YEAR.search(sentence.text):
             excused -= set(YEAR_ASKED.findall(question.text))
+        # "Was the meeting virtual?" of "… Biden's virtual bilateral meeting …": decided by it,
+        # "held online" too (another word of the same manner)
+        single = question.shape == "yesno" and not question.parts
+        in_manner = manner(question.text, sentence.text) if single else None
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
             "numbers": sorted(
@@ -170,7 +174,9 @@ class EvidenceJudge:
             "modifiers": _contrasted_modifiers(question, sentence.text, said, everywhere),
             "periods": [question.period] if question.period and not fits(sentence)[0] else [],
             "terms": sorted(
-                set(self._unheard(question)) - set(WORD.findall(compared.words) if compared else ())
+                set(self._unheard(question))
+                - set(WORD.findall(compared.words) if compared else ())
+                - (manner_words(question.text) if in_manner is not None else set())
             ),
             "opposites": []
             if question.broad
@@ -205,6 +211,7 @@ class EvidenceJudge:
             or question.of_documents  # a summary of documents that were found
             or question.defines  # what is said of a name the passages give
             or titles_holder(sentence)  # "Who is the President of the United States?"
+            or in_manner is not None
             # "What happened on February 23?" of a sentence that gives that date
             or (question.of_a_date and question.months <= _months(sentence.text))
             # what a document says about a topic one of its sentences states in full
@@ -224,7 +231,7 @@ class EvidenceJudge:
         if decided is None and question.actor and not question.parts:
             decided = acted(question.actor, question.act, sentence.text)
         if decided is None and question.shape == "yesno" and not question.parts:
-            decided = other_manner(question.text, sentence.text)  # "in person" of "virtual"
+            decided = in_manner
         if decided is not None and question.shape == "yesno":
             verdict = decided
         elif weighed and question.shape == "yesno" and self.verdict is not None:

@@ -967,3 +967,15 @@ def test_a_manner_the_evidence_excludes_is_answered_no(app: App) -> None:
     assert met.answer.startswith("No. ") and "virtual" in met.answer, met.answer
     visits = app.engine.ask("Will Blinken visit Canada virtually?")
     assert visits.answer.startswith("Yes. "), visits.answer
+
+
+@pytest.mark.parametrize(
+    ("asked", "word"),
+    [
+        ("Was the meeting virtual?", "Yes. "),  # refused by the MiniLM-fitted gate before
+        ("Did Biden meet Trudeau face to face?", "No. "),  # "face" is in no document
+    ],
+)
+def test_a_manner_the_evidence_states_decides_the_question(app: App, asked: str, word: str) -> None:
+    answer = app.engine.ask(asked)
+    assert answer.answer.startswith(word) and "virtual" in answer.answer, answer.answer

@@ -111,11 +111,20 @@ MANNERS = (
 )
 
 
-def other_manner(question: str, sentence: str) -> bool | None:
-    """False when the question asks of one manner ("in person") and the sentence says only
-    the other ("virtual"); None when it cannot tell."""
+def manner_words(question: str) -> set[str]:
+    """The words of the manners a question asks of ("face", "to" of "face to face")."""
+    return {w for pattern in sum(MANNERS, ()) for m in pattern.finditer(question) for w in
+            re.findall(r"[\w']+", m.group())}  # fmt: skip
+
+
+def manner(question: str, sentence: str) -> bool | None:
+    """Of a question that asks of one manner ("in person", "virtual"): True when the sentence
+    says that one only, False when it says only the other; None when it cannot tell."""
     for one, other in MANNERS:
         for asked, given in ((one, other), (other, one)):
-            if asked.search(question) and given.search(sentence) and not asked.search(sentence):
-                return False
+            if asked.search(question) and not (asked.search(sentence) and given.search(sentence)):
+                if asked.search(sentence):
+                    return True
+                if given.search(sentence):
+                    return False
     return None
