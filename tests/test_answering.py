@@ -856,7 +856,14 @@ def test_whether_a_document_mentions_a_thing_is_decided_by_reading_the_folder(ap
     beijing = app.engine.ask("Do all the documents mention Beijing?")
     assert beijing.answer.startswith("No. “FACT SHEET: The United States-Canada Partnership”")
     assert "Beijing is now challenging" in beijing.citations[0].quote
-    assert app.engine.ask("Do both documents mention NORAD?").answer.startswith("Yes.")
+    # Yes when each does, quoting each document's sentence that says it
+    norad = app.engine.ask("Do both documents mention NORAD?")
+    assert norad.answer.startswith("Yes. Both documents mention “NORAD”"), norad.answer
+    assert {c.source for c in norad.citations} == {
+        "data/000_8e8d18d6546258b1.txt",
+        "data/002_ec2a0a35004d6a3e.txt",
+    }
+    assert all("NORAD" in c.quote for c in norad.citations), norad.answer
 
 
 def test_what_a_named_source_says_comes_from_that_document(app: App) -> None:

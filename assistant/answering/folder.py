@@ -12,7 +12,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Passage
-from assistant.answering.mentions import Absent, absent
+from assistant.answering.mentions import Absent, absent, each_saying
 from assistant.answering.question import Question
 from assistant.documents import from_sources, passage_of, titled
 from assistant.prompts import Prompts
@@ -47,8 +47,14 @@ def of_the_folder(retriever: BaseRetriever, read: Question, prompts: Prompts) ->
     if PUBLISHED.match(read.text):
         return _dated(_folder(retriever), read, prompts)
     folder = _folder(retriever) if read.asks_mention else None
-    lacking = absent(read, _asked_about(folder, read), folder) if folder else None
-    return _no_mention(lacking, prompts) if lacking else None
+    if not folder:
+        return None
+    scope = _asked_about(folder, read)
+    lacking = absent(read, scope, folder)
+    if lacking:
+        return _no_mention(lacking, prompts)
+    each = each_saying(read, scope)
+    return _each_mentions(read.mentioned, each, prompts) if each else None
 
 
 def _folder(retriever: BaseRetriever) -> list[Document] | None:
@@ -119,4 +125,15 @@ def _no_mention(lacking: Absent, prompts: Prompts) -> Found:
         quote=quotable(lacking.quote) if lacking.quote else None,
     )
     cites = [citation(1, passages[0], lacking.quote)] if passages and lacking.quote else []
+    return Verified(text, cites), passages
+
+
+def _each_mentions(thing: str, each: list[tuple[Document, str]], prompts: Prompts) -> Found:
+    """ "Do both documents mention NORAD?": Yes, with each document's sentence that says it."""
+    passages = [passage_of(d) for d, _ in each]
+    shown = [
+        {"title": p.title, "quote": quotable(q)} for p, (_, q) in zip(passages, each, strict=True)
+    ]
+    text = prompts.render("each_mentioned.j2", thing=thing, docs=shown)
+    cites = [citation(n, p, q) for n, (p, (_, q)) in enumerate(zip(passages, each, strict=True), 1)]
     return Verified(text, cites), passages

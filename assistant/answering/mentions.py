@@ -43,6 +43,28 @@ def absent(question: Question, scope: list[Document], folder: list[Document]) ->
     return None
 
 
+def each_saying(question: Question, scope: list[Document]) -> list[tuple[Document, str]]:
+    """For "Do both documents mention …?": in each document, the first chunk and sentence
+    that say the thing; empty unless every one of two or more documents says it."""
+    thing = question.mentioned
+    if not (question.each_document and thing):
+        return []
+    found: list[tuple[Document, str]] = []
+    for source in dict.fromkeys(d.metadata["source"] for d in scope):
+        said = (
+            (d, s)
+            for d in scope
+            if d.metadata["source"] == source
+            for s in split_sentences(d.page_content)
+            if says(s, thing)
+        )
+        first = next(said, None)
+        if first is None:
+            return []
+        found.append(first)
+    return found if len(found) > 1 else []
+
+
 def _absent_from(thing: str, scope: list[Document], folder: list[Document]) -> Absent:
     sources = {d.metadata["source"] for d in scope}
     whole = sources == {d.metadata["source"] for d in folder}
