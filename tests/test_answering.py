@@ -12,6 +12,7 @@ from assistant.app import App
 from assistant.engine import Turn, passages_for
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.settings import load_settings
+from assistant.text import terms
 from index.embeddings import HashingEmbeddings
 
 
@@ -693,6 +694,20 @@ def test_a_summary_of_one_document_named_by_its_publisher(news: App) -> None:
     assert len(answer.citations) >= 1 and answer.answer.count("[") >= 3
     elsewhere = news.engine.ask("Summarize the Kremlin report.")
     assert elsewhere.refused and "Kremlin" in elsewhere.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What are the main topics of the Port Authority report?", "What is the key message of "
+     "the Port Authority report?"],
+)  # fmt: skip
+def test_the_main_topics_of_a_document_are_its_summary(news: App, question: str) -> None:
+    read = read_question(question)
+    assert read.shape == "summary" and not read.topic & terms("main key topic message")
+    answer = news.engine.ask(question)
+    assert not answer.refused and {c.source for c in answer.citations} == {"news/harbour.md"}
+    # a factoid about a thing called a theme stays a fact
+    assert read_question("When was the main theme of the film released?").shape == "fact"
 
 
 def test_a_summary_of_the_one_document_titled_as_the_question_says(

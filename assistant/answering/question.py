@@ -59,6 +59,9 @@ SUMMARY = re.compile(
     r"rundown|synopsis)\b|^\s*(?:please )?sum (?:it |them |this |that )?up\b|"
     r"\b(?:the |a )?(gist|summary|overview|recap|main points|key points|key takeaways|"
     r"highlights) of\b|"
+    # "What are the main topics of …?" (not "When was the main theme of Spectre released?")
+    r"^\s*what(?:'s| is| are| was| were) (?:the |its |their )?(?:main|key|major|central|"
+    r"principal) (?:points?|topics?|themes?|ideas?|issues?|subjects?|messages?) (?:of|in)\b|"
     rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$|"
     r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state)s? about\b|"
     r"^\s*what (the )?(documents?|texts?|sources?|files?|they) (say|said|tell|mention)s? about\b",
@@ -130,6 +133,11 @@ META = terms(
     "releases statement statements figure figures happen happens happened me please brief "
     "briefly short quick between agree disagree same consistent gist recap rundown synopsis "
     "overview highlights key main point points takeaways sum up detail details"
+)
+# "What are the main topics of …?": what a summary is of, not its topic
+ASPECTS = terms(
+    "main key major central principal topic topics theme themes idea ideas issue issues subject "
+    "subjects message messages"
 )
 
 
@@ -462,6 +470,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         shape, kind = "fact", None  # made a summary of the names below
     sources, says = sources_of(text, own_names)
     topic = terms(text) - META - terms(" ".join(own_names)) - says
+    if shape == "summary":
+        topic -= ASPECTS
     if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
         topic -= terms(GROUPS.strip("()").replace("|", " "))
     if (
