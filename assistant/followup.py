@@ -41,6 +41,16 @@ ABOUT_A_NAME = re.compile(
     re.IGNORECASE,
 )
 NOT_A_SUBJECT = {"The", "A", "An", "It", "This", "That", "These", "In", "On", "Yes", "No"}
+# "And about the Arctic?", "What about in 2019?", "And for Canada?"
+PREPOSITION = r"about|on|regarding|concerning|for|in|during|with|to|from|by|between"
+ELLIPSIS = re.compile(
+    rf"^\s*(?:(?:and|but|also)\s+(?:(?:what|how)\s+about\s+(?:(?P<prep>{PREPOSITION})\s+)?|"
+    rf"(?P<after_and>{PREPOSITION})\s+)|(?:what|how)\s+about\s+(?:(?P<bare>{PREPOSITION})\s+)?)"
+    r"(?P<new>(?!(?:it|him|her|them|this|that|these|those|else)\b)[^?.!]{1,60}?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+PREPOSITIONS = (("about", "on", "regarding", "concerning"), ("in", "during"))
+YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -93,6 +103,27 @@ def resolved_question(
     possessive = pronoun.group(1).lower() in ("its", "his")
     replacement = subject + ("'s" if possessive else "")
     return question[: pronoun.start()] + replacement + question[pronoun.end() :]
+
+
+def elided(question: str, previous: str) -> str | None:
+    """An ellipsis asked as the previous question with one phrase changed: "And about the
+    Arctic?" after "What did they agree on about COVID-19?" → "What did they agree on about
+    the Arctic?"; "And in 2019?" after "What was trade worth in 2020?" → "… in 2019?" (and
+    appended when the previous question has no such phrase). None for any other question."""
+    found = ELLIPSIS.match(question)
+    if not found:
+        return None
+    said = found.group("prep") or found.group("after_and") or found.group("bare")
+    prep, new = (said or "about").lower(), found.group("new").strip()
+    body = previous.strip().rstrip("?.! ")
+    if YEAR.fullmatch(new) and len(YEAR.findall(body)) == 1:
+        return YEAR.sub(new, body) + "?"
+    group = "|".join(next((g for g in PREPOSITIONS if prep in g), (prep,)))
+    # the last such phrase, to the end of the question: "about COVID-19" of "agree on about …"
+    slot = re.search(rf"\b(?:{group})\s+(?P<old>(?:(?!\b(?:{group})\b)[^,;:])+)$", body, re.I)
+    if slot:
+        return f"{body[: slot.start('old')]}{new}?"
+    return f"{body} {prep} {new}?" if said else None
 
 
 def _a_name(match: re.Match[str]) -> bool:

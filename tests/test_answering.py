@@ -1001,3 +1001,10 @@ def test_a_manner_the_evidence_excludes_is_answered_no(app: App) -> None:
 def test_a_manner_the_evidence_states_decides_the_question(app: App, asked: str, word: str) -> None:
     answer = app.engine.ask(asked)
     assert answer.answer.startswith(word) and "virtual" in answer.answer, answer.answer
+
+
+def test_an_ellipsis_asks_the_previous_question_of_its_new_phrase(app: App) -> None:
+    asked = "What did Biden and Trudeau agree on about COVID-19?"
+    first = app.engine.ask(asked)
+    arctic = app.engine.ask("And about the Arctic?", [Turn(asked, first.answer)])
+    assert not arctic.refused and "Arctic" in arctic.citations[0].quote, arctic.answer

@@ -124,3 +124,43 @@ def test_besides_a_name_is_no_question_of_what_else() -> None:
     assert named.follow_up and not named.besides
     assert read_question("Which other countries are part of it?", [summit]).besides
     assert read_question("Who else is part of it besides them?", [summit]).besides
+
+
+@pytest.mark.parametrize(
+    ("turns", "follow_up", "whole"),
+    [
+        (
+            ["What did the leaders agree on about COVID-19?"],
+            "And about the Arctic?",
+            "What did the leaders agree on about the Arctic?",
+        ),
+        (
+            ["What did the leaders agree on about COVID-19?", "And about the Arctic?"],
+            "What about climate change?",  # the ellipsis before it made whole first
+            "What did the leaders agree on about climate change?",
+        ),
+        (["What was trade worth in 2020?"], "And in 2019?", "What was trade worth in 2019?"),
+        (["What was trade worth?"], "And in 2019?", "What was trade worth in 2019?"),
+        (["What is planned for the US?"], "And for Canada?", "What is planned for Canada?"),
+    ],
+)  # fmt: skip
+def test_an_ellipsis_is_the_previous_question_with_its_phrase_changed(
+    turns: list[str], follow_up: str, whole: str
+) -> None:
+    read = read_question(follow_up, [Turn(q, "An answer. [1]") for q in turns])
+    assert read.text == read.resolved == read.query == whole
+    assert read.follow_up and read.previous == "An answer. [1]"
+
+
+@pytest.mark.parametrize(
+    ("before", "follow_up"),
+    [
+        ("What does the State Department say about climate change?", "What about the White House?"),
+        ("Who is Michael Spavor?", "What about Kovrig?"),  # no phrase of that kind to change
+        ("What is NORAD?", "What about it?"),
+        ("Who did Biden call first?", "And Trudeau?"),
+    ],
+)
+def test_other_short_follow_ups_are_no_ellipsis(before: str, follow_up: str) -> None:
+    read = read_question(follow_up, [Turn(before, "An answer. [1]")])
+    assert read.text == follow_up and read.follow_up

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from assistant.answering.comparison import Compared, compared
 from assistant.answering.holders import HeldOffice, held_office
 from assistant.answering.parser import entities, syntax_of
-from assistant.followup import HasTurn, is_follow_up, resolved_question, standalone_query
+from assistant.followup import (
+    HasTurn,
+    elided,
+    is_follow_up,
+    resolved_question,
+    standalone_query,
+)
 from assistant.text import (
     MONTH,
     NUMBER,
@@ -446,6 +452,10 @@ def asked_length(text: str) -> tuple[str, int | None]:
 
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     text, length = asked_length(REQUEST.sub("", text))
+    whole = _elided(text, _standing(history)) if history else None
+    if whole:  # "And about the Arctic?": the previous question about the Arctic, read anew
+        read = read_question(whole)
+        return replace(read, follow_up=True, previous=history[-1].answer, resolved=whole)
     follow_up = bool(history) and is_follow_up(text)
     query = standalone_query(text, history) if follow_up else text
     query = SHORT_MONTH.sub(lambda m: FULL_MONTHS[m.group(1)[:3]], query)  # as documents write it
@@ -540,6 +550,24 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         of_a_date=bool(numbers(text))
         and not terms(NUMBER.sub(" ", MONTH.sub(" ", text))) - META - EVENT_WORDS,
     )
+
+
+def _standing(history: Sequence[HasTurn]) -> str:
+    """The last question asked, an ellipsis made whole ("What about climate change?" after
+    "And about the Arctic?" replaces the Arctic)."""
+    whole = ""
+    for turn in history:
+        whole = (_elided(turn.question, whole) if whole else None) or turn.question
+    return whole
+
+
+def _elided(text: str, previous: str) -> str | None:
+    """The previous question with this ellipsis's phrase in place, unless the phrase names
+    another source of a question about a source ("What about the White House?")."""
+    whole = elided(text, previous)
+    if whole and names(text) and sources_of(previous, names(previous))[0]:
+        return None
+    return whole
 
 
 def _mentioned(text: str, found: re.Match[str] | None = None) -> str:
