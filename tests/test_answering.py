@@ -1008,3 +1008,15 @@ def test_an_ellipsis_asks_the_previous_question_of_its_new_phrase(app: App) -> N
     first = app.engine.ask(asked)
     arctic = app.engine.ask("And about the Arctic?", [Turn(asked, first.answer)])
     assert not arctic.refused and "Arctic" in arctic.citations[0].quote, arctic.answer
+
+
+def test_a_name_the_document_wraps_is_answered_on_one_line(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "Harbour plans\n\nThrough the plan, Mayor Alma Reyes\nand Governor Tom Okafor will launch "
+        "a Harbour Council to align port policies."
+    )
+    app = folder_app(fake_env, monkeypatch, "wrapped", {"plan.txt": text})
+    answer = app.engine.ask("Who will launch the Harbour Council?")
+    assert answer.answer.startswith("Mayor Alma Reyes and Governor Tom Okafor: "), answer.answer

@@ -190,7 +190,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     )
     if question.owned:  # "Which country's citizens …?": whose the sentence says, or no name
         found = owner(judgement.evidence[0].text, question.owned)
-        return Verified(f"{found}: {rest.text}", rest.citations) if found else rest
+        return _labelled(found, rest) if found else rest
     for s in judgement.evidence[:STRANDED_SENTENCES]:
         passage = passages[s.n - 1].text
         if not all(mentions(passage, n) for n in question.subjects):
@@ -198,12 +198,12 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         governed = _stranded_object(question, s.text)
         if governed:  # "Who does the United States stand with?" → "stands with Canada"
             answer = _cited(_unique([s, judgement.evidence[0]]), passages)
-            return Verified(f"{governed}: {answer.text}", answer.citations)
+            return _labelled(governed, answer)
     held = _holder(question, judgement.evidence[:ENTITY_SENTENCES])
     if held:
         name, said = held
         answer = _cited(_unique([said, judgement.evidence[0]]), passages)
-        return Verified(f"{name}: {answer.text}", answer.citations)
+        return _labelled(name, answer)
     answers_by_doer = question.entity == "AGENT" and not judgement.parts
     # parsed only when it answers ("Who founded …?") or is ruled out ("Who did Biden call?")
     actor = (
@@ -214,7 +214,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
     if answers_by_doer and not question.asks_object:
         subject = _not_asked(question, actor)
         if subject:  # not "Blinken" of "Whom did Blinken …?"
-            return Verified(f"{subject[0].upper()}{subject[1:]}: {rest.text}", rest.citations)
+            return _labelled(f"{subject[0].upper()}{subject[1:]}", rest)
     # "Who will the Secretary of State meet?": never the one who meets ("Secretary Blinken")
     acting = actor.lower() if question.asks_object else ""
     best_first = judgement.evidence[:ENTITY_SENTENCES]
@@ -257,7 +257,7 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         best = whole[0]
     chosen = _unique([said_in[best], judgement.evidence[0], *judgement.parts])
     answer = _cited(chosen, passages)
-    return Verified(f"{form[best]}: {answer.text}", answer.citations)
+    return _labelled(form[best], answer)
 
 
 def _stranded_object(question: Question, sentence: str) -> str:
@@ -293,6 +293,12 @@ def _clause_share(question: Question, text: str, written: str) -> float:
     start = max(text.rfind(c, 0, at) for c in CLAUSE_ENDS) + 1
     ends = [e for e in (text.find(c, at + len(written)) for c in CLAUSE_ENDS) if e >= 0]
     return len(asked & terms(text[start : min(ends, default=len(text))])) / len(asked)
+
+
+def _labelled(label: str, answer: Verified) -> Verified:
+    """The answer after what it names, on one line ("President Biden and Prime Minister
+    Trudeau: …", though the document wraps the name)."""
+    return Verified(f"{' '.join(label.split())}: {answer.text}", answer.citations)
 
 
 def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentence] | None:
