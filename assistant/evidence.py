@@ -363,8 +363,9 @@ class EvidenceJudge:
         if not found:
             return []
         asked = np.asarray(
-            [self.embeddings.embed_query(question.resolved or question.query)], dtype=np.float32
-        )  # embedded once: retrieval has just asked for the same vector
+            [self.embeddings.embed_query(question.resolved or question.content or question.query)],
+            dtype=np.float32,
+        )  # embedded once (unless content): retrieval has just asked for the same vector
         read_as = [_in_context(s) for s in found]
         vectors = np.concatenate([asked, vectors_of(self.embeddings, read_as)])
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
@@ -389,7 +390,7 @@ class EvidenceJudge:
         if self.reader is not None:
             found.sort(key=lambda s: -s.score)
             read = found[:READ]
-            asked = question.resolved or question.query
+            asked = question.resolved or question.content or question.query
             said = self.reader.probabilities(asked, [_in_context(s) for s in read])
             for s, p in zip(read, said, strict=True):
                 s.reader = float(p)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer import Passage
 from assistant.answering.compose import _is_full_name, enough, relevant
 from assistant.answering.parser import doer, owner, syntax_of
 from assistant.answering.question import read_question, shape_of
@@ -1020,3 +1021,29 @@ def test_a_name_the_document_wraps_is_answered_on_one_line(
     app = folder_app(fake_env, monkeypatch, "wrapped", {"plan.txt": text})
     answer = app.engine.ask("Who will launch the Harbour Council?")
     assert answer.answer.startswith("Mayor Alma Reyes and Governor Tom Okafor: "), answer.answer
+
+
+def test_evidence_is_measured_against_the_question_without_where_it_says_to_look() -> None:
+    """ "… named in the fact sheet?": the fact sheet is where to look, not what a sentence
+    must be like (its words cost MiniLM's fitted gate the answer)."""
+    asked: list[str] = []
+
+    class Recording(HashingEmbeddings):
+        def embed_query(self, text: str) -> list[float]:
+            asked.append(text)
+            return super().embed_query(text)
+
+    passage = Passage(
+        chunk_id="c1", source="sheet.txt", title="Fact sheet", start=0, end=60, score=1.0,
+        text="The Roadmap supports the World Health Organization and NATO.",
+    )  # fmt: skip
+    for question, content in (
+        ("Which organizations are named in the fact sheet?", "Which organizations are named?"),
+        ("Which organizations does the fact sheet mention?", "Which organizations?"),
+        ("What was given in exchange for signing the document?", None),  # the document is asked of
+    ):
+        read = read_question(question)
+        assert read.content == (content or "")
+        asked.clear()
+        EvidenceJudge(Recording()).judge(read, [passage])
+        assert asked[0] == (content or question)

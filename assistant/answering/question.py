@@ -110,6 +110,16 @@ PEOPLE = re.compile(  # a list of people: "list the people…", "which officials
     re.IGNORECASE,
 )
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
+# "… named in the fact sheet?", "Which … does the document mention?": where to look, not what
+CONTAINER = (
+    r"(?:the|this|that|these|those|all(?:\s+the)?)\s+(?:(?:two|both)\s+)?"
+    r"(?:fact sheets?|documents?|files?|texts?)"
+)
+IN_DOCUMENTS = re.compile(
+    rf"\s*\b(?:in|from|within|across)\s+{CONTAINER}\b|"
+    rf"\s*\b(?:does|do|did)\s+{CONTAINER}\s+(?:name|mention|list|say|give|cite|describe)\b",
+    re.IGNORECASE,
+)
 COMPARE = re.compile(
     rf"\b(compare|comparison|contrast|differ|differs|difference|differences|versus)\b|"
     rf"\bboth {SOURCES}\b|\bthe two {SOURCES}\b",
@@ -258,6 +268,8 @@ class Question:
     follow_up: bool
     previous: str = ""  # a follow-up's previous answer: what the user has already been told
     resolved: str = ""  # a follow-up with its pronoun replaced ("How old is NORAD?"), if any
+    content: str = ""  # the question without where it says to look ("Which organizations are
+    # named?" of "… named in the fact sheet?"), if it says: what evidence is measured against
     focus: str | None = None  # the thing asked about ("population" in "what is the population
     # of Canada?"), stemmed; None when the question names only something generic
     parts: tuple[str, ...] = ()  # the claims of a question that asks several things at once
@@ -522,6 +534,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         follow_up=follow_up,
         previous=history[-1].answer if follow_up else "",
         resolved=resolved,
+        content=IN_DOCUMENTS.sub("", text) if IN_DOCUMENTS.search(text) else "",
         focus=syntax.focus if syntax.focus not in GENERIC_FOCUS else None,
         parts=parts_of(resolved or text),  # not the query: it holds the last turn too
         entity=entity_of(text) if shape == "fact" and kind is None else None,
