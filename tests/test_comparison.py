@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answering.comparison import compared, decide
+from assistant.answering.comparison import compared, decide, manner
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,12 @@ def test_a_comparison_the_evidence_cannot_settle_is_undecided(question: str, sen
 def test_only_a_comparison_with_a_number_is_one() -> None:
     assert compared("Is NORAD older than NATO?") is None
     assert compared("How long is the border?") is None
+
+
+def test_a_manner_is_decided_by_what_the_sentence_states_not_by_a_name() -> None:
+    asked = "Did the leaders meet online?"
+    assert manner(asked, "The leaders held a virtual meeting online.") is True
+    assert manner(asked, "The leaders met in person in Ottawa.") is False
+    assert manner(asked, "The leaders met in Ottawa.") is None
+    named = "Does the article mention the Children's Online Privacy Protection Act?"
+    assert manner(named, "It cites the Children's Online Privacy Protection Act.") is None

@@ -102,11 +102,12 @@ def _amount(text: str, found: re.Match[str]) -> tuple[float, frozenset[str], boo
     return value, terms(" ".join(words)), money
 
 
-# Ways of doing a thing that exclude each other: asked one way, the evidence says the other
+# Ways of doing a thing that exclude each other: asked one way, the evidence says the other;
+# in lower case, so that a name ("Children's Online Privacy Protection Act") is no manner
 MANNERS = (
     (
-        re.compile(r"\b(?:in person|face[- ]to[- ]face|physically|in-person)\b", re.IGNORECASE),
-        re.compile(r"\b(?:virtual(?:ly)?|online|remote(?:ly)?|by (?:phone|video))\b", re.I),
+        re.compile(r"\b(?:in person|face[- ]to[- ]face|physically|in-person)\b"),
+        re.compile(r"\b(?:virtual(?:ly)?|online|remote(?:ly)?|by (?:phone|video))\b"),
     ),
 )
 
