@@ -83,6 +83,9 @@ class Judgement:
     verdict: bool | None = None  # a yes/no question: yes? (None: not yes/no, or no model)
 
 
+STEM = 6  # "priori" of "priorities" and "prioritize"
+
+
 class EvidenceJudge:
     """Ranks the sentences that could answer and picks the evidence. It cannot answer when the
     evidence lacks a name, number or qualifier the question gives (a name or date that
@@ -382,6 +385,8 @@ class EvidenceJudge:
             s.coverage = len(own & stated) / len(own) if own else 1.0
             lexical = len(context & stated) / len(context) if context else 0.0
             s.typed = bool(s.people) if kind == "person" else satisfies(kind, s.text)
+            # "How many priorities …?" of "… which will prioritize:": its items are counted
+            s.typed = s.typed or (kind == "count" and introduces(question, s.text))
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
             s.score += 0.5 if expands(question.text, s.text) else 0.0
             if asked_names:  # sentences naming what the question (or conversation) names
@@ -398,6 +403,15 @@ class EvidenceJudge:
         if question.previous:
             _untold_first(question, found)
         return sorted(found, key=lambda s: -s.score)
+
+
+def introduces(question: Question, text: str) -> bool:
+    """Does the sentence introduce a list of what the question counts ("… which will
+    prioritize:" of "How many priorities …?"; not "… an article reports …, who stated:" of
+    "How many deaths were reported?")?"""
+    focus = question.focus or ""
+    said = {w[:STEM] for w in terms(text)}
+    return plain(text).endswith(":") and len(focus) >= STEM and focus[:STEM] in said
 
 
 def _statements(passages: list[Passage]) -> list[Sentence]:

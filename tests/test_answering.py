@@ -1047,3 +1047,22 @@ def test_evidence_is_measured_against_the_question_without_where_it_says_to_look
         asked.clear()
         EvidenceJudge(Recording()).judge(read, [passage])
         assert asked[0] == (content or question)
+
+
+def test_how_many_items_a_list_has_is_counted_from_its_items(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "Town plan\n\nThe plan was agreed in March. The plan will prioritize:\n\n"
+        "- **Clean water**: The council will fund new pipes for every district.\n"
+        "- **Safer roads**: The council will light every crossing by winter.\n"
+        "- **Night buses**: The council will run buses until two in the morning.\n\n"
+        "The mayor thanked the residents for their letters."
+    )
+    app = folder_app(fake_env, monkeypatch, "plan", {"plan.txt": text})
+    app.engine.judge.model = None  # the counting, not the fitted gate's bag-of-words borderline
+    answer = app.engine.ask("How many priorities does the plan list?")
+    assert answer.answer.startswith("Three. The plan will prioritize: [1]"), answer.answer
+    assert all(item in answer.answer for item in ("pipes", "crossing", "buses")), answer.answer
+    # not counted: a list of something else than what is asked
+    assert not app.engine.ask("How many districts does the plan list?").answer.startswith("Three")

@@ -46,6 +46,8 @@ from assistant.text import (
 from assistant.verify import Citation, Verified, citation
 
 MAX_ITEMS = 6
+COUNTED_ITEMS = 30  # a list whose items are counted is given whole, up to this many
+COUNTS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
 ENTITY_SENTENCES = 12  # the best evidence sentences read for the entity a question asks for
 MAX_PEOPLE = 12
 # "These concerns include …": a sentence that lists what the one before it names
@@ -165,7 +167,7 @@ def enough(question: Question, text: str) -> bool:
 
 def _fact(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     first = judgement.evidence[0]
-    listed = _introduced([first], judgement, passages)
+    listed = _introduced([first], judgement, passages, question.answer_type == "count")
     if listed:
         return listed
     listing = _listing_after(first, judgement.evidence)
@@ -408,10 +410,12 @@ def _in_order(chosen: list[Sentence]) -> list[Sentence]:
 
 
 def _introduced(
-    chosen: list[Sentence], judgement: Judgement, passages: list[Passage]
+    chosen: list[Sentence], judgement: Judgement, passages: list[Passage], counted: bool = False
 ) -> Verified | None:
     """A list the documents introduce ("The Roadmap will prioritize:") and then give item by
-    item: the introducing sentence, then the first sentence of each item, in reading order."""
+    item: the introducing sentence, then the first sentence of each item, in reading order;
+    counted, every item and how many there are first ("How many priorities …?")."""
+    most = COUNTED_ITEMS if counted else MAX_ITEMS
     intro = next(
         (s for s in chosen[:INTRODUCER_RANK] if plain(s.text).endswith(":")),
         None,
@@ -430,7 +434,7 @@ def _introduced(
     items: dict[int, Sentence] = {}
     last = at(intro)
     for s in starts:
-        if at(s) - last > ITEM_GAP or len(items) == MAX_ITEMS:
+        if at(s) - last > ITEM_GAP or len(items) == most:
             break
         before = passages[s.n - 1].text[: s.start]
         if at(s) not in items and (LABELLED.match(s.text) or ITEM_START.search(before)):
@@ -439,13 +443,15 @@ def _introduced(
     if len(items) < 2:
         return None
     head = _cited([intro], passages)
-    listed = _listed(list(items.values()), passages)
+    listed = _listed(list(items.values()), passages, most)
     cites = {c.n: c for c in [*head.citations, *listed.citations]}
-    return Verified(f"{head.text}\n{listed.text}", list(cites.values()))
+    # the count is the answer's own word, as "Yes." is: no passage says "six"
+    count = f"{COUNTS[len(items)] if len(items) < len(COUNTS) else len(items)}. " if counted else ""
+    return Verified(f"{count}{head.text}\n{listed.text}", list(cites.values()))
 
 
-def _listed(chosen: list[Sentence], passages: list[Passage]) -> Verified:
-    chosen = chosen[:MAX_ITEMS]
+def _listed(chosen: list[Sentence], passages: list[Passage], most: int = MAX_ITEMS) -> Verified:
+    chosen = chosen[:most]
     if len(chosen) == 1:
         return _cited(chosen, passages)
     verified = _cited(chosen, passages, joiner="\n")
