@@ -384,6 +384,7 @@ def read_not_generated(read: Question, judgement: Judgement) -> bool:
     paraphrase; which documents say a thing is read, as is who is named."""
     return (
         read.answer_type == "person"
+        or read.kind_label is not None
         or read.entity is not None
         or judgement.verdict is not None
         or read.of_documents

@@ -16,7 +16,7 @@ from assistant.answering.answerability import LogisticModel
 from assistant.answering.comparison import decide, manner, manner_words
 from assistant.answering.doers import acted
 from assistant.answering.holders import elsewhere, for_place, holders
-from assistant.answering.parser import QUANTIFIERS, people
+from assistant.answering.parser import QUANTIFIERS, entities, people
 from assistant.answering.question import Question
 from assistant.answering.reader import Reader
 from assistant.text import (
@@ -69,7 +69,7 @@ class Sentence:
     score: float = 0.0
     reader: float = 0.0  # the reader's probability that it answers (0 when not read)
     antecedent: str = ""  # the sentence before, when this one opens with a pronoun
-    people: tuple[str, ...] = ()  # whom it names, read only when the question asks for people
+    people: tuple[str, ...] = ()  # whom (or which countries, dates) it names, when a list asks
 
 
 @dataclass
@@ -209,6 +209,7 @@ class EvidenceJudge:
         says_it = bool(question.mentioned) and says(sentence.text, question.mentioned)
         answerable = possible and (
             says_it  # "Does the fact sheet mention the G20?" of a sentence naming the G20
+            or (question.kind_label is not None and sentence.typed)  # "Which countries …?"
             or self.model is None
             or question.of_the_folder  # typed evidence: the folder does name people
             or question.of_documents  # a summary of documents that were found
@@ -379,12 +380,17 @@ class EvidenceJudge:
         if kind == "person":
             for s, named in zip(found, people([s.text for s in found]), strict=True):
                 s.people = tuple(named)
+        elif question.kind_label:  # the countries each sentence names, as people above
+            label = frozenset({question.kind_label})
+            for s, of_kind in zip(found, entities([s.text for s in found], label), strict=True):
+                s.people = tuple(e for e, _ in of_kind)
         for s, vector in zip(found, vectors[1:], strict=True):
             stated = terms(s.text) | terms(passages[s.n - 1].usable_title) | _referred(s)
             s.similarity = float(vector @ vectors[0])
             s.coverage = len(own & stated) / len(own) if own else 1.0
             lexical = len(context & stated) / len(context) if context else 0.0
-            s.typed = bool(s.people) if kind == "person" else satisfies(kind, s.text)
+            named = kind == "person" or question.kind_label is not None
+            s.typed = bool(s.people) if named else satisfies(kind, s.text)
             # "How many priorities …?" of "… which will prioritize:": its items are counted
             s.typed = s.typed or (kind == "count" and introduces(question, s.text))
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)

@@ -1066,3 +1066,16 @@ def test_how_many_items_a_list_has_is_counted_from_its_items(
     assert all(item in answer.answer for item in ("pipes", "crossing", "buses")), answer.answer
     # not counted: a list of something else than what is asked
     assert not app.engine.ask("How many districts does the plan list?").answer.startswith("Three")
+
+
+def test_which_countries_are_mentioned_lists_each_country_once_with_its_sentence(
+    app: App,
+) -> None:
+    read = read_question("Which countries are named in the fact sheet?")
+    assert read.kind_label == "GPE" and not read.topic
+    assert read_question("What other companies were named in the suit?").kind_label is None
+    answer = app.engine.ask("Which countries are mentioned in the documents?")
+    lines = answer.answer.splitlines()
+    assert lines[0].startswith("- United States and Canada: "), answer.answer
+    named = [line[2 : line.index(": ")] for line in lines]
+    assert len(named) == len(set(named)) and not {"U.S.", "US", "G7", "G20"} & set(named), named

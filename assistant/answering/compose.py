@@ -28,6 +28,7 @@ from assistant.answering.holders import (
     asked_office,
     elsewhere,
     for_place,
+    same_place,
 )
 from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
@@ -74,7 +75,7 @@ STRANDED = re.compile(r"\b(with|to|for|from|against|by)\s*\?*\s*$", re.IGNORECAS
 def compose(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     if question.names_documents:
         return _documents_saying(question, judgement, passages)
-    if question.answer_type == "person":
+    if question.answer_type == "person" or question.kind_label:
         return _people(question, judgement, passages)
     most = question.length or MAX_ITEMS
     if question.shape == "list":
@@ -461,20 +462,26 @@ def _listed(chosen: list[Sentence], passages: list[Passage], most: int = MAX_ITE
 
 def _people(question: Question, judgement: Judgement, passages: list[Passage]) -> Verified:
     """Each person once ("Biden" is "Joe Biden"), with the first sentence naming them; not
-    those the question itself names ("Whom will Blinken meet?"), unless no one else is."""
+    those the question itself names ("Whom will Blinken meet?"), unless no one else is. The
+    same of countries or dates ("Which countries are mentioned?")."""
     named = [s for s in _in_order(judgement.evidence) if s.people]
+    persons = question.answer_type == "person"
     full = {p.split()[-1].lower() for s in named for p in s.people if _is_full_name(p)}
     found: dict[str, tuple[str, Sentence]] = {}  # surname -> (the person, who introduces them)
     for s in named:
         for person in s.people:
-            key = person.split()[-1].lower()
-            if key in found or not _a_person(person, s.text, full):
+            if not persons:  # a country or date: "the United States" is the United States
+                person = re.sub(r"^the\s+", "", " ".join(person.split()), flags=re.IGNORECASE)
+                if not _of_kind(person, question.kind_label, found):
+                    continue
+            key = person.split()[-1].lower() if persons else person.lower()
+            if key in found or (persons and not _a_person(person, s.text, full)):
                 continue
             initial = re.search(rf"\b[A-Z][a-z]+ (?={re.escape(person)})", s.text)
             if re.match(r"[A-Z]\. ", person) and initial:  # "J. Blinken" of "Antony J. Blinken"
                 person = initial.group() + person
             found[key] = (person, s)
-    asked = {n.split()[-1].lower() for n in question.names}
+    asked = {n.split()[-1].lower() for n in question.names} if persons else set()
     kept = [found[k] for k in found if k not in asked] or list(found.values())
     items: dict[str, list[str]] = {}  # sentence text -> the people it introduces
     sources: dict[str, Sentence] = {}
@@ -487,6 +494,15 @@ def _people(question: Question, judgement: Judgement, passages: list[Passage]) -
         lines.append(f"- {' and '.join(people)}: {plain(text)} [{s.n}]")
         cites.setdefault(s.n, citation(s.n, passages[s.n - 1], text))
     return Verified("\n".join(lines), list(cites.values()))
+
+
+def _of_kind(name: str, label: str | None, found: dict[str, tuple[str, Sentence]]) -> bool:
+    """A country not yet listed under another name ("U.S." after "United States") and not a
+    group spaCy takes for one ("G7"); a date that gives a day or year ("2019", not "today")."""
+    digits = any(c.isdigit() for c in name)
+    if label == "DATE":
+        return digits
+    return not digits and not any(same_place(name, listed) for listed, _ in found.values())
 
 
 def _a_person(name: str, text: str, full: set[str]) -> bool:

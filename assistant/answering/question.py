@@ -110,6 +110,15 @@ PEOPLE = re.compile(  # a list of people: "list the people…", "which officials
     re.IGNORECASE,
 )
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
+# "Which countries are mentioned in the documents?": things of one kind, wherever said
+# (spaCy's organisations are too loose for this: "Advancing Diversity", "COVID-19")
+KIND_LABELS = {"countries": "GPE", "nations": "GPE", "cities": "GPE", "dates": "DATE"}
+KINDS_MENTIONED = re.compile(
+    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+)?({'|'.join(KIND_LABELS)})\s+(?:are|were)\s+"
+    r"(?:mentioned|named|listed|cited)(?:\s+(?:in|by)\s+(?:the\s+|these\s+|all\s+the\s+)?"
+    rf"(?:[\w-]+\s+){{0,2}}(?:{SOURCE_NOUNS}|texts?|sources?))?\s*\??\s*$",
+    re.IGNORECASE,
+)
 # "… named in the fact sheet?", "Which … does the document mention?": where to look, not what
 CONTAINER = (
     r"(?:the|this|that|these|those|all(?:\s+the)?)\s+(?:(?:two|both)\s+)?"
@@ -284,6 +293,7 @@ class Question:
     offices: tuple[tuple[str, str], ...] = ()  # (portfolio, as written): ("health", "Minister
     # of Health"); a nationality is no portfolio ("Canadian minister")
     held: HeldOffice | None = None  # "Who is Canada's Foreign Minister?": office and country
+    kind_label: str | None = None  # "GPE" of "Which countries are mentioned?": spaCy's label
     compared: Compared | None = None  # a yes/no question's "more than 50 years"
     asks_object: bool = False  # "Who did Biden call?": not who calls, but whom
     owned: str | None = None  # "citizen" of "Which country's citizens …?"
@@ -496,6 +506,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         topic -= ASPECTS
     if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
         topic -= terms(GROUPS.strip("()").replace("|", " "))
+    if _kind_label(text):  # so are the countries of "Which countries are mentioned?"
+        topic -= terms(" ".join(KIND_LABELS))
     if (
         (shape == "fact" or (shape == "list" and WHAT_ARE.match(text)))
         and kind is None
@@ -548,6 +560,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         act=syntax.act if shape == "yesno" else "",
         offices=_offices(text),
         held=held_office(text),
+        kind_label=_kind_label(text),
         # a follow-up's names are written in its resolved form or in the question before it
         units=name_units(
             f"{resolved or text}\n{history[-1].question}" if follow_up else text,
@@ -563,6 +576,11 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         of_a_date=bool(numbers(text))
         and not terms(NUMBER.sub(" ", MONTH.sub(" ", text))) - META - EVENT_WORDS,
     )
+
+
+def _kind_label(text: str) -> str | None:
+    found = KINDS_MENTIONED.match(text)
+    return KIND_LABELS[found.group(1).lower()] if found else None
 
 
 def _standing(history: Sequence[HasTurn]) -> str:
