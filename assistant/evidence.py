@@ -390,9 +390,12 @@ class EvidenceJudge:
             s.coverage = len(own & stated) / len(own) if own else 1.0
             lexical = len(context & stated) / len(context) if context else 0.0
             named = kind == "person" or question.kind_label is not None
-            s.typed = bool(s.people) if named else satisfies(kind, s.text)
             # "How many priorities …?" of "… which will prioritize:": its items are counted
-            s.typed = s.typed or (kind == "count" and introduces(question, s.text))
+            s.typed = (
+                bool(s.people)
+                if named
+                else satisfies(kind, s.text) or (kind == "count" and introduces(question, s.text))
+            )
             s.score = s.similarity + 0.5 * lexical + 0.5 * s.coverage + (0.3 if s.typed else -0.5)
             s.score += 0.5 if expands(question.text, s.text) else 0.0
             if asked_names:  # sentences naming what the question (or conversation) names

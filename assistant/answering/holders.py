@@ -4,7 +4,10 @@ answered by "U.S. Secretary of State Antony J. Blinken"."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 from assistant.answering.parser import entities
 from assistant.text import ALIASES
@@ -75,16 +78,17 @@ def same_place(a: str, b: str) -> bool:
     )
 
 
-def holders(text: str, office: str) -> dict[str, list[str]]:
+@lru_cache(maxsize=256)  # the gate and the composer ask of the same passages, name by name
+def holders(text: str, office: str) -> Mapping[str, tuple[str, ...]]:
     """Each name the text titles with this office, with the countries written before the
-    office each time ("" when none is): {"Antony J. Blinken": ["U.S.", ""]}."""
-    found: dict[str, list[str]] = {}
+    office each time ("" when none is): {"Antony J. Blinken": ("U.S.", "")}."""
+    found: dict[str, tuple[str, ...]] = {}
     for m in re.finditer(rf"\b{re.escape(office)}{TITLED_NAME}", text):
         before = QUALIFIER.search(text[max(0, m.start() - 60) : m.start()])
         words = before.group().strip() if before else ""
         (places,) = entities([words], PLACES) if words else ([],)
-        found.setdefault(m.group(1), []).append(places[-1][0] if places else "")
-    return found
+        found[m.group(1)] = (*found.get(m.group(1), ()), places[-1][0] if places else "")
+    return MappingProxyType(found)
 
 
 def elsewhere(text: str, held: HeldOffice) -> str | None:
@@ -107,5 +111,5 @@ def for_place(text: str, held: HeldOffice | None, name: str) -> bool:
     only)?"""
     if held is None:
         return True
-    places = holders(text, held.office).get(name, [""])
+    places = holders(text, held.office).get(name, ("",))
     return any(p and same_place(p, held.place) for p in places) or not any(places)

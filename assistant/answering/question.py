@@ -506,7 +506,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         topic -= ASPECTS
     if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
         topic -= terms(GROUPS.strip("()").replace("|", " "))
-    if _kind_label(text):  # so are the countries of "Which countries are mentioned?"
+    kind_label = _kind_label(text)
+    if kind_label:  # so are the countries of "Which countries are mentioned?"
         topic -= terms(" ".join(KIND_LABELS))
     if (
         (shape == "fact" or (shape == "list" and WHAT_ARE.match(text)))
@@ -560,7 +561,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         act=syntax.act if shape == "yesno" else "",
         offices=_offices(text),
         held=held_office(text),
-        kind_label=_kind_label(text),
+        kind_label=kind_label,
         # a follow-up's names are written in its resolved form or in the question before it
         units=name_units(
             f"{resolved or text}\n{history[-1].question}" if follow_up else text,
