@@ -1,7 +1,8 @@
 """One fresh process started as a server starts, on an indexed home: the warm-up, the seed
-suite's first question (cold), its second, then the first again with the caches of its text
-(the embedder's vectors, the words of each sentence, each sentence's main verb) emptied, as
-they were for the first (warm). `python -m assistant.evaluation.cold_start HOME DATA_DIR
+suite's first question (cold), its second, then the first again (warm). Before each timed
+question the caches of its text (the embedder's vectors, the words of each sentence, each
+sentence's main verb, the holders of an office) are emptied, so that neither is answered from
+what the warm-up or the other read. `python -m assistant.evaluation.cold_start HOME DATA_DIR
 SUITES_DIR` prints both times, in ms, as JSON."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from assistant.settings import Settings
 
 
 def cold_and_warm(settings: Settings) -> dict[str, float]:
+    from assistant.answering.holders import holders
     from assistant.answering.parser import main_verb
     from assistant.app import App
     from assistant.evaluation.suite import load_suite
@@ -28,13 +30,19 @@ def cold_and_warm(settings: Settings) -> dict[str, float]:
     warm_up(Workspace(app))
     cases = load_suite(settings.suites_dir / "seed.yaml").cases
     first, other = (case.all_turns()[0].question for case in cases[:2])
+
+    def forget() -> None:
+        app.engine.embeddings.forget()
+        terms.cache_clear()
+        main_verb.cache_clear()
+        holders.cache_clear()
+
+    forget()
     t0 = time.perf_counter()
     app.engine.ask(first)
     cold = time.perf_counter() - t0
     app.engine.ask(other)  # so that llama.cpp's cache holds another prompt, as it did
-    app.engine.embeddings.forget()  # and what it remembers of the first question's text
-    terms.cache_clear()
-    main_verb.cache_clear()
+    forget()
     t0 = time.perf_counter()
     app.engine.ask(first)
     warm = time.perf_counter() - t0

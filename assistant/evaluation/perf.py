@@ -284,10 +284,18 @@ def _seed_latency(settings: Settings, home: Path, limit: int | None, starts: int
             "first_question_after_start_p50_ms": round(float(np.median(cold))),
             "same_question_warm_p50_ms": round(float(np.median(warm))),
             "cold_minus_warm_p50_ms": round(float(np.median(np.subtract(cold, warm))), 1),
+            "cold_minus_warm_p50_ci95_ms": _median_ci(np.subtract(cold, warm)),
             "cold_not_slower": sum(c <= w for c, w in zip(cold, warm, strict=True)),
             "cold_and_warm_ms": [[round(c), round(w)] for c, w in zip(cold, warm, strict=True)],
         }
     return result
+
+
+def _median_ci(values: np.ndarray, resamples: int = 10_000) -> list[float]:
+    """95% bootstrap interval of the median: whether a difference is there or is noise."""
+    rng = np.random.default_rng(0)
+    medians = np.median(rng.choice(values, (resamples, len(values))), axis=1)
+    return [round(float(q), 1) for q in np.percentile(medians, [2.5, 97.5])]
 
 
 def _fresh_start(settings: Settings) -> dict[str, float]:

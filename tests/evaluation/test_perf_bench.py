@@ -3,9 +3,10 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from assistant.evaluation.perf import bench_perf
+from assistant.evaluation.perf import _median_ci, bench_perf
 from assistant.settings import load_settings
 from tests.evaluation.test_benchmarks import _fake_benchmarks
 
@@ -54,6 +55,10 @@ def test_perf_bench_measures_a_corpus_of_the_asked_size(
     starts = seed["starts"]  # fresh processes on the same home, after this one let it go
     assert starts["processes"] == len(starts["cold_and_warm_ms"]) == 2
     assert starts["cold_not_slower"] == sum(c <= w for c, w in starts["cold_and_warm_ms"])
+    low, high = starts["cold_minus_warm_p50_ci95_ms"]
+    differences = [c - w for c, w in starts["cold_and_warm_ms"]]
+    assert min(differences) - 1 <= low <= starts["cold_minus_warm_p50_ms"] <= high
+    assert high <= max(differences) + 1
     assert starts["first_question_after_start_p50_ms"] > 0
     assert starts["same_question_warm_p50_ms"] > 0
 
@@ -75,3 +80,13 @@ def test_perf_bench_with_minilm_sets_the_index_beside_raw_encode(
     hybrid = result["retrieval_hybrid_with_query_embedding"]["p50_ms"]
     dense = result["retrieval_dense_only_with_query_embedding"]["p50_ms"]
     assert dense > 0.5 * hybrid
+
+
+def test_the_median_interval_holds_the_median_and_narrows_with_more_starts() -> None:
+    rng = np.random.default_rng(1)
+    few, many = rng.normal(5, 40, 8), rng.normal(5, 40, 200)
+    for values in (few, many):
+        low, high = _median_ci(values)
+        assert low <= np.median(values) <= high
+    assert np.subtract(*_median_ci(many)[::-1]) < np.subtract(*_median_ci(few)[::-1]) / 2
+    assert _median_ci(np.full(10, 7.0)) == [7.0, 7.0]
