@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.comparison import decide, manner, manner_words
+from assistant.answering.comparison import contrary, decide, manner, manner_words
 from assistant.answering.doers import acted
 from assistant.answering.holders import elsewhere, for_place, holders
 from assistant.answering.parser import QUANTIFIERS, entities, people
@@ -30,6 +30,7 @@ from assistant.text import (
     mentions,
     names,
     names_source,
+    negated,
     numbers,
     opposed,
     periods,
@@ -159,8 +160,10 @@ class EvidenceJudge:
             excused -= set(YEAR_ASKED.findall(question.text))
         # "Was the meeting virtual?" of "… Biden's virtual bilateral meeting …": decided by it,
         # "held online" too (another word of the same manner)
-        single = question.shape == "yesno" and not question.parts
+        single = question.one_claim
         in_manner = manner(question.text, sentence.text) if single else None
+        # "Is the shared border closed …?" of "… keep our shared border open …": No
+        denied = contrary(question.text, sentence.text) if single else None
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
             "numbers": sorted(
@@ -180,10 +183,13 @@ class EvidenceJudge:
                 set(self._unheard(question))
                 - set(WORD.findall(compared.words) if compared else ())
                 - (manner_words(question.text) if in_manner is not None else set())
+                - ({denied} if denied else set())
             ),
             "opposites": []
             if question.broad
-            else [a for a, _ in opposed(question.text, sentence.text)],
+            else [a for a, _ in opposed(question.text, sentence.text)]
+            # "open to non-essential travel?" of "open to essential travel": not decided
+            + ([a for a, _ in negated(question.text, sentence.text)] if single else []),
             # "Canada's Secretary of State" asked, only the U.S. one named
             "places": [question.held.asked]
             if question.held and elsewhere(everywhere, question.held)
@@ -216,6 +222,7 @@ class EvidenceJudge:
             or question.defines  # what is said of a name the passages give
             or titles_holder(sentence)  # "Who is the President of the United States?"
             or in_manner is not None
+            or denied is not None
             # "What happened on February 23?" of a sentence that gives that date
             or (question.of_a_date and question.months <= _months(sentence.text))
             # what a document says about a topic one of its sentences states in full
@@ -234,8 +241,8 @@ class EvidenceJudge:
         verdict = None
         if decided is None and question.actor and not question.parts:
             decided = acted(question.actor, question.act, sentence.text)
-        if decided is None and question.shape == "yesno" and not question.parts:
-            decided = in_manner
+        if decided is None and single:
+            decided = False if denied else in_manner
         if decided is not None and question.shape == "yesno":
             verdict = decided
         elif weighed and question.shape == "yesno" and self.verdict is not None:

@@ -262,6 +262,8 @@ OPPOSED = (
     "highest lowest; longest shortest; maximum minimum; northern southern; eastern western"
 )
 OPPOSITES = {a: b for pair in OPPOSED.split("; ") for a, b in (pair.split(), pair.split()[::-1])}
+# a lower-case word negated ("non-essential"), with the word after it ("travel")
+NEGATED = re.compile(r"\bnon-([a-z]+)(?:\s+([a-z]+))?")
 
 
 def opposed(question: str, sentence: str) -> list[tuple[str, str]]:
@@ -273,6 +275,19 @@ def opposed(question: str, sentence: str) -> list[tuple[str, str]]:
         for word in sorted(asked & OPPOSITES.keys())
         if OPPOSITES[word] in said and word not in said and OPPOSITES[word] not in asked
     ]
+
+
+def negated(question: str, sentence: str) -> list[tuple[str, str]]:
+    """(asked, given) for each "non-…" of the question whose plain word the sentence says
+    instead: "non-essential travel" asked, "essential travel" given."""
+    found = []
+    for m in NEGATED.finditer(question):
+        word, rest = m.group(1), m.group(2) or ""
+        plain = re.search(rf"(?<![\w-]){word}\b(?:\s+{rest}\b)?", sentence)
+        if plain and f"non-{word}" not in sentence.lower():
+            given = plain.group().strip()
+            found.append((f"non-{given}", given))
+    return found
 
 
 def qualifiers(text: str) -> set[str]:

@@ -1079,3 +1079,17 @@ def test_which_countries_are_mentioned_lists_each_country_once_with_its_sentence
     assert lines[0].startswith("- United States and Canada: "), answer.answer
     named = [line[2 : line.index(": ")] for line in lines]
     assert len(named) == len(set(named)) and not {"U.S.", "US", "G7", "G20"} & set(named), named
+
+
+def test_the_contrary_of_what_the_evidence_says_is_answered_no(app: App) -> None:
+    closed = app.engine.ask("Is the shared border closed to essential travel?")
+    assert closed.answer.startswith("No. ") and "open to essential travel" in closed.answer
+    opened = app.engine.ask("Is the shared border open to essential travel?")
+    assert opened.answer.startswith("Yes. "), opened.answer
+
+
+def test_a_negated_word_the_evidence_does_not_say_is_a_near_miss(app: App) -> None:
+    """The sentence speaks of essential travel: it does not decide non-essential travel."""
+    answer = app.engine.ask("Is the border open to non-essential travel?")
+    assert answer.refused and not answer.answer.startswith("Yes"), answer.answer
+    assert "They give the essential travel, not the non-essential travel" in answer.answer

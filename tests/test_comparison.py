@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.answering.comparison import compared, decide, manner
+from assistant.answering.comparison import compared, contrary, decide, manner
 
 
 @pytest.mark.parametrize(
@@ -93,3 +93,13 @@ def test_a_manner_is_decided_by_what_the_sentence_states_not_by_a_name() -> None
     assert manner(asked, "The leaders met in Ottawa.") is None
     named = "Does the article mention the Children's Online Privacy Protection Act?"
     assert manner(named, "It cites the Children's Online Privacy Protection Act.") is None
+
+
+def test_a_contrary_predicate_is_found_only_in_a_claim_about_the_world() -> None:
+    asked = "Is the shared border closed to essential travel?"
+    assert contrary(asked, "They keep our shared border open to essential travel.") == "closed"
+    assert contrary(asked, "The border was closed, then open again.") is None  # says both
+    assert contrary(asked, "The border is long.") is None
+    assert contrary("Did exports increase in 2019?", "Exports decreased in 2019.") == "increase"
+    reports = "Did the Fortune article report that exports increased?"
+    assert contrary(reports, "Exports decreased.") is None  # what reports say: not one sentence

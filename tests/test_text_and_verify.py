@@ -7,6 +7,7 @@ from assistant.text import (
     holds_office,
     mentions,
     names,
+    negated,
     numbers,
     offices,
     prose,
@@ -291,3 +292,12 @@ def test_names_are_found_with_or_without_their_accents() -> None:
     assert mentions("Beyoncé Giselle Knowles-Carter", "beyonce")
     assert mentions("Frederic Chopin", "frédéric")
     assert not mentions("Beyoncé", "beyonc")
+
+
+def test_a_negated_word_asked_is_contrasted_with_the_plain_word_said() -> None:
+    asked = "Is the border open to non-essential travel?"
+    said = "They keep the border open to essential travel."
+    assert negated(asked, said) == [("non-essential travel", "essential travel")]
+    assert negated(asked, "Entry is restricted for non-essential travel.") == []
+    assert negated(asked, "The border is open.") == []
+    assert negated("Who was the non-Hispanic mayor?", "The Hispanic mayor spoke.") == []  # a name

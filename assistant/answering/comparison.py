@@ -112,6 +112,41 @@ MANNERS = (
 )
 
 
+# Predicates of which a sentence that says one of a thing denies the other ("Is the border
+# closed …?" of "… keep our shared border open …"), each with its forms, in lower case
+CONTRARY = (
+    ("open opened opens reopened", "closed closes closing shut"),
+    ("increase increased increases increasing", "decrease decreased decreases decreasing"),
+    ("win wins won", "lose loses lost"),
+    ("approve approves approved", "reject rejects rejected"),
+    ("allow allows allowed permitted", "ban bans banned prohibited forbidden"),
+    ("legal", "illegal"),
+)
+CONTRARIES = [(frozenset(one.split()), frozenset(other.split())) for one, other in CONTRARY]
+# what reports say or whether they agree is decided by comparing claims, not by one sentence
+OF_REPORTS = re.compile(
+    r"\b(?:articles?|report\w*|coverage|both|similar\w*|align\w*|agree\w*|disagree\w*|"
+    r"consisten\w*|inconsisten\w*|discuss\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def contrary(question: str, sentence: str) -> str | None:
+    """Of a yes/no question of one claim about the world (not about what reports say): the
+    word it asks with when the sentence says the contrary instead ("closed" when the
+    sentence says "open" and never "closed"), else None."""
+    if OF_REPORTS.search(question):
+        return None
+    asked = set(re.findall(r"[a-z]+", question))
+    said = set(re.findall(r"[a-z]+", sentence))
+    for pair in CONTRARIES:
+        for one, other in (pair, pair[::-1]):
+            word = next(iter(sorted(asked & one)), None)
+            if word and said & other and not said & one and not asked & other:
+                return word
+    return None
+
+
 def manner_words(question: str) -> set[str]:
     """The words of the manners a question asks of ("face", "to" of "face to face")."""
     return {w for pattern in sum(MANNERS, ()) for m in pattern.finditer(question) for w in

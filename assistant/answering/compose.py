@@ -40,6 +40,7 @@ from assistant.text import (
     is_noun,
     mentions,
     names,
+    negated,
     opposed,
     plain,
     terms,
@@ -127,7 +128,10 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
     if missing.get("periods"):  # "each year" of a sentence that counts "every day"
         asked = PERIODS[missing["periods"][0]].search(question.text)
         return NearMiss(asked.group() if asked else missing["periods"][0], None, best, cite)
-    for asked, given in opposed(question.text, best.text) if missing.get("opposites") else ():
+    contrasts = opposed(question.text, best.text)
+    if question.one_claim:  # "They give the essential travel, not the non-essential travel"
+        contrasts += negated(question.text, best.text)
+    for asked, given in contrasts if missing.get("opposites") else ():
         return NearMiss(asked, given, best, cite)  # "They give the last, not the first"
     for kind in ("names", "numbers", "qualifiers", "terms", "offices"):
         if missing.get(kind):

@@ -311,6 +311,11 @@ class Question:
         return self.shape == "yesno" and bool(self.mentioned) and not self.parts
 
     @property
+    def one_claim(self) -> bool:
+        """A yes/no question of one claim, which one sentence can decide."""
+        return self.shape == "yesno" and not self.parts
+
+    @property
     def of_the_folder(self) -> bool:
         """Asks for the people of every document, about nothing in particular: the answer
         reads the whole folder rather than what a search for the question finds."""
