@@ -5,8 +5,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -137,7 +139,7 @@ def load_document(path: Path, max_bytes: int = 20_000_000) -> SourceDocument:
         body_start=body_start,
         title=_clean(meta.get("title")) or _first_line(text[body_start:]) or path.stem,
         url=_clean(meta.get("url") or meta.get("source_url")) or None,
-        date=_clean(meta.get("date")) or None,
+        date=_clean(meta.get("date")) or _dateline(text[body_start:]) or None,
         sha256=hashlib.sha256(raw).hexdigest(),
         publisher=_clean(meta.get("publisher") or meta.get("source")) or None,
     )
@@ -156,6 +158,35 @@ def _front_matter(text: str) -> tuple[dict[str, object], int]:
     except yaml.YAMLError:
         return {}, 0
     return (meta if isinstance(meta, dict) else {}), body_start
+
+
+DATELINE_LINES = 4  # a dateline is among the first lines of the text
+# a line that is only a date, perhaps with a time: "02/26/2021 03:12 PM EST", "March 3, 2021"
+DATELINE = re.compile(
+    r"(?P<date>\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})"
+    r"(?:,? \d{1,2}:\d{2}(?: ?[AaPp]\.?[Mm]\.?)?(?: [A-Z]{2,4})?)?"
+)
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y")
+
+
+def _dateline(body: str) -> str | None:
+    """The date of a text that gives one on a line of its own near its start, as ISO: a
+    month/day/year date only where it cannot be read day first ("02/26/2021", not
+    "03/02/2021")."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()][:DATELINE_LINES]
+    for line in lines:
+        found = DATELINE.fullmatch(line)
+        if not found:
+            continue
+        written = found["date"]
+        if "/" in written and int(written.split("/")[1]) <= 12:
+            return None  # 03/02/2021: March 2 or 3 February
+        for layout in DATE_FORMATS:
+            try:
+                return datetime.strptime(written, layout).date().isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 def _first_line(body: str) -> str:

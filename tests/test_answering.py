@@ -10,7 +10,8 @@ from assistant.answering.compose import _is_full_name, enough, relevant
 from assistant.answering.parser import doer, owner, syntax_of
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
-from assistant.engine import Turn, passages_for
+from assistant.documents import passage_of
+from assistant.engine import Turn
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.settings import load_settings
 from assistant.text import terms
@@ -622,7 +623,7 @@ def test_who_acts_may_be_a_country_and_never_the_one_the_question_names(app: App
 def test_a_dateline_is_never_evidence(app: App) -> None:
     engine = app.engine
     read = read_question("What happened on February 23, 2021?")
-    passages = passages_for(engine.retriever, read)
+    passages = [passage_of(d) for d in engine.retriever.everything(300)]  # the whole folder
     assert any("03:12 PM EST" in p.text for p in passages)
     ranked = engine.judge.rank(read, passages)
     assert ranked and not any("03:12 PM EST" in s.text for s in ranked)
@@ -956,6 +957,7 @@ def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
         "What are the titles of the documents?",
         "Which documents do you have?",
         "List the documents.",
+        "What are the documents?",
     ):
         answer = app.engine.ask(question)
         assert not answer.refused and answer.answer.startswith("2 documents are indexed:")
@@ -968,8 +970,18 @@ def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
     dated = app.engine.ask("When was the White House fact sheet published?")  # its metadata
     assert dated.answer.startswith("“FACT SHEET: The United States-Canada Partnership” is dated")
     assert "2021-02-23" in dated.answer and len(dated.citations) == 1
-    undated = app.engine.ask("When was the State Department document published?")
-    assert "is dated" not in undated.answer  # no date recorded: asked of the text as usual
+    lined = app.engine.ask("When was the State Department document published?")  # dateline
+    assert "is dated 2021-02-26" in lined.answer, lined.answer
+    first = app.engine.ask("Which document was published first?")
+    assert first.answer.startswith("“FACT SHEET: The United States-Canada Partnership”, dated")
+    assert "is the earliest [1]; then “The United States and Canada" in first.answer
+    latest = app.engine.ask("Which of the documents is the most recent?")
+    assert latest.answer.startswith("“The United States and Canada: Neighbors"), latest.answer
+    assert "2021-02-26, is the latest [1]" in latest.answer
+    assert [c.source for c in latest.citations] == [
+        "data/000_8e8d18d6546258b1.txt",
+        "data/002_ec2a0a35004d6a3e.txt",
+    ]
     counted = app.engine.ask("How many documents mention NORAD?")  # each, with its sentence
     assert {c.source for c in counted.citations} == {
         "data/000_8e8d18d6546258b1.txt",

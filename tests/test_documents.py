@@ -18,6 +18,24 @@ def test_first_line_is_the_title_without_front_matter(fake_env: Path) -> None:
     doc = load_document(Path("data/000_8e8d18d6546258b1.txt"))
     assert doc.title == "The United States and Canada: Neighbors, Friends, and Allies"
     assert doc.url is None and doc.body_start == 0
+    assert doc.date == "2021-02-26"  # its dateline, "02/26/2021 03:12 PM EST"
+
+
+@pytest.mark.parametrize(
+    ("opening", "date"),
+    [
+        ("Title\n\nMarch 3, 2021\n\nText.", "2021-03-03"),
+        ("Title\n2021-02-05 10:00 UTC\nText.", "2021-02-05"),
+        ("Title\n03/02/2021\nText.", None),  # March 2 or 3 February: not guessed
+        ("Title\nWe met on February 2, 2021.\n", None),  # a date in a sentence
+        ("A\nB\nC\nD\nMarch 3, 2021\n", None),  # too far in to be a dateline
+        ("---\ndate: '2020-01-01'\n---\nMarch 3, 2021\n", "2020-01-01"),  # front matter wins
+    ],
+)
+def test_a_dateline_near_the_start_dates_a_text(tmp_path: Path, opening: str, date: str) -> None:
+    path = tmp_path / "doc.md"
+    path.write_text(opening)
+    assert load_document(path).date == date
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Questions about the folder's documents rather than what they say, answered by reading the
 index, not by searching it: which documents there are ("How many documents are there?",
 "What are the titles of the documents?"), one document's date ("When was the White House
-fact sheet published?"), and that a thing is mentioned nowhere in the documents asked about
-("Does the State Department document mention the WTO?" → No, and the one that does)."""
+fact sheet published?"), which was published first or last, and that a thing is mentioned
+nowhere in the documents asked about ("Does the State Department document mention the WTO?"
+→ No, and the one that does)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ DOCUMENTS = r"(?:documents|files|sources|texts|fact sheets|articles|reports|page
 FOLDER_QUESTION = re.compile(
     rf"^\s*(?:how many {DOCUMENTS}\b(?!.*\b(?:mention|say|name|cite|discuss|talk)\w*\b)|"
     rf"(?:what|which) (?:are )?(?:the )?(?:titles?|names?) of (?:the |your |all )?{DOCUMENTS}\b|"
+    rf"(?:what|which) are (?:the |your |all )?(?:the )?{DOCUMENTS}\s*[.?!]?\s*$|"
     rf"(?:what|which) {DOCUMENTS} (?:do you have|have you (?:got|indexed|read)|"
     r"are (?:there|indexed|loaded|available|in the folder))\b|"
     rf"(?:please )?(?:list|name|show)(?: me)? (?:all )?(?:the |your )?{DOCUMENTS}\s*[.?!]?\s*$)",
@@ -34,6 +36,14 @@ FOLDER_QUESTION = re.compile(
 PUBLISHED = re.compile(
     r"^\s*(?:when|on what date|what date) (?:was|were) (?:the |this |that )?.+? (?:published|"
     r"released|issued|dated|posted|put out)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "Which document was published first?", "Which of the files is the most recent?"
+IN_ORDER = re.compile(
+    r"^\s*(?:which|what) (?:one |of the )?(?:document|file|article|report|text|fact sheet|"
+    r"page|source)s?\b(?!.*\b(?:mention|say|said|name|cite|discuss|talk|describ)\w*\b).*?"
+    r"\b(?:(?P<early>first|earliest|oldest|older)|(?P<late>last|latest|newest|newer|"
+    r"most recent|more recent))\b",
     re.IGNORECASE,
 )
 Found = tuple[Verified, list[Passage]]
@@ -46,6 +56,9 @@ def of_the_folder(retriever: BaseRetriever, read: Question, prompts: Prompts) ->
         return _documents(retriever, prompts)
     if PUBLISHED.match(read.text):
         return _dated(_folder(retriever), read, prompts)
+    in_order = IN_ORDER.match(read.text)
+    if in_order:
+        return _by_date(retriever, bool(in_order["late"]), prompts)
     folder = _folder(retriever) if read.asks_mention else None
     if not folder:
         return None
@@ -93,6 +106,34 @@ def _documents(retriever: BaseRetriever, prompts: Prompts) -> Found | None:
         for p, d, q in zip(passages, docs, quotes, strict=True)
     ]
     text = prompts.render("documents.j2", total=len(sources), docs=shown)
+    cites = [citation(n, p, q) for n, (p, q) in enumerate(zip(passages, quotes, strict=True), 1)]
+    return Verified(text, cites), passages
+
+
+def _by_date(retriever: BaseRetriever, latest: bool, prompts: Prompts) -> Found | None:
+    """The dated documents, the earliest (or the latest) first, each cited by its opening."""
+    live, opening = getattr(retriever, "live", None), getattr(retriever, "opening", None)
+    if live is None or opening is None:
+        return None
+    docs = [d for d in map(opening, sorted(live())[:MAX_LISTED]) if d is not None]
+    dated = sorted(
+        (d for d in docs if d.metadata.get("date")),
+        key=lambda d: str(d.metadata["date"]),
+        reverse=latest,
+    )
+    if len(dated) < 2:  # nothing to put in order: answered from what the documents say
+        return None
+    passages = [passage_of(d) for d in dated]
+    quotes = [first_sentence(d) for d in dated]
+    shown = [
+        {"title": p.title, "date": d.metadata["date"]} for p, d in zip(passages, dated, strict=True)
+    ]
+    text = prompts.render(
+        "published_order.j2",
+        docs=shown,
+        word="latest" if latest else "earliest",
+        undated=len(docs) - len(dated),
+    )
     cites = [citation(n, p, q) for n, (p, q) in enumerate(zip(passages, quotes, strict=True), 1)]
     return Verified(text, cites), passages
 
