@@ -141,7 +141,7 @@ def contrary(question: str, sentence: str) -> str | None:
     said = set(re.findall(r"[a-z]+", sentence))
     for pair in CONTRARIES:
         for one, other in (pair, pair[::-1]):
-            word = next(iter(sorted(asked & one)), None)
+            word = min(asked & one, default=None)
             if word and said & other and not said & one and not asked & other:
                 return word
     return None

@@ -308,7 +308,7 @@ class Question:
     @property
     def asks_mention(self) -> bool:
         """Asks whether the documents mention a thing ("Does the fact sheet mention Mexico?")."""
-        return self.shape == "yesno" and bool(self.mentioned) and not self.parts
+        return self.one_claim and bool(self.mentioned)
 
     @property
     def one_claim(self) -> bool:
