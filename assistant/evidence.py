@@ -504,7 +504,11 @@ def _diverse(vectors: np.ndarray, scores: list[float], members: list[int], most:
     return picked
 
 
-YEAR_ASKED = re.compile(r"\b(?:in|during|for|of) ((?:19|20)\d\d)\b")  # "trade in 2021"
+YEAR_ASKED = re.compile(  # "trade in 2021", "meeting in February 2021"
+    r"\b(?:in|during|for|of) (?:(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? )?"
+    r"((?:19|20)\d\d)\b"
+)
 
 
 def _about(question: Question, sentence: str) -> bool:

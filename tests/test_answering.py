@@ -1105,3 +1105,14 @@ def test_a_negated_word_the_evidence_does_not_say_is_a_near_miss(app: App) -> No
     answer = app.engine.ask("Is the border open to non-essential travel?")
     assert answer.refused and not answer.answer.startswith("Yes"), answer.answer
     assert "They give the essential travel, not the non-essential travel" in answer.answer
+
+
+def test_a_month_and_year_the_sentence_contradicts_are_not_excused_by_the_documents_date(
+    app: App,
+) -> None:
+    """The State Department document is dated February 2021 (its dateline); the sentence
+    says the group last met in February 2020: it does not say it met in February 2021."""
+    answer = app.engine.ask("Was the High-Level Policy Review Group meeting in February 2021?")
+    assert answer.refused and "“2021”" in answer.answer, answer.answer
+    met = app.engine.ask("Did the High-Level Policy Review Group last meet in February 2020?")
+    assert met.answer.startswith("Yes. "), met.answer
