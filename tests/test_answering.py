@@ -83,6 +83,13 @@ def test_a_request_is_read_as_the_question_it_asks() -> None:
         ("List the priorities in 3 bullet points.", "List the priorities.", 3),
         ("Explain NORAD in 50 words.", "Explain NORAD.", 2),
         ("Explain NORAD in one paragraph.", "Explain NORAD.", None),
+        (
+            "Give me a two-sentence summary of the fact sheet.",
+            "Give me a summary of the fact sheet.",
+            2,
+        ),
+        ("Write a 3-sentence overview of NORAD.", "Write an overview of NORAD.", 3),
+        ("Give me a brief summary of the Roadmap.", "Give me a summary of the Roadmap.", 2),
         # not a length: a count in the middle of a question, or no count at all
         ("Which team won in two points last season?", None, None),
         ("What was measured in points?", None, None),
@@ -94,6 +101,13 @@ def test_how_long_an_answer_may_be_is_no_part_of_what_it_asks(
     read = read_question(question)
     assert read.text == (text or question) and read.length == length
     assert not {"sentenc", "bullet", "point", "word", "paragraph"} & read.topic
+
+
+def test_a_contracted_question_word_is_read_as_written_out() -> None:
+    read = read_question("What's the difference between the two documents?")
+    assert read.text == "What is the difference between the two documents?"
+    assert read.shape == "compare" and read.of_documents and not read.topic
+    assert read_question("Who's death caused the protest?").text.startswith("Who's")  # whose
 
 
 def test_whether_the_documents_mention_a_thing_is_asked_in_many_ways() -> None:

@@ -90,6 +90,16 @@ LENGTH = re.compile(
     r"paragraphs?|words?)|briefly|in short|in brief|in a nutshell)(?=\s*(?:[,.?!:;]|$))",
     re.IGNORECASE,
 )
+# "What's the difference …?" read as "What is …" (its "s" is no word of the topic); only as
+# the first word: "Who's" is often "whose", a later "what's" a title's ("What's My Line")
+CONTRACTED = re.compile(r"^(\s*(?:what|where|how))['’]s\b", re.IGNORECASE)
+# "a two-sentence summary", "a brief overview": a length said before what is asked for
+SIZED = re.compile(
+    r"\b(?:(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)[- ]"
+    r"(?P<unit>sentence|line|bullet|point|paragraph|word)|brief|short|quick)\s+"
+    r"(?=(?:summary|overview|recap|description|explanation|answer)\b)",
+    re.IGNORECASE,
+)
 # "Give me three facts about NORAD": a summary of that many sentences
 ITEMS_ASKED = re.compile(
     r"^\s*(?:please\s+)?(?:give|tell|list|name)\s+(?:me\s+|us\s+)?(?P<count>\d{1,2}|two|three|four|"
@@ -457,6 +467,12 @@ def sources_of(text: str, found: frozenset[str] | set[str]) -> tuple[frozenset[s
 def asked_length(text: str) -> tuple[str, int | None]:
     """The question without what it says of the answer's length, and that length in
     sentences ("Summarize the fact sheet in two sentences." → 2; "… in one paragraph": none)."""
+    sized = SIZED.search(text)
+    if sized:
+        rest = re.sub(
+            r"\b([Aa]) (?=[aeiouAEIOU])", r"\1n ", text[: sized.start()] + text[sized.end() :]
+        )
+        return _as_asked(rest, sized.group("unit") or "", sized.group("count") or "")
     found = LENGTH.search(text)
     if not found:
         items = ITEMS_ASKED.match(text)
@@ -467,8 +483,14 @@ def asked_length(text: str) -> tuple[str, int | None]:
         return rest, int(count) if count.isdigit() else COUNTS.get(count)
     rest = text[: found.start()] + text[found.end() :]
     rest = re.sub(r"\s+([,.?!:;])", r"\1", re.sub(r",\s*(?=[.?!]|$)", "", rest)).strip(" ,;:")
-    rest = rest[:1].upper() + rest[1:]
-    unit, count = (found.group("unit") or "").lower(), (found.group("count") or "").lower()
+    return _as_asked(
+        rest[:1].upper() + rest[1:], found.group("unit") or "", found.group("count") or ""
+    )
+
+
+def _as_asked(rest: str, unit: str, count: str) -> tuple[str, int | None]:
+    """The question without its length, and the length in sentences."""
+    unit, count = unit.lower(), count.lower()
     n = int(count) if count.isdigit() else COUNTS.get(count, BRIEF)
     if unit.startswith("paragraph"):
         return rest, None
@@ -478,7 +500,7 @@ def asked_length(text: str) -> tuple[str, int | None]:
 
 
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
-    text, length = asked_length(REQUEST.sub("", text))
+    text, length = asked_length(REQUEST.sub("", CONTRACTED.sub(r"\1 is", text)))
     whole = _elided(text, _standing(history)) if history else None
     if whole:  # "And about the Arctic?": the previous question about the Arctic, read anew
         read = read_question(whole)
