@@ -450,6 +450,8 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
     docs = retriever.invoke(read.query)
     if read.sources and read.gathers:  # "What does the State Department say about NORAD?"
         docs = from_sources(read_through(retriever, docs), read.sources) or docs
+    elif read.of_one_kind:  # "What does the fact sheet say about Mexico?"
+        docs = titled(read_through(retriever, docs), read.text) or docs
     passages = [passage_of(d) for d in docs]
     if read.shape == "list":
         intro = next((p for p in passages if INTRODUCES.search(p.text)), None)

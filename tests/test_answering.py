@@ -1130,3 +1130,11 @@ def test_a_month_and_year_the_sentence_contradicts_are_not_excused_by_the_docume
     assert answer.refused and "“2021”" in answer.answer, answer.answer
     met = app.engine.ask("Did the High-Level Policy Review Group last meet in February 2020?")
     assert met.answer.startswith("Yes. "), met.answer
+
+
+def test_what_one_document_named_by_its_kind_says_comes_from_it_alone(app: App) -> None:
+    answer = app.engine.ask("What does the fact sheet say about Mexico?")
+    assert not answer.refused and "Mexico" in answer.answer, answer.answer
+    assert {c.source for c in answer.citations} == {"data/002_ec2a0a35004d6a3e.txt"}
+    assert read_question("What does the fact sheet say about Mexico?").of_one_kind
+    assert not read_question("What do the documents say about Mexico?").of_one_kind

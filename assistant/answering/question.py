@@ -50,6 +50,13 @@ SOURCE_NOUNS = (
     r"(?:fact sheets?|documents?|reports?|articles?|releases?|press releases?|statements?|pages?|"
     r"files?|memos?|briefings?|websites?|sites?|posts?|announcements?|papers?)"
 )
+# "What does the fact sheet say about Mexico?": one document, named by its kind
+ONE_SAYS = re.compile(
+    r"\b(?:what|how) (?:does|do|did) the (?:fact sheet|document|report|article|release|"
+    r"press release|statement|page|file|memo|briefing|website|site|post|announcement|paper)\s+"
+    r"(?:say|state|write|tell|report|describe|mention)",
+    re.IGNORECASE,
+)
 SAYS = (
     r"(?:say|said|says|state|states|report|reports|write|wrote|mention|mentions|claim|claims|"
     r"announce|give|gives|provide|provides|list|lists|describe|describes)"
@@ -324,6 +331,12 @@ class Question:
     def one_claim(self) -> bool:
         """A yes/no question of one claim, which one sentence can decide."""
         return self.shape == "yesno" and not self.parts
+
+    @property
+    def of_one_kind(self) -> bool:
+        """Gathers what one document, named by its kind, says ("What does the fact sheet say
+        about Mexico?"): from the documents titled so."""
+        return self.gathers and bool(ONE_SAYS.search(self.text))
 
     @property
     def of_the_folder(self) -> bool:
