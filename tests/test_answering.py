@@ -1138,3 +1138,15 @@ def test_what_one_document_named_by_its_kind_says_comes_from_it_alone(app: App) 
     assert {c.source for c in answer.citations} == {"data/002_ec2a0a35004d6a3e.txt"}
     assert read_question("What does the fact sheet say about Mexico?").of_one_kind
     assert not read_question("What do the documents say about Mexico?").of_one_kind
+
+
+def test_a_follow_up_naming_another_document_asks_the_same_of_it(app: App) -> None:
+    asked = "What does the fact sheet say about Mexico?"
+    first = app.engine.ask(asked)
+    other = app.engine.ask("And the State Department document?", [Turn(asked, first.answer)])
+    assert {c.source for c in other.citations} == {"data/000_8e8d18d6546258b1.txt"}, other.answer
+    chain = [Turn("What does the State Department say about climate change?", "…")]
+    chain.append(Turn("And the White House?", "…"))
+    sheet = read_question("And the fact sheet?", chain)  # the White House swapped, not kept
+    assert sheet.resolved == "What does the fact sheet say about climate change?"
+    assert "house" not in sheet.topic

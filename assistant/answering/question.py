@@ -50,6 +50,24 @@ SOURCE_NOUNS = (
     r"(?:fact sheets?|documents?|reports?|articles?|releases?|press releases?|statements?|pages?|"
     r"files?|memos?|briefings?|websites?|sites?|posts?|announcements?|papers?)"
 )
+# "And the fact sheet?", "And the State Department document?": another document, by its kind
+SWAPPED = re.compile(
+    r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>the\s+"
+    r"(?:(?-i:[A-Z][\w.&’'-]*)\s+)*(?:fact sheet|document|report|article|release|statement|"
+    r"memo|briefing|announcement|paper))\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# "And the White House?": a publisher, which the standing question of a conversation swaps in
+NAMED = re.compile(
+    r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>(?:the\s+)?"
+    r"(?-i:[A-Z][\w.&’'-]*)(?:\s+(?-i:[A-Z][\w.&’'-]*))*)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# "What does the State Department say …": the document a question asks of
+DOCUMENT_SAYS = re.compile(
+    r"\b(?:does|did|do)\s+(the\s+[^?]+?)\s+(?:say|state|write|tell|report|describe|mention)\b",
+    re.IGNORECASE,
+)
 # "What does the fact sheet say about Mexico?": one document, named by its kind
 ONE_SAYS = re.compile(
     r"\b(?:what|how) (?:does|do|did) the (?:fact sheet|document|report|article|release|"
@@ -629,13 +647,29 @@ def _standing(history: Sequence[HasTurn]) -> str:
     "And about the Arctic?" replaces the Arctic)."""
     whole = ""
     for turn in history:
-        whole = (_elided(turn.question, whole) if whole else None) or turn.question
+        asked = turn.question
+        whole = (_elided(asked, whole) or _swapped(asked, whole, NAMED) if whole else None) or asked
     return whole
+
+
+def _swapped(text: str, previous: str, new: re.Pattern[str]) -> str | None:
+    """Of a question of what one document says, that document swapped for the one this
+    follow-up names ("And the fact sheet?" after "What does the State Department say about
+    climate change?")."""
+    swapped, says = new.match(text), DOCUMENT_SAYS.search(previous)
+    if not (swapped and says):
+        return None
+    return previous[: says.start(1)] + swapped.group("new") + previous[says.end(1) :]
 
 
 def _elided(text: str, previous: str) -> str | None:
     """The previous question with this ellipsis's phrase in place, unless the phrase names
-    another source of a question about a source ("What about the White House?")."""
+    another source of a question about a source ("What about the White House?"); of a
+    question of what one document says, that document swapped ("And the fact sheet?" after
+    "What does the State Department say about climate change?")."""
+    swapped = _swapped(text, previous, SWAPPED)
+    if swapped:
+        return swapped
     whole = elided(text, previous)
     if whole and names(text) and sources_of(previous, names(previous))[0]:
         return None
