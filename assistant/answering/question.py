@@ -50,11 +50,14 @@ SOURCE_NOUNS = (
     r"(?:fact sheets?|documents?|reports?|articles?|releases?|press releases?|statements?|pages?|"
     r"files?|memos?|briefings?|websites?|sites?|posts?|announcements?|papers?)"
 )
+A_DOCUMENT = (  # one document, by its kind
+    r"(?:fact sheet|document|report|article|press release|release|statement|page|file|memo|"
+    r"briefing|website|site|post|announcement|paper)"
+)
 # "And the fact sheet?", "And the State Department document?": another document, by its kind
 SWAPPED = re.compile(
     r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>the\s+"
-    r"(?:(?-i:[A-Z][\w.&’'-]*)\s+)*(?:fact sheet|document|report|article|release|statement|"
-    r"memo|briefing|announcement|paper))\s*[?.!]*\s*$",
+    rf"(?:(?-i:[A-Z][\w.&’'-]*)\s+)*{A_DOCUMENT})\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
 # "And the White House?": a publisher, which the standing question of a conversation swaps in
@@ -70,8 +73,7 @@ DOCUMENT_SAYS = re.compile(
 )
 # "What does the fact sheet say about Mexico?": one document, named by its kind
 ONE_SAYS = re.compile(
-    r"\b(?:what|how) (?:does|do|did) the (?:fact sheet|document|report|article|release|"
-    r"press release|statement|page|file|memo|briefing|website|site|post|announcement|paper)\s+"
+    rf"\b(?:what|how) (?:does|do|did) the {A_DOCUMENT}\s+"
     r"(?:say|state|write|tell|report|describe|mention)",
     re.IGNORECASE,
 )
