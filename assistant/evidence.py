@@ -24,15 +24,14 @@ from assistant.text import (
     MONTH,
     WORD,
     YEAR,
+    contrasted_words,
     expands,
     holds_office,
     is_noun,
     mentions,
     names,
     names_source,
-    negated,
     numbers,
-    opposed,
     periods,
     plain,
     prose,
@@ -187,9 +186,8 @@ class EvidenceJudge:
             ),
             "opposites": []
             if question.broad
-            else [a for a, _ in opposed(question.text, sentence.text)]
             # "open to non-essential travel?" of "open to essential travel": not decided
-            + ([a for a, _ in negated(question.text, sentence.text)] if single else []),
+            else [a for a, _ in contrasted_words(question.text, sentence.text, single)],
             # "Canada's Secretary of State" asked, only the U.S. one named
             "places": [question.held.asked]
             if question.held and elsewhere(everywhere, question.held)
@@ -505,9 +503,7 @@ def _diverse(vectors: np.ndarray, scores: list[float], members: list[int], most:
 
 
 YEAR_ASKED = re.compile(  # "trade in 2021", "meeting in February 2021"
-    r"\b(?:in|during|for|of) (?:(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? )?"
-    r"((?:19|20)\d\d)\b"
+    rf"\b(?:in|during|for|of) (?:{MONTH.pattern} )?((?:19|20)\d\d)\b"
 )
 
 

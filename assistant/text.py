@@ -16,7 +16,7 @@ MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")  # citation markers: [1], [1
 NUMBER = re.compile(r"(?<![\w.-])\d+(?:[.,]\d+)*")  # not the 19 of COVID-19
 YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 MONTH = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
 )
 MONTH_BEFORE = re.compile(MONTH.pattern + r"\s+$")  # "February 26": the day of a date
@@ -275,6 +275,13 @@ def opposed(question: str, sentence: str) -> list[tuple[str, str]]:
         for word in sorted(asked & OPPOSITES.keys())
         if OPPOSITES[word] in said and word not in said and OPPOSITES[word] not in asked
     ]
+
+
+def contrasted_words(question: str, sentence: str, one_claim: bool) -> list[tuple[str, str]]:
+    """(asked, given) for what the sentence says instead of the question: an opposite
+    ("last" for "first"); for a yes/no question of one claim, also a plain word for its
+    "non-" ("essential travel" for "non-essential travel")."""
+    return opposed(question, sentence) + (negated(question, sentence) if one_claim else [])
 
 
 def negated(question: str, sentence: str) -> list[tuple[str, str]]:

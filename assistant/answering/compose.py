@@ -37,11 +37,10 @@ from assistant.text import (
     NAME_RUN,
     PERIODS,
     WORD,
+    contrasted_words,
     is_noun,
     mentions,
     names,
-    negated,
-    opposed,
     plain,
     terms,
 )
@@ -128,9 +127,7 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
     if missing.get("periods"):  # "each year" of a sentence that counts "every day"
         asked = PERIODS[missing["periods"][0]].search(question.text)
         return NearMiss(asked.group() if asked else missing["periods"][0], None, best, cite)
-    contrasts = opposed(question.text, best.text)
-    if question.one_claim:  # "They give the essential travel, not the non-essential travel"
-        contrasts += negated(question.text, best.text)
+    contrasts = contrasted_words(question.text, best.text, question.one_claim)
     for asked, given in contrasts if missing.get("opposites") else ():
         return NearMiss(asked, given, best, cite)  # "They give the last, not the first"
     for kind in ("names", "numbers", "qualifiers", "terms", "offices"):

@@ -18,7 +18,7 @@ from assistant.answering.question import Question
 from assistant.documents import from_sources, passage_of, titled
 from assistant.prompts import Prompts
 from assistant.text import prose, quotable, split_sentences
-from assistant.verify import Verified, citation
+from assistant.verify import Citation, Verified, citation
 
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 MAX_LISTED = 30
@@ -90,32 +90,45 @@ def first_sentence(doc: Document) -> str:
     return next(said, doc.page_content)
 
 
-def _documents(retriever: BaseRetriever, prompts: Prompts) -> Found | None:
-    """How many documents are indexed; each by its title, date and opening sentence, cited."""
+def _openings(retriever: BaseRetriever) -> tuple[int, list[Document]] | None:
+    """How many documents are indexed, and the opening chunk of each (the first 30 by file
+    name), or None for a retriever that cannot list them."""
     live, opening = getattr(retriever, "live", None), getattr(retriever, "opening", None)
     if live is None or opening is None:
         return None
     sources = sorted(live())
-    docs = [d for d in map(opening, sources[:MAX_LISTED]) if d is not None]
-    if not docs:
-        return None
+    return len(sources), [d for d in map(opening, sources[:MAX_LISTED]) if d is not None]
+
+
+def _cited(docs: list[Document]) -> tuple[list[Passage], list[str], list[Citation]]:
+    """Each document's passage, its opening sentence, and the citation of that sentence."""
     passages = [passage_of(d) for d in docs]
     quotes = [first_sentence(d) for d in docs]
+    cites = [citation(n, p, q) for n, (p, q) in enumerate(zip(passages, quotes, strict=True), 1)]
+    return passages, quotes, cites
+
+
+def _documents(retriever: BaseRetriever, prompts: Prompts) -> Found | None:
+    """How many documents are indexed; each by its title, date and opening sentence, cited."""
+    found = _openings(retriever)
+    if not found or not found[1]:
+        return None
+    total, docs = found
+    passages, quotes, cites = _cited(docs)
     shown = [
         {"title": p.title, "date": d.metadata.get("date"), "quote": quotable(q)}
         for p, d, q in zip(passages, docs, quotes, strict=True)
     ]
-    text = prompts.render("documents.j2", total=len(sources), docs=shown)
-    cites = [citation(n, p, q) for n, (p, q) in enumerate(zip(passages, quotes, strict=True), 1)]
+    text = prompts.render("documents.j2", total=total, docs=shown)
     return Verified(text, cites), passages
 
 
 def _by_date(retriever: BaseRetriever, latest: bool, prompts: Prompts) -> Found | None:
     """The dated documents, the earliest (or the latest) first, each cited by its opening."""
-    live, opening = getattr(retriever, "live", None), getattr(retriever, "opening", None)
-    if live is None or opening is None:
+    found = _openings(retriever)
+    if not found:
         return None
-    docs = [d for d in map(opening, sorted(live())[:MAX_LISTED]) if d is not None]
+    docs = found[1]
     dated = sorted(
         (d for d in docs if d.metadata.get("date")),
         key=lambda d: str(d.metadata["date"]),
@@ -123,8 +136,7 @@ def _by_date(retriever: BaseRetriever, latest: bool, prompts: Prompts) -> Found 
     )
     if len(dated) < 2:  # nothing to put in order: answered from what the documents say
         return None
-    passages = [passage_of(d) for d in dated]
-    quotes = [first_sentence(d) for d in dated]
+    passages, _, cites = _cited(dated)
     shown = [
         {"title": p.title, "date": d.metadata["date"]} for p, d in zip(passages, dated, strict=True)
     ]
@@ -134,7 +146,6 @@ def _by_date(retriever: BaseRetriever, latest: bool, prompts: Prompts) -> Found 
         word="latest" if latest else "earliest",
         undated=len(docs) - len(dated),
     )
-    cites = [citation(n, p, q) for n, (p, q) in enumerate(zip(passages, quotes, strict=True), 1)]
     return Verified(text, cites), passages
 
 

@@ -54,27 +54,18 @@ A_DOCUMENT = (  # one document, by its kind
     r"(?:fact sheet|document|report|article|press release|release|statement|page|file|memo|"
     r"briefing|website|site|post|announcement|paper)"
 )
+FOLLOW_ON = r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+"  # "And …?", "What about …?"
+CAPITALISED = r"(?-i:[A-Z][\w.&’'-]*)"  # one word of a name: "White", "U.S.", "AT&T"
+WORD_RUN = rf"{CAPITALISED}(?:\s+{CAPITALISED})*"  # capitalised words: "White House"
 # "And the fact sheet?", "And the State Department document?": another document, by its kind
 SWAPPED = re.compile(
-    r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>the\s+"
-    rf"(?:(?-i:[A-Z][\w.&’'-]*)\s+)*{A_DOCUMENT})\s*[?.!]*\s*$",
-    re.IGNORECASE,
+    rf"{FOLLOW_ON}(?P<new>the\s+(?:{CAPITALISED}\s+)*{A_DOCUMENT})\s*[?.!]*\s*$", re.IGNORECASE
 )
 # "And the White House?": a publisher, which the standing question of a conversation swaps in
-NAMED = re.compile(
-    r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>(?:the\s+)?"
-    r"(?-i:[A-Z][\w.&’'-]*)(?:\s+(?-i:[A-Z][\w.&’'-]*))*)\s*[?.!]*\s*$",
-    re.IGNORECASE,
-)
-# "What does the State Department say …": the document a question asks of
+NAMED = re.compile(rf"{FOLLOW_ON}(?P<new>(?:the\s+)?{WORD_RUN})\s*[?.!]*\s*$", re.IGNORECASE)
+# "What does the State Department say …", "… the fact sheet say …": the document asked of
 DOCUMENT_SAYS = re.compile(
     r"\b(?:does|did|do)\s+(the\s+[^?]+?)\s+(?:say|state|write|tell|report|describe|mention)\b",
-    re.IGNORECASE,
-)
-# "What does the fact sheet say about Mexico?": one document, named by its kind
-ONE_SAYS = re.compile(
-    rf"\b(?:what|how) (?:does|do|did) the {A_DOCUMENT}\s+"
-    r"(?:say|state|write|tell|report|describe|mention)",
     re.IGNORECASE,
 )
 SAYS = (
@@ -356,7 +347,10 @@ class Question:
     def of_one_kind(self) -> bool:
         """Gathers what one document, named by its kind, says ("What does the fact sheet say
         about Mexico?"): from the documents titled so."""
-        return self.gathers and bool(ONE_SAYS.search(self.text))
+        says = DOCUMENT_SAYS.search(self.text)
+        return self.gathers and bool(
+            says and re.fullmatch(rf"the\s+{A_DOCUMENT}", says.group(1), re.IGNORECASE)
+        )
 
     @property
     def of_the_folder(self) -> bool:
@@ -480,7 +474,7 @@ def _claim(piece: str) -> bool:
 def sources_of(text: str, found: frozenset[str] | set[str]) -> tuple[frozenset[str], set[str]]:
     """The name words the question reads as a document's author or publisher, and the verbs
     it uses for what they say ("give" of "what figure does the White House give")."""
-    phrase = r"((?-i:[A-Z][\w.&’'-]*)(?:\s+(?-i:[A-Z][\w.&’'-]*))*)"
+    phrase = f"({WORD_RUN})"
     said = re.finditer(
         rf"{phrase}(?:['’]s)?\s+{SOURCE_NOUNS}\b|\baccording to (?:the |an? )?{phrase}|"
         rf"\b(?:does|did|do) (?:the )?{phrase}\s+({SAYS})\b"
