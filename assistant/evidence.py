@@ -16,7 +16,7 @@ from assistant.answering.answerability import LogisticModel
 from assistant.answering.comparison import contrary, decide, manner, manner_words
 from assistant.answering.doers import acted
 from assistant.answering.holders import elsewhere, for_place, holders
-from assistant.answering.parser import QUANTIFIERS, entities, people
+from assistant.answering.parser import QUANTIFIERS, entities, people, places
 from assistant.answering.question import Question
 from assistant.answering.reader import Reader
 from assistant.text import (
@@ -24,6 +24,7 @@ from assistant.text import (
     MONTH,
     WORD,
     YEAR,
+    contradicted,
     contrasted_words,
     expands,
     holds_office,
@@ -36,6 +37,7 @@ from assistant.text import (
     plain,
     prose,
     qualifiers,
+    said_otherwise,
     satisfies,
     sentences,
     terms,
@@ -147,6 +149,9 @@ class EvidenceJudge:
             for n in question.names
             if not (mentions(named_by, n) or _said(n, own, question, passages, self.indexed))
         ]
+        if absent and not question.broad:  # "Destiny's Child" of a passage that says "the group"
+            document = "\n".join(p.usable_text for p in passages if p.source == passage.source)
+            absent = [n for n in absent if not _named_nearby(question, n, document)]
         stated = everywhere if question.broad else sentence.text
         # "Is NORAD older than 50 years?" of "After 60 years, NORAD …": the 50 need not be said
         decided = decide(question.compared, sentence.text) if question.compared else None
@@ -172,9 +177,10 @@ class EvidenceJudge:
                 - ({compared.written} if compared else set())
             ),
             "qualifiers": sorted(
-                question.qualifiers
-                - qualifiers(own if question.broad else passage.text)
-                - (qualifiers(compared.words) if compared else set())
+                contradicted(
+                    question.qualifiers - (qualifiers(compared.words) if compared else set()),
+                    own if question.broad else passage.text,
+                )
             ),
             "modifiers": _contrasted_modifiers(question, sentence.text, said, everywhere),
             "periods": [question.period] if question.period and not fits(sentence)[0] else [],
@@ -639,8 +645,17 @@ def _said(
     whitehouse.gov) or, given `indexed`, a word some other passage of the folder says ("State"
     of a document that says "Secretary of State" in another chunk) is enough."""
     if name not in question.sources:
-        return mentions(text, name)
+        written = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", question.text, re.IGNORECASE)
+        return mentions(text, name) or bool(written and said_otherwise(text, written.group()))
     return names_source(name, text, (p.url for p in passages)) or bool(indexed and indexed(name))
+
+
+def _named_nearby(question: Question, name: str, document: str) -> bool:
+    """Does another passage of the evidence's document name it, and is it no place? A
+    passage may speak of a name its neighbour gives ("the group" of "Destiny's Child"), but
+    "the US-Mexico border" is not the border of a passage about Canada because the document
+    mentions Mexico elsewhere."""
+    return mentions(document, name) and name.lower() not in places(question.text)
 
 
 def says(sentence: str, thing: str) -> bool:

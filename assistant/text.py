@@ -63,6 +63,10 @@ ALIASES = {
     "usa": ("u.s", "united states"),
     "america": ("united states",),
     "uk": ("u.k", "united kingdom"),
+    # a name's words are checked one by one: "States" of "the United States" said as "U.S."
+    "states": ("u.s", "us", "usa", "america"),
+    "kingdom": ("u.k", "uk", "britain"),
+    "tv": ("television",),
 }
 # common irregular verbs with their past forms: "Did Biden hold …?" of documents saying "held"
 IRREGULAR = (
@@ -301,6 +305,25 @@ def qualifiers(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w in QUALIFIERS}
 
 
+# Qualifiers that contradict one another: of each side, the others' words
+QUALIFIER_SIDES = (
+    frozenset({"next", "upcoming", "future"}),
+    frozenset({"last", "previous", "former", "final", "latest", "recent"}),
+    frozenset({"current"}),
+)
+
+
+def contradicted(asked: Iterable[str], text: str) -> set[str]:
+    """The asked qualifiers the text contradicts: "next" of "… last met in February 2020",
+    "current" of "the former minister"; not "final" of "his last concert", nor a qualifier
+    the text leaves unsaid ("How long did the hiatus last?", "buildings next to each other",
+    where the text paraphrases)."""
+    said = qualifiers(text)
+    return {
+        q for q in set(asked) - said if any(q in side and said - side for side in QUALIFIER_SIDES)
+    }
+
+
 def offices(text: str) -> dict[str, str]:
     """The portfolios of the offices the text names, lower case, each with the office as
     written: {"health": "Minister of Health"}. "Prime Minister" and "the minister" name none,
@@ -330,6 +353,32 @@ def holds_office(text: str, portfolio: str) -> bool:
     )
 
 
+def said_otherwise(text: str, written: str) -> bool:
+    """Does the text say a name of a question in another form: an acronym spelled out ("NYC"
+    of "New York City"), or a people's or a place's word as the place ("Indian" of "India",
+    "North American" of "North America", "New Yorkers" of "New York")?"""
+    if 2 <= len(written) <= 6 and written.isalpha() and written.isupper():
+        spelled = r"[\s-]+(?:(?:of|and|the|for|&)[\s-]+)?".join(f"{c}[a-z]+" for c in written)
+        return re.search(rf"\b{spelled}\b", text) is not None
+    if not written[:1].isupper():
+        return False
+    stems = []
+    if written.endswith("ian"):
+        stems = [written[:-3] + "ia", written[:-3] + "a"]
+    elif written.endswith("an"):
+        stems = [written[:-1]]
+    elif written.endswith(("er", "ers")):  # only as the last word of a place's name
+        stem = written.removesuffix("s").removesuffix("er")
+        return (
+            len(stem) > 3
+            and re.search(
+                rf"\b(?!(?:The|A|An|In|At|Of|This)\s)[A-Z]\w*\s+{re.escape(stem)}\b", text
+            )
+            is not None
+        )
+    return any(len(stem) > 3 and mentions(text, stem, cased=True) for stem in stems)
+
+
 def unaccented(text: str) -> str:
     """ "Beyoncé" as "Beyonce": people type names without their accents."""
     if text.isascii():
@@ -353,7 +402,17 @@ def mentions(haystack: str, name: str, cased: bool = False) -> bool:
                 if a[:1].isupper()
             ):
                 return True
-    return False
+    # a name written solid that the text parts, each part capitalised: "Superbowl" of
+    # "Super Bowl" (not of "a superb owl")
+    solid = unaccented(name)
+    if cased or " " in solid or len(solid) < 6:
+        return False
+    parted = r"[\s-]?".join(re.escape(c) for c in solid)
+    written = unaccented(haystack)
+    return any(
+        len(parts := re.split(r"[\s-]", found.group())) > 1 and all(p[:1].isupper() for p in parts)
+        for found in re.finditer(rf"(?<!\w){parted}(?!\w)", written, re.IGNORECASE)
+    )
 
 
 # What a publisher is called without being named: "the State Department" of "Secretary of State"

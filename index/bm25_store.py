@@ -26,6 +26,7 @@ import re
 import shutil
 import threading
 import time
+import unicodedata
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ import numpy as np
 
 WORD = re.compile(r"\w+")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+ACCENTS = re.compile(r"[\u0300-\u036f]")  # combining marks, once NFKD has parted them
 MERGE_RATIO = 2  # merge the newest two segments while the older is ≤ this × the newer
 REWRITE_DELETED = 0.3  # rewrite a segment once this share of its chunks is deleted
 RETIRE_S = 30.0  # an unused segment is deleted this long after it was replaced
@@ -58,6 +60,9 @@ def _stopwords() -> frozenset[str]:
 
 
 def tokenize(text: str) -> list[str]:
+    """Lower-case word stems without stop words or accents ("Beyonce" finds "Beyoncé")."""
+    if not text.isascii():
+        text = ACCENTS.sub("", unicodedata.normalize("NFKD", text))
     words = WORD.findall(THOUSANDS.sub("", text.lower()))
     return _stemmer().stemWords([w for w in words if w not in _stopwords()])
 

@@ -24,7 +24,8 @@ from index.injection import instruction_spans, is_instruction
 
 TEXT_KEY = "text"  # the field that holds a chunk's text
 PACKED_KEY = "chunk"  # the metadata field holding every field but the source and text, as JSON
-CHUNKER_VERSION = 5  # 4: the file's hash and flagged instruction spans; 5: a dateline's date
+CHUNKER_VERSION = 6  # 4: the file's hash and flagged instruction spans; 5: a dateline's date;
+# 6: keyword tokens without accents
 BULLET = re.compile(r"[ \t]*(?:[•▪◦‣\-*–]|\d{1,3}[.)])[ \t]+\S")
 MD_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 BOLD_LINE = re.compile(r"\*\*([^*\n]{2,100})\*\*:?$")

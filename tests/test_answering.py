@@ -1150,3 +1150,34 @@ def test_a_follow_up_naming_another_document_asks_the_same_of_it(app: App) -> No
     sheet = read_question("And the fact sheet?", chain)  # the White House swapped, not kept
     assert sheet.resolved == "What does the fact sheet say about climate change?"
     assert "house" not in sheet.topic
+
+
+BAND = (
+    "Band\n\nDestiny's Child was an American girl group formed in Houston in 1990. Its members "
+    "were Beyoncé Knowles, Kelly Rowland and Michelle Williams, and their records sold more "
+    "than sixty million copies worldwide over the following decade and a half. Critics "
+    "praised their harmonies, their choreography and the songs they wrote themselves, and "
+    "several of their singles topped the charts in the United States and in Europe.\n\n"
+    "The group released a compilation album on October 25, 2005, and accepted a star on the "
+    "Hollywood Walk of Fame in March 2006. Its tour buses crossed the border between the "
+    "United States and Canada 19 times.\n\nIn its last year the trio toured Mexico, Brazil "
+    "and Argentina, playing to stadium crowds in Mexico City, São Paulo and Buenos Aires. The "
+    "shows sold out within hours, and the three singers announced their separation on the "
+    "final night of the tour, telling the audience that each of them would now record alone "
+    "while remaining friends, and that the group might one day return to the stage together."
+)
+
+
+def test_a_name_another_passage_of_the_document_gives_counts_unless_it_is_a_place(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = folder_app(fake_env, monkeypatch, "band", {"band.txt": BAND})
+    app.engine.judge.model = None  # the logic is tested, not the fitted model
+    chunks = [d.page_content for d in app.engine.retriever.everything(10)]
+    assert len(chunks) > 1 and not any("Destiny" in c and "Walk of Fame" in c for c in chunks)
+    answer = app.engine.ask("When did Destiny's Child get a star on the Hollywood Walk of Fame?")
+    assert not answer.refused and "March 2006" in answer.answer, answer.answer
+    # the document names Mexico, but not as the border its passage speaks of
+    asked = "How many times did the tour buses cross the US-{} border?"
+    assert app.engine.ask(asked.format("Mexico")).refused
+    assert "19 times" in app.engine.ask(asked.format("Canada")).answer

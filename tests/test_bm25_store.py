@@ -90,6 +90,16 @@ def test_a_file_added_later_is_found_first_for_its_own_words(tmp_path: Path) -> 
     assert store.search("zeppelin maple syrup", 3)[0][0] == "new"
 
 
+def test_a_word_is_found_with_or_without_its_accents(tmp_path: Path) -> None:
+    store = BM25Store(tmp_path / "bm25")
+    corpus = _corpus(200)
+    _add(store, list(corpus), list(corpus.values()))
+    _add(store, ["b", "m"], ["Beyoncé went to school in Houston", "Montreal harbour opens"])
+    store.save()
+    assert store.search("Where did Beyonce go to school?", 1)[0][0] == "b"
+    assert store.search("Montréal harbour", 1)[0][0] == "m"
+
+
 def test_adding_one_file_writes_one_small_segment_and_keeps_the_big_one(tmp_path: Path) -> None:
     store = BM25Store(tmp_path / "bm25")
     corpus = _corpus(3000)

@@ -4,6 +4,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from assistant.answer import Citation, Passage
 from assistant.text import (
     answer_type,
+    contradicted,
     holds_office,
     mentions,
     names,
@@ -11,6 +12,7 @@ from assistant.text import (
     numbers,
     offices,
     prose,
+    said_otherwise,
     satisfies,
     split_sentences,
 )
@@ -301,3 +303,26 @@ def test_a_negated_word_asked_is_contrasted_with_the_plain_word_said() -> None:
     assert negated(asked, "Entry is restricted for non-essential travel.") == []
     assert negated(asked, "The border is open.") == []
     assert negated("Who was the non-Hispanic mayor?", "The Hispanic mayor spoke.") == []  # a name
+
+
+def test_a_name_is_found_in_its_other_forms() -> None:
+    assert mentions("Beyoncé would perform at Super Bowl 50.", "superbowl")
+    assert not mentions("a superb owl", "superbowl")
+    assert said_otherwise("Most of New York City is served by the subway.", "NYC")
+    assert not said_otherwise("Most of New York is served by the subway.", "NYC")
+    assert not said_otherwise("the new york city subway", "NYC")  # initials are capitals
+    assert said_otherwise("Box office takings in India rose.", "Indian")
+    assert said_otherwise("It opened in North America on Friday.", "American")
+    assert said_otherwise("Its parks in New York are many.", "Yorkers")
+    assert not said_otherwise("The Hunt family", "Hunter")  # no place's name
+    assert mentions("The U.S. and Canada", "states")  # "the United States", word by word
+
+
+def test_only_a_contradicted_qualifier_is_missing() -> None:
+    said = "The Group last met in February 2020."
+    assert contradicted({"next"}, said) == {"next"}
+    assert contradicted({"last"}, said) == set()
+    assert contradicted({"final"}, "His last concert was in Paris.") == set()
+    assert contradicted({"current"}, "The former minister spoke.") == {"current"}
+    assert contradicted({"last"}, "The hiatus lasted nine months.") == set()  # a verb
+    assert contradicted({"next"}, "They moved into buildings beside each other.") == set()

