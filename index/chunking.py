@@ -24,12 +24,16 @@ from index.injection import instruction_spans, is_instruction
 
 TEXT_KEY = "text"  # the field that holds a chunk's text
 PACKED_KEY = "chunk"  # the metadata field holding every field but the source and text, as JSON
-CHUNKER_VERSION = 6  # 4: the file's hash and flagged instruction spans; 5: a dateline's date;
-# 6: keyword tokens without accents
+CHUNKER_VERSION = 7  # 4: the file's hash and flagged instruction spans; 5: a dateline's date;
+# 6: keyword tokens without accents; 7: "together.North" is two sentences
 BULLET = re.compile(r"[ \t]*(?:[•▪◦‣\-*–]|\d{1,3}[.)])[ \t]+\S")
 MD_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 BOLD_LINE = re.compile(r"\*\*([^*\n]{2,100})\*\*:?$")
-SENTENCE_GAP = re.compile(r"(?<=[.!?\]])[\"”’)\]]*\s+(?!\[\d)(?=[\"“(\[]?[A-Z0-9•])")
+SENTENCE_GAP = re.compile(
+    r"(?<=[.!?\]])[\"”’)\]]*\s+(?!\[\d)(?=[\"“(\[]?[A-Z0-9•])"
+    # a sentence whose full stop the source forgot to follow with a space: "together.North"
+    r"|(?<=[a-z]{3}\.)(?<!www\.)(?=[A-Z][a-z]+\b)"
+)
 ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Gov|Sen|Rep|No|Inc|Ltd|Co|Corp|vs|etc|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e))\.$"

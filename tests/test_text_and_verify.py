@@ -326,3 +326,16 @@ def test_only_a_contradicted_qualifier_is_missing() -> None:
     assert contradicted({"current"}, "The former minister spoke.") == {"current"}
     assert contradicted({"last"}, "The hiatus lasted nine months.") == set()  # a verb
     assert contradicted({"next"}, "They moved into buildings beside each other.") == set()
+
+
+def test_a_full_stop_without_its_space_still_ends_a_sentence() -> None:
+    text = "We reach that goal together.North American leadership helps. See www.Example.com."
+    assert split_sentences(text) == [
+        "We reach that goal together.",
+        "North American leadership helps.",
+        "See www.Example.com.",
+    ]
+    assert split_sentences("Use Node.js daily. The U.S. and Canada agree.") == [
+        "Use Node.js daily.",
+        "The U.S. and Canada agree.",
+    ]
