@@ -4,12 +4,11 @@ numbers and the kind of answer a question asks for."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from index.bm25_store import tokenize
+from index.bm25_store import tokenize, unaccented
 from index.chunking import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")  # citation markers: [1], [1, 2]
@@ -40,11 +39,14 @@ NOT_NAMES = frozenset(
         *("those", "there", "if", "as", "by", "with", "from", "i"),
     }
 )
-# Words that change which thing is meant: the evidence must say them too.
-QUALIFIERS = frozenset(
-    {"next", "last", "previous", "latest", "current", "upcoming", "future", "former", "final"}
-    | {"recent"}
+# Words that change which thing is meant, by the sides that contradict one another: the
+# evidence may not say another side's word instead
+QUALIFIER_SIDES = (
+    frozenset({"next", "upcoming", "future"}),
+    frozenset({"last", "previous", "former", "final", "latest", "recent"}),
+    frozenset({"current"}),
 )
+QUALIFIERS = frozenset().union(*QUALIFIER_SIDES)
 # An office named by its portfolio: "Minister of Health", "Health Minister", "Secretary of
 # Defense". The portfolio picks out one office; the evidence must name that office, not only
 # the word ("global health security" does not give a Minister of Health).
@@ -305,14 +307,6 @@ def qualifiers(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z]+", text.lower()) if w in QUALIFIERS}
 
 
-# Qualifiers that contradict one another: of each side, the others' words
-QUALIFIER_SIDES = (
-    frozenset({"next", "upcoming", "future"}),
-    frozenset({"last", "previous", "former", "final", "latest", "recent"}),
-    frozenset({"current"}),
-)
-
-
 def contradicted(asked: Iterable[str], text: str) -> set[str]:
     """The asked qualifiers the text contradicts: "next" of "… last met in February 2020",
     "current" of "the former minister"; not "final" of "his last concert", nor a qualifier
@@ -362,29 +356,13 @@ def said_otherwise(text: str, written: str) -> bool:
         return re.search(rf"\b{spelled}\b", text) is not None
     if not written[:1].isupper():
         return False
-    stems = []
-    if written.endswith("ian"):
-        stems = [written[:-3] + "ia", written[:-3] + "a"]
-    elif written.endswith("an"):
-        stems = [written[:-1]]
-    elif written.endswith(("er", "ers")):  # only as the last word of a place's name
+    if written.endswith(("er", "ers")):  # only as the last word of a place's name
         stem = written.removesuffix("s").removesuffix("er")
-        return (
-            len(stem) > 3
-            and re.search(
-                rf"\b(?!(?:The|A|An|In|At|Of|This)\s)[A-Z]\w*\s+{re.escape(stem)}\b", text
-            )
-            is not None
-        )
+        place = rf"\b(?!(?:The|A|An|In|At|Of|This)\s)[A-Z]\w*\s+{re.escape(stem)}\b"
+        return len(stem) > 3 and re.search(place, text) is not None
+    base = written[:-3] if written.endswith("ian") else ""
+    stems = [base + "ia", base + "a"] if base else [written[:-1]] if written.endswith("an") else []
     return any(len(stem) > 3 and mentions(text, stem, cased=True) for stem in stems)
-
-
-def unaccented(text: str) -> str:
-    """ "Beyoncé" as "Beyonce": people type names without their accents."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def mentions(haystack: str, name: str, cased: bool = False) -> bool:

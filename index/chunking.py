@@ -24,8 +24,9 @@ from index.injection import instruction_spans, is_instruction
 
 TEXT_KEY = "text"  # the field that holds a chunk's text
 PACKED_KEY = "chunk"  # the metadata field holding every field but the source and text, as JSON
-CHUNKER_VERSION = 7  # 4: the file's hash and flagged instruction spans; 5: a dateline's date;
-# 6: keyword tokens without accents; 7: "together.North" is two sentences
+CHUNKER_VERSION = 8  # 4: the file's hash and flagged instruction spans; 5: a dateline's date;
+# 6: keyword tokens without accents; 7: "together.North" is two sentences; 8: tokens without
+# any combining mark (as names are compared), not only Latin accents
 BULLET = re.compile(r"[ \t]*(?:[•▪◦‣\-*–]|\d{1,3}[.)])[ \t]+\S")
 MD_HEADING = re.compile(r"[ \t]*(#{1,6})[ \t]+(.+?)[ \t#]*$")
 BOLD_LINE = re.compile(r"\*\*([^*\n]{2,100})\*\*:?$")

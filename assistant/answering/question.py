@@ -11,7 +11,7 @@ from typing import Literal
 
 from assistant.answering.comparison import Compared, compared
 from assistant.answering.holders import HeldOffice, held_office
-from assistant.answering.parser import entities, syntax_of
+from assistant.answering.parser import places, syntax_of
 from assistant.followup import (
     HasTurn,
     elided,
@@ -682,6 +682,5 @@ def _offices(text: str) -> tuple[tuple[str, str], ...]:
     found = offices(text)
     if not found:
         return ()
-    (places,) = entities([text], frozenset({"NORP", "GPE"}))
-    nations = {w.lower() for place, _ in places for w in place.split()}
-    return tuple((word, written) for word, written in found.items() if word not in nations)
+    named = places(text)
+    return tuple((word, written) for word, written in found.items() if word not in named)
