@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 from assistant.errors import UserError
 
 if TYPE_CHECKING:
+    import socket
+
+    import uvicorn
     from langchain_core.messages import BaseMessage
 
     from assistant.app import App
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 QUEUE_WORKERS = 16  # browser questions run side by side; the model queue orders generation
 WARM_QUESTION = "What is this about?"
 WARM_TOKENS = 8  # enough to run the one-token steps of an answer
+SHUTDOWN_GRACE_S = 5  # after SIGTERM, answers still streaming get this long before they are cut
 log = logging.getLogger(__name__)
 
 
@@ -106,5 +110,23 @@ def launch(app: App, host: str, port: int, insecure: bool = False) -> None:
         max_file_size=int(app.settings.max_upload_mb * 1_000_000),
         css=css(),
     )
-    print(f"chat on http://{host}:{port}/  ·  API docs on http://{host}:{port}/docs")
-    uvicorn.run(server, host=host, port=port, log_level="warning")
+    print(f"chat on http://{host}:{port}/  ·  API docs on http://{host}:{port}/docs", flush=True)
+    config = uvicorn.Config(
+        server,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
+    _announced(uvicorn.Server)(config).run()
+
+
+def _announced(base: type[uvicorn.Server]) -> type[uvicorn.Server]:
+    """uvicorn's server, saying when it stops (uvicorn's own log is silent at "warning")."""
+
+    class Server(base):  # type: ignore[misc,valid-type]
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            print(f"stopping: answers in progress get {SHUTDOWN_GRACE_S} s", flush=True)
+            await super().shutdown(sockets)
+
+    return Server
