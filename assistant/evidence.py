@@ -24,10 +24,14 @@ from assistant.text import (
     MONTH,
     WORD,
     YEAR,
+    changed_counts,
+    changed_months,
+    changed_polarity,
     contradicted,
     contrasted_words,
     expands,
     holds_office,
+    in_figures,
     is_noun,
     mentions,
     names,
@@ -154,8 +158,9 @@ class EvidenceJudge:
             absent = [n for n in absent if not _named_nearby(question, n, document)]
         stated = everywhere if question.broad else sentence.text
         # "Is NORAD older than 50 years?" of "After 60 years, NORAD …": the 50 need not be said
-        decided = decide(question.compared, sentence.text) if question.compared else None
-        compared = question.compared if decided is not None else None
+        asked = question.compared
+        decided = decide(asked, in_figures(sentence.text)) if asked else None
+        compared = asked if decided is not None else None
         # a document's date may give the question's year, unless the sentence gives another:
         # "trade in 2021" is not answered by "traded … in 2019" of a document dated 2021
         # ("published on September 26, 2023" names the document, and stays excused)
@@ -168,12 +173,22 @@ class EvidenceJudge:
         in_manner = manner(question.text, sentence.text) if single else None
         # "Is the shared border closed …?" of "… keep our shared border open …": No
         denied = contrary(question.text, sentence.text) if single else None
+        changed = (
+            set()
+            if question.broad
+            else {
+                *changed_counts(question.text, sentence.text, question.counted),
+                *changed_months(question.text, sentence.text),
+            }
+        )
         lacks = {  # what the evidence never says: each refuses by logic
             "names": sorted(absent),
             "numbers": sorted(
-                question.numbers
-                - numbers(stated)
-                - excused
+                (
+                    (question.numbers - numbers(stated) - excused)
+                    # "in two sessions" of "in one session", "in September" of "on October 12"
+                    | changed
+                )
                 - ({compared.written} if compared else set())
             ),
             "qualifiers": sorted(
@@ -193,7 +208,9 @@ class EvidenceJudge:
             "opposites": []
             if question.broad
             # "open to non-essential travel?" of "open to essential travel": not decided
-            else [a for a, _ in contrasted_words(question.text, sentence.text, single)],
+            else [a for a, _ in contrasted_words(question.text, sentence.text, single)]
+            # "What was not used …?" of "… was used …"
+            + changed_polarity(question.text, sentence.text),
             # "Canada's Secretary of State" asked, only the U.S. one named
             "places": [question.held.asked]
             if question.held and elsewhere(everywhere, question.held)
@@ -309,11 +326,11 @@ class EvidenceJudge:
             own = {t for t in question.topic if len(t) > 1}  # not the "s" of "Canada's"
             if not own & question.things:
                 return []
-            topic = {w for w in WORD.findall(question.text) if terms(w) & own}
+            topic = {w for w in WORD.findall(in_figures(question.text)) if terms(w) & own}
             return [] if any(map(self._heard, topic)) else sorted(topic)
         asked = {  # of "Do the documents talk about X?", the words of X
             w
-            for w in WORD.findall(question.mentioned or question.text)
+            for w in WORD.findall(in_figures(question.mentioned or question.text))  # no "fifty"
             if terms(w) and terms(w) <= question.topic
         }
         return sorted(w for w in asked if not self._heard(w))

@@ -3,10 +3,14 @@ numbers and the kind of answer a question asks for."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlparse
+
+from text_to_num import alpha2digit
 
 from index.bm25_store import tokenize, unaccented
 from index.chunking import sentence_spans
@@ -226,8 +230,54 @@ def periods(text: str, totals: bool = False) -> set[str]:
     return said | {"year"} if totals and YEAR_TOTAL.search(text) else said
 
 
-def numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+# numbers written in words: "thirty-fourth", "fifteen hundred", "three" (not "one", "two",
+# "first", "second", which are more often not a number; not "hundreds of": no amount)
+_SPELLED = (
+    r"(?:three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|"
+    r"eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|"
+    r"billion|one|two|third|fifth|eighth|ninth|twelfth|(?:four|six|seven|ten|eleven|"
+    r"(?:thir|four|fif|six|seven|eigh|nine)teen|hundred|thousand|million)th|"
+    r"(?:twen|thir|for|fif|six|seven|eigh|nine)tieth|first|second)"
+)
+SPELLED_NUMBER = re.compile(
+    rf"(?<!\d )(?<![\w-]){_SPELLED}(?:(?:[ -]|[ -]and[ -]){_SPELLED})*(?![\w-])",
+    re.IGNORECASE,
+)
+SMALL_RANK = 11  # "third" … "tenth" are small ranks; "eleventh", "twenty-fourth" are not
+A_BEFORE = re.compile(r"\ba\s+$", re.IGNORECASE)  # "a third of": a fraction
+
+
+ORDINAL_ENDS = ("th", "rd", "nd", "st")
+
+
+def numbers(text: str, ranks: bool = True) -> set[str]:
+    """The numbers the text states, in figures: "1,500" and "fifteen hundred" are "1500".
+    ranks=False: not a small rank in words, which is often an idiom ("a third country"), so
+    what a question or claim says need not be stated by its evidence."""
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(in_figures(text, ranks))}
+
+
+def in_figures(text: str, ranks: bool = True) -> str:
+    """The text with its numbers in words written in figures: "over 1500 extras" of "over
+    fifteen hundred extras"; not a fraction ("a third of"), nor "one", "two", "first",
+    "second" (more often no number), nor a small rank unless ranks."""
+
+    def figures(m: re.Match[str]) -> str:
+        written = m.group()
+        converted = alpha2digit(written, "en")
+        found = NUMBER.findall(converted)
+        if not found or (
+            written.lower().endswith(ORDINAL_ENDS)
+            and (
+                A_BEFORE.search(text, 0, m.start())
+                or re.fullmatch(r"(?i)one[ -]\w+", written)
+                or (not ranks and int(found[-1]) < SMALL_RANK)
+            )
+        ):
+            return written
+        return converted
+
+    return SPELLED_NUMBER.sub(figures, text)
 
 
 def name_units(text: str, known: Iterable[str]) -> tuple[tuple[str, ...], ...]:
@@ -272,6 +322,124 @@ OPPOSITES = {a: b for pair in OPPOSED.split("; ") for a, b in (pair.split(), pai
 NEGATED = re.compile(r"\bnon-([a-z]+)(?:\s+([a-z]+))?")
 
 
+# a count of a thing: "two sessions", "fifteen hundred extras", "the second Bond theme"
+COUNT_OF = re.compile(
+    rf"(?<![\w.-])(?P<n>\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|{_SPELLED}(?:(?:[ -]|[ -]and[ -])"
+    rf"{_SPELLED})*)\s+(?:more\s+|other\s+|additional\s+|consecutive\s+)?(?P<thing>[A-Za-z]+)",
+    re.IGNORECASE,
+)
+SMALL = {"one": "1", "two": "2", "first": "1st", "second": "2nd"}
+# "was not used", "will never return", "didn't make": the negated word, past auxiliaries;
+# not "and not part of …" (no verb), nor "was not released until May 7" (a time it was)
+NEGATED_WORD = re.compile(
+    r"\b(?:(?:will|would|could|can|did|does|do|was|were|is|are|has|have|had|should|must|"
+    r"might)\s+(?:not|never|no\s+longer)|n['’]t)\s+(?:(?:be|been|being|have|yet|also|even|"
+    r"always|ever|really|actually)\s+)*(?P<word>[a-z]+)\b(?!(?:\s+\w+){0,3}\s+until\b)",
+    re.IGNORECASE,
+)
+NEGATIVE = re.compile(
+    r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without)\b|n['’]t\b", re.I
+)
+
+
+def counts(text: str) -> set[tuple[str, str]]:
+    """(number, thing) of each count the text gives, not of a year: ("2", "session") of "two
+    sessions", ("1st", "bond") of "the first Bond theme"."""
+    found = set()
+    for m in COUNT_OF.finditer(text):
+        value, thing = count_value(m.group("n")), tokenize(m.group("thing"))
+        if value and thing and not YEAR.fullmatch(value):
+            found.add((value, thing[0]))
+    return found
+
+
+def count_value(written: str) -> str:
+    """The figure of a count as written: "2" of "two", "34th" of "thirty-fourth", "" of none."""
+    written = written.lower()
+    value = SMALL.get(written) or next(iter(numbers(written)), "")
+    return value + "th" if written.endswith(ORDINAL_ENDS) and value.isdigit() else value
+
+
+def changed_counts(question: str, sentence: str, counted: Iterable[str] = ()) -> list[str]:
+    """The counts of the question the sentence gives as another number of the same thing,
+    not stating the question's anywhere: "two sessions" of "… came together in one session";
+    not "the second film" of "two films" (a rank, not a count), nor the count of the items
+    asked for (counted: "Which two musicians …?")."""
+    said = counts(sentence)
+    stated = {n for n, _ in said} | numbers(sentence)
+    return sorted(
+        n
+        for n, thing in counts(question)
+        if n not in stated
+        and n not in counted
+        and any(t == thing and m.isdigit() == n.isdigit() for m, t in said)
+    )
+
+
+def changed_months(question: str, sentence: str) -> list[str]:
+    """The months the question dates by that the sentence does not, where it dates by another
+    ("September 2005" of "announced … on October 12, 2005")."""
+    # not the question's first word: "May I ask …?"
+    asked = {m[:3].lower(): m for m in MONTH.findall(question, 1)}
+    said = {m[:3].lower() for m in MONTH.findall(sentence)}
+    return sorted(m for k, m in asked.items() if k not in said) if said - asked.keys() else []
+
+
+def changed_polarity(question: str, sentence: str) -> list[str]:
+    """What the question asks of as not done that a sentence with no negation says is done,
+    or the other way round: "not used" of "the demo was used", "return" of "he will not
+    return"."""
+    asked = {m.group("word").lower() for m in NEGATED_WORD.finditer(question)}
+    denied = {m.group("word").lower() for m in NEGATED_WORD.finditer(sentence)}
+    told, said = set(WORD.findall(question.lower())), set(WORD.findall(sentence.lower()))
+    done = [] if NEGATIVE.search(sentence) else [f"not {w}" for w in asked if w in said]
+    return [w for w in done if terms(w[4:])] + [w for w in (denied - asked) & told if terms(w)]
+
+
+ANTONYMS = Path(__file__).parent / "answering" / "antonyms.txt"  # WordNet's, of adjectives
+
+
+@lru_cache(maxsize=1)
+def _antonyms() -> dict[str, frozenset[str]]:
+    """Each adjective's stem → the stems of its antonyms."""
+    found: dict[str, set[str]] = {}
+    for line in ANTONYMS.read_text().splitlines():
+        if line and not line.startswith("#"):
+            one, other = (tokenize(w) for w in line.split())
+            if len(one) == len(other) == 1 and one != other:
+                found.setdefault(one[0], set()).add(other[0])
+                found.setdefault(other[0], set()).add(one[0])
+    return {stem: frozenset(others) for stem, others in found.items()}
+
+
+def antonymous(question: str, sentence: str) -> list[tuple[str, str]]:
+    """(asked, given) for each adjective of the question whose antonym the sentence says of
+    the same word instead: "closing sequence" asked, "opening sequence" given."""
+    antonyms = _antonyms()
+    said = terms(sentence)
+    pairs = {  # (stem, stem of the next word) of the sentence, with the first as written
+        (one, next_): written for written, one, next_ in _adjacent(sentence) if one in antonyms
+    }
+    return [
+        (written, pairs[given, next_])
+        for written, one, next_ in _adjacent(question)
+        if one in antonyms and one not in said
+        for given in sorted(antonyms[one])
+        if (given, next_) in pairs
+    ]
+
+
+def _adjacent(text: str) -> list[tuple[str, str, str]]:
+    """(word as written, its stem, the stem of the word after it) of each two content words
+    written one after the other."""
+    words = [(w, tokenize(w)) for w in WORD.findall(text)]
+    return [
+        (w, stem[0], after[0])
+        for (w, stem), (_, after) in itertools.pairwise(words)
+        if len(stem) == len(after) == 1
+    ]
+
+
 def opposed(question: str, sentence: str) -> list[tuple[str, str]]:
     """(asked, given) for each word of the question whose opposite the sentence says instead."""
     asked = set(re.findall(r"[a-z]+", question.lower()))
@@ -285,9 +453,11 @@ def opposed(question: str, sentence: str) -> list[tuple[str, str]]:
 
 def contrasted_words(question: str, sentence: str, one_claim: bool) -> list[tuple[str, str]]:
     """(asked, given) for what the sentence says instead of the question: an opposite
-    ("last" for "first"); for a yes/no question of one claim, also a plain word for its
-    "non-" ("essential travel" for "non-essential travel")."""
-    return opposed(question, sentence) + (negated(question, sentence) if one_claim else [])
+    ("last" for "first"), an adjective's antonym of the same word ("opening sequence" for
+    "closing sequence"); for a yes/no question of one claim, also a plain word for its "non-"
+    ("essential travel" for "non-essential travel")."""
+    found = opposed(question, sentence) + antonymous(question, sentence)
+    return found + (negated(question, sentence) if one_claim else [])
 
 
 def negated(question: str, sentence: str) -> list[tuple[str, str]]:

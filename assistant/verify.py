@@ -141,7 +141,7 @@ def support(
     text = passage.usable_text
     haystack = f"{passage.usable_title}\n{text}"
     said, claim_terms, named = terms(haystack), terms(claim), names(claim)
-    if not numbers(claim) <= numbers(haystack) or claim_terms & beyond:
+    if not numbers(claim, ranks=False) <= numbers(haystack) or claim_terms & beyond:
         return None
     if any(not mentions(haystack, name) for name in named):
         return None

@@ -242,6 +242,9 @@ def test_a_yes_no_question_starts_with_the_verdict(app: App) -> None:
         ("Is NORAD older than 50 years?", "Yes.", "60 years"),
         ("Is the land border longer than 6,000 miles?", "No.", "5,525 miles"),
         ("Did the two countries trade less than $700 billion in 2019?", "No.", "$725 billion"),
+        ("Is NORAD older than fifty years?", "Yes.", "60 years"),  # an amount in words
+        ("Is NORAD older than seventy years?", "No.", "60 years"),
+        ("Is the land border longer than six thousand miles?", "No.", "5,525 miles"),
     ],
 )
 def test_a_yes_no_comparison_with_a_number_is_decided_by_the_amount_given(
@@ -414,6 +417,37 @@ def test_a_near_miss_on_any_folder(fake_env: Path, monkeypatch: pytest.MonkeyPat
     named = app.engine.ask("How long is the bridge over the Danube?")
     assert named.refused and "Danube" in named.answer
     assert not app.engine.ask("How long is the red bridge over the river?").refused
+
+
+def test_a_number_month_negation_or_antonym_is_a_detail_the_evidence_must_state(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "The film\n\nThe Long Night is the twenty-fourth film of the studio. Filming took "
+        "seven months, and over fifteen hundred extras were hired for the opening scene. "
+        "Three actors returned: Ann Lee, Bo Chen and Cy Diaz. The film was released in June "
+        "2015 in one scene-for-scene cut."
+    )
+    app = folder_app(fake_env, monkeypatch, "film", {"film.txt": text})
+    app.engine.judge.model = None  # the logic is under test, not the bag-of-words model's score
+    for near in (
+        "What is the thirty-fourth film of the studio?",
+        "What took eight months?",
+        "What was filmed in two scenes?",  # "the opening scene": one
+        "What was not hired for the opening scene?",
+        "What film was released in May 2015?",
+    ):
+        answer = app.engine.ask(near)
+        assert answer.refused, answer.answer
+    closing = app.engine.ask("How many extras were hired for the closing scene?")
+    assert closing.refused and "opening scene, not the closing scene" in closing.answer
+    for asked, given in (
+        ("What is the twenty-fourth film of the studio?", "The Long Night"),
+        ("How many extras were hired for the opening scene?", "fifteen hundred"),
+        ("Which three actors returned?", "Bo Chen"),  # the count of the answer's items
+    ):
+        answer = app.engine.ask(asked)
+        assert not answer.refused and given in answer.answer, answer.answer
 
 
 def test_a_generated_summary_is_enough_only_when_it_names_its_subject() -> None:

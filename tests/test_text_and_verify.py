@@ -4,6 +4,10 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 from assistant.answer import Citation, Passage
 from assistant.text import (
     answer_type,
+    antonymous,
+    changed_counts,
+    changed_months,
+    changed_polarity,
     contradicted,
     holds_office,
     mentions,
@@ -97,6 +101,74 @@ def test_names_numbers_and_answer_types() -> None:
     assert numbers("It is 5,525 miles, not COVID-19.") == {"5525"}
     assert mentions("the United States and Canada", "us")
     assert answer_type("How old is it?") == "duration"
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("the thirty-fourth film", {"34"}),
+        ("over fifteen hundred extras", {"1500"}),
+        ("one hundred and fifty men, 1,500 women", {"150", "1500"}),
+        ("filming took seven months", {"7"}),
+        ("$1.5 million, 20 thousand people", {"1.5", "20"}),  # the scale of a figure
+        ("one of the two leaders met first", set()),  # too often no number
+        ("thousands of songs, a third of the budget, one fifth", set()),  # no amount
+        ("a third country, her fifth album", set()),  # a small rank is often an idiom
+        ("the eleventh hour", {"11"}),
+    ],
+)
+def test_numbers_written_in_words_are_stated_in_figures(text: str, stated: set[str]) -> None:
+    assert numbers(text, ranks=False) == stated
+
+
+def test_a_small_rank_in_words_is_stated_but_need_not_be() -> None:
+    assert numbers("the sixth most hits") == {"6"}  # what a sentence states
+    assert numbers("Which third country is part of it?", ranks=False) == set()  # asked
+
+
+def test_a_count_month_or_negation_the_sentence_changes_is_found() -> None:
+    came = "Smith said the song came together in one session."
+    assert changed_counts("Who said the song came together in two sessions?", came) == ["2"]
+    assert changed_counts("Who said the song came together in one session?", came) == []
+    theme = "It became the first Bond theme to reach number one."
+    assert changed_counts("What became the second Bond theme to chart?", theme) == ["2nd"]
+    # a rank is no count, a year no count, the count of the items asked for is no detail
+    assert changed_counts("Who directed two Bond films in a row?", "his second Bond film") == []
+    assert changed_counts("Who won the 2012 presidential race?", "the first presidential") == []
+    assert changed_counts("Which two films won?", "the one film that won", ["2"]) == []
+    # a number the sentence states elsewhere is not changed: the numbers rule sees it said
+    assert changed_counts("Who gave the other 30 jets?", "90 jets, of which 30 were …") == []
+
+    sold = "Apple announced the sale of videos on October 12, 2005."
+    assert changed_months("What was announced in September 2005?", sold) == ["September"]
+    assert changed_months("What was announced in October 2005?", sold) == []
+    assert changed_months("What was announced in 2005?", sold) == []
+    assert changed_months("May I ask what was announced in 2005?", "In March 2005 …") == []
+
+    used = "Satisfied with the quality, the demo was used in the final release."
+    assert changed_polarity("What was not used in the final release?", used) == ["not used"]
+    assert changed_polarity("What was used in the final release?", used) == []
+    mendes = "Sam Mendes has stated he will not return to direct the next film."
+    assert changed_polarity("Who will return to direct the next film?", mendes) == ["return"]
+    assert changed_polarity("Who will not return to direct the next film?", mendes) == []
+    # a negation the sentence words otherwise, a time something was done, a noun
+    venues = "None of the Olympic venues were damaged."
+    assert changed_polarity("What part of the area was not damaged?", venues) == []
+    assert changed_polarity("When was it released?", "It was not released until May 7.") == []
+    assert changed_polarity("What are the courts part of?", "agencies and not part of it") == []
+
+
+def test_an_adjective_whose_antonym_the_sentence_says_of_the_same_word_is_found() -> None:
+    opening = "Production moved to Mexico City to shoot the film's opening sequence."
+    assert antonymous("Where was the closing sequence filmed?", opening) == [("closing", "opening")]
+    assert antonymous("Where was the opening sequence filmed?", opening) == []
+    # said of another word, or with the asked word said too: not a contrast
+    assert antonymous("Where was the closing credits filmed?", opening) == []
+    both = "The opening sequence and the closing sequence were shot in Rome."
+    assert antonymous("Where was the closing sequence shot?", both) == []
+    assert antonymous("Who underwent major surgery?", "He had minor surgery.") == [
+        ("major", "minor")
+    ]
     assert answer_type("In which year was it founded?") == "date"
     assert answer_type("How many ports are there?") == "count"
     assert answer_type("How much does it cost?") == "money"

@@ -23,6 +23,8 @@ from assistant.text import (
     MONTH,
     NUMBER,
     answer_type,
+    count_value,
+    in_figures,
     name_units,
     names,
     numbers,
@@ -122,6 +124,13 @@ SIZED = re.compile(
 ITEMS_ASKED = re.compile(
     r"^\s*(?:please\s+)?(?:give|tell|list|name)\s+(?:me\s+|us\s+)?(?P<count>\d{1,2}|two|three|four|"
     r"five|six|a few)\s+(?:[\w-]+\s+)?(?:facts|things|points|details)\b",
+    re.IGNORECASE,
+)
+# "Which three actors …?", "Name 3 sites …": the count of the answer's items, not a number the
+# evidence must state
+ITEMS_COUNTED = re.compile(
+    r"\b(?:which|what|name|list|give(?:\s+me)?|identify|who)\s+(?:(?:are|were)\s+)?"
+    r"(?:the\s+|its\s+|their\s+)?(?P<count>[\w-]+)\b",
     re.IGNORECASE,
 )
 COUNTS = {"a": 1, "an": 1, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -296,6 +305,7 @@ class Question:
     answer_type: str | None  # number, count, money, percent, length, date, duration, person, None
     names: frozenset[str]  # of the question and, for a follow-up, of the conversation
     numbers: frozenset[str]
+    counted: frozenset[str]  # how many items it asks for: "Which two musicians …?"
     qualifiers: frozenset[str]
     topic: frozenset[str]  # its own content words, without shape words and names
     modified: frozenset[tuple[str, str]]  # (modifier, head) stems, names left out
@@ -491,6 +501,12 @@ def sources_of(text: str, found: frozenset[str] | set[str]) -> tuple[frozenset[s
     return frozenset(words & set(found)), verbs
 
 
+def items_counted(text: str) -> set[str]:
+    """The numbers that say how many items the question asks for."""
+    counts = (count_value(m.group("count")) for m in ITEMS_COUNTED.finditer(text))
+    return {c for c in counts if c.isdigit()}
+
+
 def asked_length(text: str) -> tuple[str, int | None]:
     """The question without what it says of the answer's length, and that length in
     sentences ("Summarize the fact sheet in two sentences." → 2; "… in one paragraph": none)."""
@@ -585,13 +601,15 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
                 asked_before = re.sub(rf"(?i)\b(?:{dropped})\b", "", last)
                 query = f"{asked_before} {text}"
     syntax = syntax_of(text, frozenset(own_names), focus_word(text))
+    counted = frozenset(items_counted(text))
     mentioned = _mentioned(text, which_document) if which_document or shape == "yesno" else ""
     return Question(
         text=text,
         shape=shape,
         answer_type=kind,
         names=frozenset(asked_names),
-        numbers=frozenset(numbers(text)),
+        numbers=frozenset(numbers(text, ranks=False) - counted),
+        counted=counted,
         qualifiers=frozenset(qualifiers(text)),
         topic=frozenset(topic),
         modified=frozenset((m, h) for m, h in syntax.modified if not {m, h} & META),
@@ -624,7 +642,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         besides=follow_up and bool(BESIDES.search(text)) and not EXCEPT_NAMED.search(text),
         mentioned=mentioned,
         names_documents=bool(which_document and mentioned),
-        compared=compared(text) if shape == "yesno" else None,
+        compared=compared(in_figures(text)) if shape == "yesno" else None,
         length=length,
         each_document=bool(EACH_DOCUMENT.search(text)),
         months=frozenset(m[:3].lower() for m in MONTH.findall(text)),
