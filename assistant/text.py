@@ -230,8 +230,9 @@ def periods(text: str, totals: bool = False) -> set[str]:
     return said | {"year"} if totals and YEAR_TOTAL.search(text) else said
 
 
-# numbers written in words: "thirty-fourth", "fifteen hundred", "three" (not "one", "two",
-# "first", "second", which are more often not a number; not "hundreds of": no amount)
+# numbers written in words: "thirty-fourth", "fifteen hundred", "three" ("one", "two",
+# "first", "second" only within a longer number: alone they are more often no number;
+# not "hundreds of": no amount)
 _SPELLED = (
     r"(?:three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|"
     r"eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|million|"
@@ -245,8 +246,6 @@ SPELLED_NUMBER = re.compile(
 )
 SMALL_RANK = 11  # "third" … "tenth" are small ranks; "eleventh", "twenty-fourth" are not
 A_BEFORE = re.compile(r"\ba\s+$", re.IGNORECASE)  # "a third of": a fraction
-
-
 ORDINAL_ENDS = ("th", "rd", "nd", "st")
 
 
@@ -392,8 +391,9 @@ def changed_polarity(question: str, sentence: str) -> list[str]:
     asked = {m.group("word").lower() for m in NEGATED_WORD.finditer(question)}
     denied = {m.group("word").lower() for m in NEGATED_WORD.finditer(sentence)}
     told, said = set(WORD.findall(question.lower())), set(WORD.findall(sentence.lower()))
-    done = [] if NEGATIVE.search(sentence) else [f"not {w}" for w in asked if w in said]
-    return [w for w in done if terms(w[4:])] + [w for w in (denied - asked) & told if terms(w)]
+    done = set() if NEGATIVE.search(sentence) else asked & said
+    undone = (denied - asked) & told
+    return [f"not {w}" for w in sorted(done) if terms(w)] + [w for w in sorted(undone) if terms(w)]
 
 
 ANTONYMS = Path(__file__).parent / "answering" / "antonyms.txt"  # WordNet's, of adjectives

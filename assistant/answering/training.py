@@ -29,7 +29,7 @@ from assistant.settings import Settings
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
-SIGNALS_VERSION = 20  # bump when a signal's definition changes: cached signals are recomputed
+SIGNALS_VERSION = 21  # bump when a signal's definition changes: cached signals are recomputed
 MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
