@@ -30,7 +30,10 @@ from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
 SIGNALS_VERSION = 21  # bump when a signal's definition changes: cached signals are recomputed
-MAX_FALSE_REFUSALS = 0.10  # the threshold keeps false refusals on the fit data under this
+# the threshold keeps false refusals on the fit data's held-out folds under this: below the
+# 0.10 aimed at, as questions of another source are refused more often (fitted without one of
+# the three datasets and asked it, the held-out set's false refusals exceed the bound)
+MAX_FALSE_REFUSALS = 0.08
 SIGNS = {  # the direction in which each signal may move the verdict
     "similarity": 1,
     "coverage": 1,
