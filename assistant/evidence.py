@@ -242,6 +242,9 @@ class EvidenceJudge:
             or question.of_documents  # a summary of documents that were found
             or question.defines  # what is said of a name the passages give
             or titles_holder(sentence)  # "Who is the President of the United States?"
+            # "What else will the leaders do?": more of the conversation's subject, which a
+            # question of no claim of its own is never refused for
+            or question.besides
             or in_manner is not None
             or denied is not None
             # "What happened on February 23?" of a sentence that gives that date
