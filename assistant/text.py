@@ -375,13 +375,24 @@ def changed_counts(question: str, sentence: str, counted: Iterable[str] = ()) ->
     )
 
 
+# a month as a date: "in September", "26 October", "October 12", "late March"; not "May I
+# ask …?" nor "the March on Washington"
+DATED_MONTH = re.compile(
+    rf"(?:\b(?:[Ii]n|on|by|of|since|until|during|early|late|mid|from|to)\s+|\d\s+|mid-)"
+    rf"(?P<after>{MONTH.pattern})|(?P<before>{MONTH.pattern})(?=,?\s+\d)"
+)
+
+
 def changed_months(question: str, sentence: str) -> list[str]:
     """The months the question dates by that the sentence does not, where it dates by another
     ("September 2005" of "announced … on October 12, 2005")."""
-    # not the question's first word: "May I ask …?"
-    asked = {m[:3].lower(): m for m in MONTH.findall(question, 1)}
-    said = {m[:3].lower() for m in MONTH.findall(sentence)}
+    asked = {m[:3].lower(): m for m in _dated_months(question)}
+    said = {m[:3].lower() for m in _dated_months(sentence)}
     return sorted(m for k, m in asked.items() if k not in said) if said - asked.keys() else []
+
+
+def _dated_months(text: str) -> list[str]:
+    return [m.group("after") or m.group("before") for m in DATED_MONTH.finditer(text)]
 
 
 def changed_polarity(question: str, sentence: str) -> list[str]:

@@ -144,6 +144,8 @@ def test_a_count_month_or_negation_the_sentence_changes_is_found() -> None:
     assert changed_months("What was announced in October 2005?", sold) == []
     assert changed_months("What was announced in 2005?", sold) == []
     assert changed_months("May I ask what was announced in 2005?", "In March 2005 …") == []
+    assert changed_months("Who led the March on Washington?", "In August 1963 …") == []
+    assert changed_months("What opened in late May?", "It opened in late March.") == ["May"]
 
     used = "Satisfied with the quality, the demo was used in the final release."
     assert changed_polarity("What was not used in the final release?", used) == ["not used"]
