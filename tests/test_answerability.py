@@ -84,6 +84,9 @@ def test_the_training_command_recreates_an_artefact(tmp_path: Path) -> None:
     assert len(model.weights) == len(FEATURES)
     verdict = LogisticModel.load(tmp_path / "verdict.json", VERDICT_FEATURES)
     assert summary["verdict_questions"] > 0 and 0 < verdict.threshold < 1
+    # each dataset asked of the model fitted on the others, where both classes are there
+    held_out = summary["held_out_dataset_false_refusals"]
+    assert held_out and all(0 <= rate <= 1 for rate in held_out.values())
 
 
 def test_missing_benchmark_data_is_one_line(tmp_path: Path) -> None:

@@ -93,6 +93,7 @@ def refused_by_logic(found: list[dict[str, float]], answerable: list[bool]) -> s
 class Collected:
     rows: list[list[float]] = field(default_factory=list)  # answerability signals
     labels: list[int] = field(default_factory=list)  # answerable?
+    sources: list[str] = field(default_factory=list)  # the dataset of each row
     verdict_rows: list[list[float]] = field(default_factory=list)  # yes/no questions
     verdict_labels: list[int] = field(default_factory=list)  # the gold answer is yes?
 
@@ -140,6 +141,7 @@ def collect(
             if found["possible"] and not found["claims"]:  # what the model is asked about
                 out.rows.append([found[f] for f in FEATURES])
                 out.labels.append(int(qa.answerable))
+                out.sources.append(name)
             gold = qa.answers[0].strip().lower() if qa.answers else ""
             if found["yesno"] and gold in ("yes", "no"):  # the verdict model's data
                 out.verdict_rows.append([found[f] for f in VERDICT_FEATURES])
@@ -236,9 +238,26 @@ def fit_model(
     return model, held_out
 
 
+def held_out_datasets(found: Collected) -> dict[str, float]:
+    """Each dataset's false refusals by the model fitted (threshold and all) on the others:
+    how far the bound on held-out folds holds for questions of a source it never saw."""
+    x, y, sources = np.asarray(found.rows), np.asarray(found.labels), np.asarray(found.sources)
+    rates = {}
+    for name in sorted(set(found.sources)):
+        fit_on, asked = sources != name, (sources == name) & (y == 1)
+        if len(set(y[fit_on])) < 2 or not asked.any():
+            continue
+        model, _ = fit_model(
+            x[fit_on].tolist(), y[fit_on].tolist(), FEATURES, SIGNS, choose_threshold
+        )
+        refused = [not model.decide(dict(zip(FEATURES, row, strict=True))) for row in x[asked]]
+        rates[name] = round(float(np.mean(refused)), 3)
+    return rates
+
+
 def fit(
     settings: Settings, workdir: Path, out: Path | None = None, limit: int | None = None
-) -> dict[str, float]:
+) -> dict[str, object]:
     """Fit both models; write them to out (default: the committed artefacts) and beside it."""
     check_benchmarks(settings.benchmarks_dir)
     console = Console(stderr=True)
@@ -259,6 +278,7 @@ def fit(
     )
     yes = np.asarray(found.verdict_labels)
     summary = {
+        "held_out_dataset_false_refusals": held_out_datasets(found),
         "questions": len(y),
         "unanswerable": int((y == 0).sum()),
         "cv_refusal_accuracy": round(float(np.mean(~answered[y == 0])), 3),
