@@ -8,7 +8,6 @@ import http.server
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -21,12 +20,7 @@ import pytest
 
 from assistant.serving.server import SHUTDOWN_GRACE_S
 from tests.conftest import SEEDS, run_cli
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.integration.conftest import free_port
 
 
 class Stalled(http.server.BaseHTTPRequestHandler):
