@@ -277,8 +277,9 @@ def _seed_latency(settings: Settings, home: Path, limit: int | None, starts: int
     }
     if starts:
         pairs = [_fresh_start(defaults) for _ in range(starts)]
-        cold = [p["cold_ms"] for p in pairs]
-        warm = [p["warm_ms"] for p in pairs]
+        # whole milliseconds, so every figure below is computed from the pairs it prints
+        cold = [round(p["cold_ms"]) for p in pairs]
+        warm = [round(p["warm_ms"]) for p in pairs]
         result["starts"] = {
             "processes": starts,
             "first_question_after_start_p50_ms": round(float(np.median(cold))),
@@ -286,7 +287,7 @@ def _seed_latency(settings: Settings, home: Path, limit: int | None, starts: int
             "cold_minus_warm_p50_ms": round(float(np.median(np.subtract(cold, warm))), 1),
             "cold_minus_warm_p50_ci95_ms": _median_ci(np.subtract(cold, warm)),
             "cold_not_slower": sum(c <= w for c, w in zip(cold, warm, strict=True)),
-            "cold_and_warm_ms": [[round(c), round(w)] for c, w in zip(cold, warm, strict=True)],
+            "cold_and_warm_ms": [list(pair) for pair in zip(cold, warm, strict=True)],
         }
     return result
 
