@@ -51,6 +51,15 @@ ELLIPSIS = re.compile(
 )
 PREPOSITIONS = (("about", "on", "regarding", "concerning"), ("in", "during"))
 YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+# "And the maritime one?", "What about the sea border?": a noun phrase of the previous question's
+# kind, in its place
+PHRASE = re.compile(
+    r"^\s*(?:(?:and|but|also)\s+)?(?:(?:what|how)\s+about\s+)?(?:the|a|an)\s+"
+    r"(?P<words>[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+OPENED = re.compile(r"^\s*(?:and|but|also|what about|how about)\b", re.IGNORECASE)
+NOT_MODIFIERS = frozenset({"other", "another", "same", "former", "latter"})
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -110,12 +119,15 @@ def elided(question: str, previous: str) -> str | None:
     Arctic?" after "What did they agree on about COVID-19?" → "What did they agree on about
     the Arctic?"; "And in 2019?" after "What was trade worth in 2020?" → "… in 2019?" (and
     appended when the previous question has no such phrase). None for any other question."""
+    body = previous.strip().rstrip("?.! ")
+    phrase = _phrase_swapped(question, body)
+    if phrase:
+        return phrase
     found = ELLIPSIS.match(question)
     if not found:
         return None
     said = found.group("prep") or found.group("after_and") or found.group("bare")
     prep, new = (said or "about").lower(), found.group("new").strip()
-    body = previous.strip().rstrip("?.! ")
     if YEAR.fullmatch(new) and len(YEAR.findall(body)) == 1:
         return YEAR.sub(new, body) + "?"
     group = "|".join(next((g for g in PREPOSITIONS if prep in g), (prep,)))
@@ -124,6 +136,31 @@ def elided(question: str, previous: str) -> str | None:
     if slot:
         return f"{body[: slot.start('old')]}{new}?"
     return f"{body} {prep} {new}?" if said else None
+
+
+def _phrase_swapped(question: str, body: str) -> str | None:
+    """ "And the maritime one?" after "How long is the land border?" → "How long is the
+    maritime border?"; "And the sea border?" the same. None unless the previous question has a
+    noun phrase of that head (or, for "one", a modified one)."""
+    found = PHRASE.match(question) if OPENED.match(question) else None
+    if not found:
+        return None
+    from assistant.answering.parser import noun_phrases
+
+    *modifiers, head = found.group("words").split()
+    if NOT_MODIFIERS & {m.lower() for m in modifiers}:
+        return None
+    phrases = noun_phrases(body)
+    if head.lower() in ("one", "ones"):
+        fitting = [p for p in phrases if p[3]] if modifiers else []
+        words = [*modifiers, fitting[-1][2]] if fitting else []
+    else:
+        fitting = [p for p in phrases if terms(p[2]) == terms(head) and terms(head)]
+        words = [*modifiers, head]
+    if not fitting:
+        return None
+    start, end, _, _ = fitting[-1]
+    return f"{body[:start]}{' '.join(words)}{body[end:]}?"
 
 
 def _a_name(match: re.Match[str]) -> bool:

@@ -142,6 +142,10 @@ def test_besides_a_name_is_no_question_of_what_else() -> None:
         (["What was trade worth in 2020?"], "And in 2019?", "What was trade worth in 2019?"),
         (["What was trade worth?"], "And in 2019?", "What was trade worth in 2019?"),
         (["What is planned for the US?"], "And for Canada?", "What is planned for Canada?"),
+        # a noun phrase of the same head, or "one" for it
+        (["How long is the land border?"], "And the maritime one?", "How long is the maritime border?"),
+        (["How long is the land border?"], "What about the sea border?", "How long is the sea border?"),
+        (["How many land ports are there?"], "And the sea ones?", "How many sea ports are there?"),
     ],
 )  # fmt: skip
 def test_an_ellipsis_is_the_previous_question_with_its_phrase_changed(
@@ -159,6 +163,8 @@ def test_an_ellipsis_is_the_previous_question_with_its_phrase_changed(
         ("Who is Michael Spavor?", "What about Kovrig?"),  # no phrase of that kind to change
         ("What is NORAD?", "What about it?"),
         ("Who did Biden call first?", "And Trudeau?"),
+        ("How long is the land border?", "And the other one?"),  # no modifier of its kind
+        ("What did they agree on about COVID-19?", "And the Arctic?"),  # no phrase of that head
     ],
 )
 def test_other_short_follow_ups_are_no_ellipsis(before: str, follow_up: str) -> None:

@@ -43,6 +43,7 @@ QUANTIFIERS = frozenset(
         "new",
     ]
 )
+AMOUNT_WORDS = frozenset(("many", "much", "few", "several", "more", "most", "less", "fewer"))
 LIGHT_VERBS = frozenset(("have", "has", "had", "having"))  # "have a goal" claims no act
 _lock = threading.Lock()
 _pipeline: list[Any] = []
@@ -179,6 +180,25 @@ def names_before(text: str, head: str) -> list[str]:
         ]
         if any(t.pos_ == "PROPN" for t in name):
             found.append(doc[name[0].i : name[-1].i + 1].text)
+    return found
+
+
+def noun_phrases(text: str) -> list[tuple[int, int, str, bool]]:
+    """Each noun phrase after its determiner: (start, end, its head noun as written, whether
+    a word modifies the head): (12, 23, "border", True) of "How long is the land border?"."""
+    found = []
+    for chunk in _parsed(text).noun_chunks:
+        root = chunk.root
+        if root.pos_ not in ("NOUN", "PROPN"):
+            continue
+        first = root  # back over the words that modify it: "land" of "how many land ports"
+        while (
+            first.i > chunk.start
+            and (before := first.doc[first.i - 1]).dep_ in ("amod", "compound", "nmod", "punct")
+            and before.lower_ not in AMOUNT_WORDS
+        ):
+            first = before
+        found.append((first.idx, root.idx + len(root.text), root.text, first is not root))
     return found
 
 
