@@ -126,6 +126,11 @@ DURATION_QUESTION = re.compile(
 DURATION = re.compile(r"\d[\d,]*\s*(years?|months?|weeks?|days?|decades?|centur(y|ies))\b")
 TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies))"
 # "How many personnel …?" counts things: a year, a date or a span of time is no such count
+# "How much does Canada spend on defense?": an amount, which a year or a day of a date is not
+AMOUNT_QUESTION = re.compile(
+    r"\bhow much\b(?!\s+(?:time|longer|later|earlier|older|younger|sooner)\b)", re.IGNORECASE
+)
+SCALE = re.compile(r"\b(?:dozens?|hundreds?|thousands?|millions?|billions?|trillions?)\b", re.I)
 COUNT_QUESTION = re.compile(rf"\bhow many (?!{TIME_UNITS}\b|times\b)[a-z]", re.IGNORECASE)
 COUNTED = re.compile(
     rf"(?<![\w.-])\d+(?:[.,]\d+)*(?![\d]|[.,]\d|\s*(?:{TIME_UNITS}|[-–]\s*(?:year|month|day|week))\b)"
@@ -601,6 +606,8 @@ def answer_type(question: str) -> str | None:
         return "money"
     if PERCENT_QUESTION.search(question):
         return "percent"
+    if AMOUNT_QUESTION.search(question):
+        return "amount"
     if COUNT_QUESTION.search(question):
         return "count"
     if NUMBER_QUESTION.search(question):
@@ -621,6 +628,11 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
         return bool(PERCENT.search(text))
     if answer_kind == "length":
         return bool(LENGTH.search(text))
+    if answer_kind == "amount":
+        return bool(MONEY.search(text) or PERCENT.search(text) or SCALE.search(text)) or any(
+            not YEAR.fullmatch(n.group()) and not _dated(text, n.start(), n.end())
+            for n in COUNTED.finditer(text)
+        )
     if answer_kind == "count":
         return bool(NUMBER_WORD.search(text)) or any(
             not YEAR.fullmatch(n.group()) and not _dated(text, n.start(), n.end())

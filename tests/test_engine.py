@@ -231,6 +231,28 @@ def test_a_follow_up_needs_only_what_the_conversation_asked_about(app: App) -> N
     assert not answer.refused and "Beijing" in answer.answer
 
 
+def test_an_elided_near_miss_is_refused_like_the_whole_question(app: App) -> None:
+    """ "And the maritime one?" after the land border asks for the maritime border, which the
+    documents never give: refused the way the whole question is, not answered from the
+    conversation's search."""
+    engine = _engine(app, mode="extractive")
+    first = engine.ask("How long is the land border?")
+    assert not first.refused and "5,525" in first.answer
+    history = [Turn("How long is the land border?", first.answer)]
+    answer = engine.ask("And the maritime one?", history)
+    assert answer.refused and "not the maritime border" in answer.answer, answer.answer
+
+
+def test_how_much_is_not_answered_by_a_year(app: App) -> None:
+    """An amount asked of sentences that give only a year ("the 2014 Wales Defense Investment
+    Pledge") or a count is not answered; one that gives a sum is."""
+    engine = _engine(app, mode="extractive")
+    answer = engine.ask("How much does Canada spend on defense?")
+    assert answer.refused, answer.answer
+    kept = engine.ask("How much trade crosses the border each day?")
+    assert not kept.refused and "$1.9 billion" in kept.answer, kept.answer
+
+
 def test_a_yes_no_claim_in_words_no_document_uses_is_not_decided(app: App) -> None:
     engine = app.engine  # with the keyword index: it knows which words the documents use
     answer = engine.ask("Does Canada have the largest army in NATO?", mode="extractive")
