@@ -143,8 +143,10 @@ def test_besides_a_name_is_no_question_of_what_else() -> None:
         (["What was trade worth?"], "And in 2019?", "What was trade worth in 2019?"),
         (["What is planned for the US?"], "And for Canada?", "What is planned for Canada?"),
         # a noun phrase of the same head, or "one" for it
-        (["How long is the land border?"], "And the maritime one?", "How long is the maritime border?"),
-        (["How long is the land border?"], "What about the sea border?", "How long is the sea border?"),
+        (["How long is the land border?"], "And the maritime one?",
+         "How long is the maritime border?"),
+        (["How long is the land border?"], "What about the sea border?",
+         "How long is the sea border?"),
         (["How many land ports are there?"], "And the sea ones?", "How many sea ports are there?"),
     ],
 )  # fmt: skip

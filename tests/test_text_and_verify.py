@@ -179,7 +179,8 @@ def test_an_adjective_whose_antonym_the_sentence_says_of_the_same_word_is_found(
     assert answer_type("How much of the trade is energy?") == "amount"
     # an amount: a figure, a sum, a share, not a year or the day of a date
     assert satisfies("amount", "Our bilateral trade totals nearly $2 billion every day.")
-    assert satisfies("amount", "It produced 22,700 L per day.") and satisfies("amount", "about half")
+    assert satisfies("amount", "It produced 22,700 L per day.")
+    assert satisfies("amount", "about half")
     assert not satisfies("amount", "Forces in line with the 2014 Wales Defense Investment Pledge.")
     assert not satisfies("amount", "They met on February 23 to talk about defense spending.")
     assert satisfies("number", "Forces in line with the 2014 Wales Defense Investment Pledge.")

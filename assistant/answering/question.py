@@ -302,7 +302,8 @@ GENERIC_FOCUS = terms(
 class Question:
     text: str  # as asked (orders to the assistant already taken out)
     shape: Shape
-    answer_type: str | None  # number, amount, count, money, percent, length, date, duration, person, None
+    # number, amount, count, money, percent, length, date, duration, person, None
+    answer_type: str | None
     names: frozenset[str]  # of the question and, for a follow-up, of the conversation
     numbers: frozenset[str]
     counted: frozenset[str]  # how many items it asks for: "Which two musicians …?"
