@@ -324,9 +324,11 @@ def _holder(question: Question, sentences: list[Sentence]) -> tuple[str, Sentenc
 
 
 def _not_asked(question: Question, written: str) -> str:
-    """The name as an answer ("Biden’s" → "Biden"), or "" when the question itself names it."""
+    """The name as an answer ("Biden’s" → "Biden"), or "" when the question itself names it,
+    whole or by its last word ("Blinken" of "Antony J. Blinken")."""
     name = POSSESSIVE.sub("", written)
-    return "" if not name or mentions(question.text, name.lower()) else name
+    said = name and mentions(question.text, name.split()[-1].lower())
+    return "" if not name or said or mentions(question.text, name.lower()) else name
 
 
 def _unique(sentences: list[Sentence]) -> list[Sentence]:
