@@ -439,7 +439,7 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         docs = everything(FOLDER_CHUNKS)
         if docs and read.sources:
             docs = from_sources(docs, read.sources) or docs  # else a source no document names
-        elif docs and read.of_documents:
+        elif docs:
             docs = titled(docs, read.text) or docs  # "the fact sheet": the one titled so
         if docs:
             return [passage_of(d) for d in docs]

@@ -650,6 +650,21 @@ def test_the_people_of_the_whole_folder_are_listed_each_once(app: App) -> None:
     assert len(answer.retrieved) > app.settings.k  # the whole (small) folder, not a top k
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Name the people mentioned in the White House fact sheet.", "Who is named in the fact sheet?"],
+)
+def test_the_people_of_one_document_are_those_it_names(app: App, question: str) -> None:
+    """The folder's people, of the document the question names only: the White House fact
+    sheet names Biden and Trudeau, the State Department's also Blinken and the detained."""
+    answer = app.engine.ask(question)
+    assert not answer.refused, answer.answer
+    labels = " ".join(line.split(":")[0] for line in answer.answer.splitlines())
+    assert "Biden" in labels and "Trudeau" in labels, answer.answer
+    assert not any(p in labels for p in ("Blinken", "Kovrig", "Garneau")), answer.answer
+    assert {c.source for c in answer.citations} == {"data/002_ec2a0a35004d6a3e.txt"}
+
+
 def test_the_people_a_question_asks_about_are_not_its_answer(app: App) -> None:
     answer = app.engine.ask("Who are the Canadian cabinet members Blinken will meet?")
     labels = [line.split(":")[0] for line in answer.answer.splitlines()]

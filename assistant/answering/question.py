@@ -143,7 +143,8 @@ WHO_NAMED = re.compile(r"^\s*(?i:who)\s+(?:are|were)\s+(?:(?:[A-Z][\w’'.-]*|an
 GROUPS = r"(people|persons|individuals|officials|leaders)"
 PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
     rf"^\s*(list|name|enumerate)\s+(all\s+)?(the\s+)?([\w-]+\s+){{0,2}}?{GROUPS}\b|"
-    rf"\b(which|what) {GROUPS}\b|^\s*who (are|were)\b",
+    rf"\b(which|what) {GROUPS}\b|^\s*who (are|were)\b|"
+    r"^\s*who (?:is|are|was|were|gets?) (?:named|mentioned|quoted|cited)(?:\s+(?:in|by)\b.*)?$",
     re.IGNORECASE,
 )
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
@@ -365,9 +366,10 @@ class Question:
 
     @property
     def of_the_folder(self) -> bool:
-        """Asks for the people of every document, about nothing in particular: the answer
-        reads the whole folder rather than what a search for the question finds."""
-        return self.answer_type == "person" and not self.topic and not self.names
+        """Asks for the people of every document, or of the documents it names ("… in the
+        State Department document"), about nothing in particular: the answer reads the whole
+        folder rather than what a search for the question finds."""
+        return self.answer_type == "person" and not self.topic and not self.subjects
 
     @property
     def of_documents(self) -> bool:
