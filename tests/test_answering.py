@@ -1143,6 +1143,12 @@ def test_how_many_items_a_list_has_is_counted_from_its_items(
     assert all(item in answer.answer for item in ("pipes", "crossing", "buses")), answer.answer
     # not counted: a list of something else than what is asked
     assert not app.engine.ask("How many districts does the plan list?").answer.startswith("Three")
+    # asked for another number of items than the list gives: how many it gives, then the list
+    other = app.engine.ask("What are the four priorities of the plan?")
+    assert other.answer.startswith("Three, not four. The plan will prioritize:"), other.answer
+    assert all(item in other.answer for item in ("pipes", "crossing", "buses")), other.answer
+    same = app.engine.ask("What are the three priorities of the plan?")
+    assert same.answer.startswith("The plan will prioritize:"), same.answer
 
 
 def test_which_countries_are_mentioned_lists_each_country_once_with_its_sentence(

@@ -80,7 +80,8 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
     most = question.length or MAX_ITEMS
     if question.shape == "list":
         chosen = relevant(question, judgement)[: question.length]
-        return _introduced(chosen, judgement, passages) or _listed(chosen, passages)
+        asked = next((int(c) for c in question.counted), None)  # "What are the five …?"
+        return _introduced(chosen, judgement, passages, asked=asked) or _listed(chosen, passages)
     if question.of_documents:
         central = _taking_turns(judgement.evidence, passages, question.length)
         return _by_document(central, passages, per_document=len(central))
@@ -414,12 +415,17 @@ def _in_order(chosen: list[Sentence]) -> list[Sentence]:
 
 
 def _introduced(
-    chosen: list[Sentence], judgement: Judgement, passages: list[Passage], counted: bool = False
+    chosen: list[Sentence],
+    judgement: Judgement,
+    passages: list[Passage],
+    counted: bool = False,
+    asked: int | None = None,
 ) -> Verified | None:
     """A list the documents introduce ("The Roadmap will prioritize:") and then give item by
     item: the introducing sentence, then the first sentence of each item, in reading order;
-    counted, every item and how many there are first ("How many priorities …?")."""
-    most = COUNTED_ITEMS if counted else MAX_ITEMS
+    counted, every item and how many there are first ("How many priorities …?"); asked for
+    another number of items than it gives, how many it gives ("Six, not five.")."""
+    most = COUNTED_ITEMS if counted or asked else MAX_ITEMS
     intro = next(
         (s for s in chosen[:INTRODUCER_RANK] if plain(s.text).endswith(":")),
         None,
@@ -450,8 +456,15 @@ def _introduced(
     listed = _listed(list(items.values()), passages, most)
     cites = {c.n: c for c in [*head.citations, *listed.citations]}
     # the count is the answer's own word, as "Yes." is: no passage says "six"
-    count = f"{COUNTS[len(items)] if len(items) < len(COUNTS) else len(items)}. " if counted else ""
+    given = _count_word(len(items))
+    count = f"{given}. " if counted else ""
+    if asked and asked != len(items) and len(items) < most:
+        count = f"{given}, not {_count_word(asked).lower()}. "
     return Verified(f"{count}{head.text}\n{listed.text}", list(cites.values()))
+
+
+def _count_word(n: int) -> str:
+    return COUNTS[n] if n < len(COUNTS) else str(n)
 
 
 def _listed(chosen: list[Sentence], passages: list[Passage], most: int = MAX_ITEMS) -> Verified:
