@@ -13,7 +13,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import Passage
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.comparison import contrary, decide, manner, manner_words
+from assistant.answering.comparison import asked_manner, contrary, decide, manner, manner_words
 from assistant.answering.doers import acted
 from assistant.answering.holders import elsewhere, for_place, holders
 from assistant.answering.parser import QUANTIFIERS, entities, people, places
@@ -170,7 +170,10 @@ class EvidenceJudge:
         # "Was the meeting virtual?" of "… Biden's virtual bilateral meeting …": decided by it,
         # "held online" too (another word of the same manner)
         single = question.one_claim
-        in_manner = manner(question.text, sentence.text) if single else None
+        yes_no = question.shape == "yesno"
+        # "When did they meet in person?" of the same sentence: refused (below)
+        of_fact = question.shape == "fact" and not question.parts
+        in_manner = manner(question.text, sentence.text) if single or of_fact else None
         # "Is the shared border closed …?" of "… keep our shared border open …": No
         denied = contrary(question.text, sentence.text) if single else None
         changed = (
@@ -210,7 +213,9 @@ class EvidenceJudge:
             # "open to non-essential travel?" of "open to essential travel": not decided
             else [a for a, _ in contrasted_words(question.text, sentence.text, single)]
             # "What was not used …?" of "… was used …"
-            + changed_polarity(question.text, sentence.text),
+            + changed_polarity(question.text, sentence.text)
+            # "When did they meet in person?" of "… their virtual meeting …"
+            + ([asked_manner(question.text) or ""] if in_manner is False and not yes_no else []),
             # "Canada's Secretary of State" asked, only the U.S. one named
             "places": [question.held.asked]
             if question.held and elsewhere(everywhere, question.held)
@@ -245,7 +250,7 @@ class EvidenceJudge:
             # "What else will the leaders do?": more of the conversation's subject, which a
             # question of no claim of its own is never refused for
             or question.besides
-            or in_manner is not None
+            or (in_manner is not None and yes_no)
             or denied is not None
             # "What happened on February 23?" of a sentence that gives that date
             or (question.of_a_date and question.months <= _months(sentence.text))

@@ -1067,6 +1067,11 @@ def test_a_manner_the_evidence_excludes_is_answered_no(app: App) -> None:
     assert met.answer.startswith("No. ") and "virtual" in met.answer, met.answer
     visits = app.engine.ask("Will Blinken visit Canada virtually?")
     assert visits.answer.startswith("Yes. "), visits.answer
+    # asked of a fact, the sentence of the other manner does not answer it
+    when = app.engine.ask("When did Biden meet Trudeau in person?")
+    assert when.refused and "does not mention “in person”" in when.answer, when.answer
+    held = app.engine.ask("When did Biden meet Trudeau virtually?")
+    assert not held.refused and "February 23" in held.answer, held.answer
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,13 @@ def manner_words(question: str) -> set[str]:
             re.findall(r"[\w']+", m.group())}  # fmt: skip
 
 
+def asked_manner(question: str) -> str | None:
+    """The manner a question asks of, as written ("in person" of "When did they meet in
+    person?")."""
+    found = (p.search(question) for pattern in MANNERS for p in pattern)
+    return next((m.group() for m in found if m), None)
+
+
 def manner(question: str, sentence: str) -> bool | None:
     """Of a question that asks of one manner ("in person", "virtual"): True when the sentence
     says that one only, False when it says only the other; None when it cannot tell."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from assistant.answer import Passage
+from assistant.answering.comparison import asked_manner
 from assistant.answering.holders import (
     HOLDER_QUESTION,
     TITLED_NAME,
@@ -128,6 +129,9 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
     if missing.get("periods"):  # "each year" of a sentence that counts "every day"
         asked = PERIODS[missing["periods"][0]].search(question.text)
         return NearMiss(asked.group() if asked else missing["periods"][0], None, best, cite)
+    manner = asked_manner(question.text)
+    if manner and manner in missing.get("opposites", []):  # "does not mention “in person”"
+        return NearMiss(manner, None, best, cite)
     contrasts = contrasted_words(question.text, best.text, question.one_claim)
     for asked, given in contrasts if missing.get("opposites") else ():
         return NearMiss(asked, given, best, cite)  # "They give the last, not the first"
