@@ -1023,6 +1023,7 @@ def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
         "Which documents do you have?",
         "List the documents.",
         "What are the documents?",
+        "What is the title of the documents?",
     ):
         answer = app.engine.ask(question)
         assert not answer.refused and answer.answer.startswith("2 documents are indexed:")
@@ -1037,6 +1038,13 @@ def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
     assert "2021-02-23" in dated.answer and len(dated.citations) == 1
     lined = app.engine.ask("When was the State Department document published?")  # dateline
     assert "is dated 2021-02-26" in lined.answer, lined.answer
+    for asked, title in (  # one document's title, by its source or its kind
+        ("What is the title of the White House document?", "FACT SHEET: The United States-"),
+        ("What's the name of the State Department fact sheet?", "The United States and Canada:"),
+    ):
+        titled = app.engine.ask(asked)
+        assert titled.answer.startswith(f"The document is titled “{title}"), titled.answer
+        assert len(titled.citations) == 1 and not titled.refused
     first = app.engine.ask("Which document was published first?")
     assert first.answer.startswith("“FACT SHEET: The United States-Canada Partnership”, dated")
     assert "is the earliest [1]; then “The United States and Canada" in first.answer

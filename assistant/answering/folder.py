@@ -1,7 +1,8 @@
 """Questions about the folder's documents rather than what they say, answered by reading the
 index, not by searching it: which documents there are ("How many documents are there?",
 "What are the titles of the documents?"), one document's date ("When was the White House
-fact sheet published?"), which was published first or last, and that a thing is mentioned
+fact sheet published?") and title ("What is the title of the White House document?"),
+which was published first or last, and that a thing is mentioned
 nowhere in the documents asked about ("Does the State Department document mention the WTO?"
 → No, and the one that does)."""
 
@@ -26,7 +27,8 @@ OPENING_WORDS = 6  # a shorter first line is a heading or a byline ("Office of t
 DOCUMENTS = r"(?:documents|files|sources|texts|fact sheets|articles|reports|pages)"
 FOLDER_QUESTION = re.compile(
     rf"^\s*(?:how many {DOCUMENTS}\b(?!.*\b(?:mention|say|name|cite|discuss|talk)\w*\b)|"
-    rf"(?:what|which) (?:are )?(?:the )?(?:titles?|names?) of (?:the |your |all )?{DOCUMENTS}\b|"
+    rf"(?:what|which) (?:are |is )?(?:the )?(?:titles?|names?) of "
+    rf"(?:the |your |all )?{DOCUMENTS}\b|"
     rf"(?:what|which) are (?:the |your |all )?(?:the )?{DOCUMENTS}\s*[.?!]?\s*$|"
     rf"(?:what|which) {DOCUMENTS} (?:do you have|have you (?:got|indexed|read)|"
     r"are (?:there|indexed|loaded|available|in the folder))\b|"
@@ -36,6 +38,12 @@ FOLDER_QUESTION = re.compile(
 PUBLISHED = re.compile(
     r"^\s*(?:when|on what date|what date) (?:was|were) (?:the |this |that )?.+? (?:published|"
     r"released|issued|dated|posted|put out)\s*\??\s*$",
+    re.IGNORECASE,
+)
+TITLE_OF = re.compile(
+    r"^\s*what(?:'s|’s| is| was) the (?:title|name|headline) of (?:the |this |that )?"
+    r"(?:[\w.'’-]+\s+){0,4}(?:document|file|fact sheet|article|report|text|page|statement|"
+    r"release)\s*\??\s*$",
     re.IGNORECASE,
 )
 # "Which document was published first?", "Which of the files is the most recent?"
@@ -56,6 +64,8 @@ def of_the_folder(retriever: BaseRetriever, read: Question, prompts: Prompts) ->
         return _documents(retriever, prompts)
     if PUBLISHED.match(read.text):
         return _dated(_folder(retriever), read, prompts)
+    if TITLE_OF.match(read.text):
+        return _titled(_folder(retriever), read, prompts)
     in_order = IN_ORDER.match(read.text)
     if in_order:
         return _by_date(retriever, bool(in_order["late"]), prompts)
@@ -149,14 +159,19 @@ def _by_date(retriever: BaseRetriever, latest: bool, prompts: Prompts) -> Found 
     return Verified(text, cites), passages
 
 
-def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
-    """The date the index records for the one document the question names."""
+def _one_named(folder: list[Document] | None, read: Question) -> Document | None:
+    """The first chunk of the one document the question names, by source or kind."""
     if not folder:
         return None
     named = from_sources(folder, read.sources) if read.sources else titled(folder, read.text)
-    if len({d.metadata["source"] for d in named}) != 1 or not named[0].metadata.get("date"):
+    return named[0] if len({d.metadata["source"] for d in named}) == 1 else None
+
+
+def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
+    """The date the index records for the one document the question names."""
+    first = _one_named(folder, read)
+    if first is None or not first.metadata.get("date"):
         return None
-    first = named[0]  # in reading order
     passage, quote = passage_of(first), first_sentence(first)
     text = prompts.render(
         "dated.j2",
@@ -164,6 +179,17 @@ def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> F
         date=first.metadata["date"],
         quote=quotable(quote),
     )
+    return Verified(text, [citation(1, passage, quote)]), [passage]
+
+
+def _titled(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
+    """The title the index records for the one document the question names ("What is the
+    title of the White House document?")."""
+    first = _one_named(folder, read)
+    if first is None:
+        return None
+    passage, quote = passage_of(first), first_sentence(first)
+    text = prompts.render("titled.j2", title=passage.title, quote=quotable(quote))
     return Verified(text, [citation(1, passage, quote)]), [passage]
 
 
