@@ -452,6 +452,8 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
         docs = from_sources(read_through(retriever, docs), read.sources) or docs
     elif read.of_one_kind:  # "What does the fact sheet say about Mexico?"
         docs = titled(read_through(retriever, docs), read.text) or docs
+    elif read.held:  # "Who is the President of Canada?": whose president the documents say
+        docs = docs + [d for d in read_through(retriever, docs) if d not in docs]
     passages = [passage_of(d) for d in docs]
     if read.shape == "list":
         intro = next((p for p in passages if INTRODUCES.search(p.text)), None)

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answering.compose import _is_full_name, enough, relevant
+from assistant.answering.holders import ties
 from assistant.answering.parser import doer, owner, syntax_of
 from assistant.answering.question import read_question, shape_of
 from assistant.app import App
@@ -620,6 +621,31 @@ def test_an_office_the_documents_give_only_for_another_country_is_a_near_miss(
     ):
         answer = app.engine.ask(asked)
         assert answer.answer.startswith(f"{holder}: "), (asked, answer.answer)
+
+
+def test_a_country_the_documents_tie_a_holder_to_decides_whose_office_it_is(app: App) -> None:
+    """Neither document writes "U.S. President Biden" or "Canadian Prime Minister Trudeau",
+    but they tie them to their countries otherwise: "Under the Biden Administration, the U.S.
+    government …", "Prime Minister Trudeau, Foreign Minister Garneau, and other Canadian
+    cabinet members"."""
+    for asked, given in (
+        ("Who is the President of Canada?", "They give the U.S. President, not the President of"),
+        ("Who is the Prime Minister of the United States?", "They give the Canadian Prime"),
+        ("Who is the Foreign Minister of the United States?", "They give the Canadian Foreign"),
+    ):
+        near = app.engine.ask(asked)
+        assert near.refused and given in near.answer, (asked, near.answer)
+    for asked, holder in (
+        ("Who is the President of the United States?", "Biden"),
+        ("Who is the Prime Minister of Canada?", "Trudeau"),
+    ):
+        answer = app.engine.ask(asked)
+        assert answer.answer.startswith(f"{holder}: "), (asked, answer.answer)
+    text = (
+        "Ministers Meet\n\nChancellor Weber met President Duval, Premier Roy and other French "
+        "officials. Under the Weber Administration, the German government cut taxes."
+    )
+    assert ties(text) == {"Duval": ("French",), "Roy": ("French",), "Weber": ("German",)}
 
 
 def test_a_near_miss_quoting_a_quotation_nests_its_marks(

@@ -25,6 +25,10 @@ TITLED_NAME = r"\s+((?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]*[\w])"  # "Anto
 # the capitalised words written right before an office: "U.S." of "U.S. Secretary of State"
 QUALIFIER = re.compile(r"((?:[A-Z][\w.’'-]*\s+){1,3})$")
 PLACES = frozenset({"GPE", "NORP"})
+OTHERS = re.compile(r",?\s+and\s+other\s+(?P<place>[A-Z][\w.-]*)\s+[a-z]")
+ADMINISTRATION = re.compile(r"\b(?P<name>[A-Z][\w’'-]+)\s+Administration\b(?P<rest>[^;!?]{0,40})")
+# the titled names listed right before "and other Canadian …"
+LISTED = re.compile(rf"(?:\b(?:[A-Z][\w.]*\s+){{0,2}}{TITLES}{TITLED_NAME},?\s*)+$")
 STEM = 5  # "Canad" of Canada and Canadian
 
 
@@ -81,14 +85,40 @@ def same_place(a: str, b: str) -> bool:
 @lru_cache(maxsize=256)  # the gate and the composer ask of the same passages, name by name
 def holders(text: str, office: str) -> Mapping[str, tuple[str, ...]]:
     """Each name the text titles with this office, with the countries written before the
-    office each time ("" when none is): {"Antony J. Blinken": ("U.S.", "")}."""
+    office each time ("" when none is), and those the text ties the name to otherwise
+    (`ties`): {"Antony J. Blinken": ("U.S.", "")}."""
     found: dict[str, tuple[str, ...]] = {}
     for m in re.finditer(rf"\b{re.escape(office)}{TITLED_NAME}", text):
         before = QUALIFIER.search(text[max(0, m.start() - 60) : m.start()])
         words = before.group().strip() if before else ""
         (places,) = entities([words], PLACES) if words else ([],)
         found[m.group(1)] = (*found.get(m.group(1), ()), places[-1][0] if places else "")
+    tied = ties(text) if found else {}
+    for name in found:
+        found[name] += tuple(tied.get(re.sub(r"[’']s$", "", name.split()[-1]), ()))
     return MappingProxyType(found)
+
+
+def ties(text: str) -> dict[str, tuple[str, ...]]:
+    """The countries the text ties a person to other than by a title, by last name: those of
+    a list "… Prime Minister Trudeau, Foreign Minister Garneau, and other Canadian cabinet
+    members" ({"Trudeau": ("Canadian",), "Garneau": ("Canadian",)}), and of "the Biden
+    Administration" in a sentence that names a country's government ("Under the Biden
+    Administration, the U.S. government …": {"Biden": ("U.S.",)})."""
+    found: dict[str, tuple[str, ...]] = {}
+    for m in OTHERS.finditer(text):
+        (places,) = entities([m.group("place")], PLACES)
+        listed = LISTED.search(text[max(0, m.start() - 300) : m.start()])
+        for named in re.finditer(rf"\b{TITLES}{TITLED_NAME}", listed.group() if listed else ""):
+            if places:
+                last = named.group(1).split()[-1]
+                found[last] = (*found.get(last, ()), places[0][0])
+    for m in ADMINISTRATION.finditer(text):
+        government = re.search(r"\b((?:[A-Z][\w.]*\s+){1,3})government\b", m.group("rest"))
+        (places,) = entities([government.group(1)], PLACES) if government else ([],)
+        if places:
+            found[m.group("name")] = (*found.get(m.group("name"), ()), places[0][0])
+    return found
 
 
 def elsewhere(text: str, held: HeldOffice) -> str | None:
