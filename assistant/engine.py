@@ -23,6 +23,7 @@ from assistant.answering.folder import FOLDER_CHUNKS, of_the_folder
 from assistant.answering.parser import names_before
 from assistant.answering.question import Question, read_question
 from assistant.answering.reader import Reader
+from assistant.answering.spelling import as_written
 from assistant.documents import from_sources, passage_of, titled
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
@@ -177,7 +178,10 @@ class Engine:
         t0 = time.perf_counter()
         read = read_question(question, history)
         of_folder = of_the_folder(retriever, read, self.prompts)  # read, not searched
-        passages = of_folder[1] if of_folder else passages_for(retriever, read)
+        if of_folder:
+            passages = of_folder[1]
+        else:
+            read, passages = read_and_found(retriever, question, history, self.judge.indexed)
         t_retrieve = time.perf_counter()
         judgement = UNJUDGED if of_folder else self.judge.judge(read, passages)
         best = judgement.evidence[0] if judgement.answerable else None
@@ -429,6 +433,24 @@ def _short_passages(
 def _plain(sentence: str) -> str:
     """Without Markdown's bold and the source's line breaks (layout, and a token each)."""
     return " ".join(sentence.replace("**", "").split())
+
+
+def read_and_found(
+    retriever: BaseRetriever,
+    question: str,
+    history: Sequence[Turn] = (),
+    known: Callable[[str], bool] | None = None,
+) -> tuple[Question, list[Passage]]:
+    """The question read and what a search for it finds; read again with its words as the
+    passages found write them when they differ ("who's trudeau" → "who's Trudeau", "the
+    boarder" → "the border"), and searched again."""
+    read = read_question(question, history)
+    passages = passages_for(retriever, read)
+    written = as_written(question, (p.text for p in passages), known)
+    if written:
+        read = read_question(written, history)
+        passages = passages_for(retriever, read)
+    return read, passages
 
 
 def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:

@@ -112,7 +112,7 @@ LENGTH = re.compile(
 )
 # "What's the difference …?" read as "What is …" (its "s" is no word of the topic); only as
 # the first word: "Who's" is often "whose", a later "what's" a title's ("What's My Line")
-CONTRACTED = re.compile(r"^(\s*(?:what|where|how))['’]s\b", re.IGNORECASE)
+CONTRACTED = re.compile(r"^(\s*(?:what|where|how|who|when|which))['’]s\b", re.IGNORECASE)
 # "a two-sentence summary", "a brief overview": a length said before what is asked for
 SIZED = re.compile(
     r"\b(?:(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)[- ]"
