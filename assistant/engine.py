@@ -46,6 +46,7 @@ SENTENCES_PER_PASSAGE = 2
 # and 47 with the best two sentences.
 FACT_SENTENCES = 1
 EVIDENCE_SENTENCES = 1  # a generated answer must rest on the gate's best sentence
+SPELLING_PASSAGES = 12  # how many of the passages found say how the documents write a word
 PART_PASSAGES = 2  # a question of several claims reads up to this many times k passages
 UNJUDGED = Judgement(False, "decided without weighing evidence")
 # A list question that finds a passage introducing a list ("… will prioritize:") also reads
@@ -446,7 +447,7 @@ def read_and_found(
     boarder" → "the border"), and searched again."""
     read = read_question(question, history)
     passages = passages_for(retriever, read)
-    written = as_written(question, (p.text for p in passages), known)
+    written = as_written(question, (p.text for p in passages[:SPELLING_PASSAGES]), known)
     if written:
         read = read_question(written, history)
         passages = passages_for(retriever, read)
