@@ -1120,6 +1120,20 @@ def test_a_manner_the_evidence_states_decides_the_question(app: App, asked: str,
     assert answer.answer.startswith(word) and "virtual" in answer.answer, answer.answer
 
 
+def test_a_summary_about_a_name_gathers_what_is_said_of_that_name(app: App) -> None:
+    """ "… about NATO?" of a question that also names Biden and Trudeau: sentences that name
+    NATO, not every sentence naming the leaders (the first-call sentence led before)."""
+    asked = "What did Biden and Trudeau agree on about NATO?"
+    assert read_question(asked).units == (("NATO",),)
+    answer = app.engine.ask(asked)
+    assert not answer.refused and answer.citations, answer.answer
+    assert all("NATO" in c.quote for c in answer.citations), answer.answer
+    climate = "What did Biden and Trudeau agree on about climate change?"
+    first = app.engine.ask(climate)
+    again = app.engine.ask("What about NATO?", [Turn(climate, first.answer)])
+    assert all("NATO" in c.quote for c in again.citations), again.answer
+
+
 def test_an_ellipsis_asks_the_previous_question_of_its_new_phrase(app: App) -> None:
     asked = "What did Biden and Trudeau agree on about COVID-19?"
     first = app.engine.ask(asked)

@@ -112,6 +112,9 @@ LENGTH = re.compile(
 )
 # "What's the difference …?" read as "What is …" (its "s" is no word of the topic); only as
 # the first word: "Who's" is often "whose", a later "what's" a title's ("What's My Line")
+ABOUT_END = re.compile(
+    r"\b(?:about|regarding|concerning)\s+(?P<tail>[^?.!]+?)\s*[?.!]*\s*$", re.IGNORECASE
+)
 CONTRACTED = re.compile(r"^(\s*(?:what|where|how|who|when|which))['’]s\b", re.IGNORECASE)
 # "a two-sentence summary", "a brief overview": a length said before what is asked for
 SIZED = re.compile(
@@ -638,9 +641,13 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         held=held_office(text),
         kind_label=kind_label,
         # a follow-up's names are written in its resolved form or in the question before it
-        units=name_units(
-            f"{resolved or text}\n{history[-1].question}" if follow_up else text,
-            asked_names - sources,
+        units=_focused(
+            resolved or text,
+            name_units(
+                f"{resolved or text}\n{history[-1].question}" if follow_up else text,
+                asked_names - sources,
+            ),
+            shape,
         ),
         besides=follow_up and bool(BESIDES.search(text)) and not EXCEPT_NAMED.search(text),
         mentioned=mentioned,
@@ -652,6 +659,19 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         of_a_date=bool(numbers(text))
         and not terms(NUMBER.sub(" ", MONTH.sub(" ", text))) - META - EVENT_WORDS,
     )
+
+
+def _focused(
+    text: str, units: tuple[tuple[str, ...], ...], shape: str
+) -> tuple[tuple[str, ...], ...]:
+    """Of a list or summary "about" a name, that name only: "What did Biden and Trudeau agree
+    on about NATO?" gathers what is said of NATO, not every sentence naming Biden."""
+    about = ABOUT_END.search(text)
+    if shape not in ("list", "summary", "compare") or not about:
+        return units
+    tail = about.group("tail")
+    focused = tuple(u for u in units if all(re.search(rf"\b{re.escape(w)}", tail) for w in u))
+    return focused if focused and len(focused) < len(units) else units
 
 
 def _kind_label(text: str) -> str | None:
