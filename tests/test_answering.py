@@ -1134,6 +1134,26 @@ def test_a_summary_about_a_name_gathers_what_is_said_of_that_name(app: App) -> N
     assert all("NATO" in c.quote for c in again.citations), again.answer
 
 
+@pytest.mark.parametrize(
+    ("asked", "follow_up", "source"),
+    [
+        ("Who will Blinken meet?", "Which document says that?", "000_8e8d18d6546258b1"),
+        ("What is the top priority of the President and the Prime Minister?",
+         "Where does it say that?", "002_ec2a0a35004d6a3e"),
+        # after a refusal: the document of the passage it quoted
+        ("How long is the maritime border?", "What is the source?", "000_8e8d18d6546258b1"),
+    ],
+)  # fmt: skip
+def test_which_document_says_that_names_the_source_of_the_last_answer(
+    app: App, asked: str, follow_up: str, source: str
+) -> None:
+    first = app.engine.ask(asked)
+    quoted = first.citations[0].quote.replace("*", "").strip("“”")[:40]
+    answer = app.engine.ask(follow_up, [Turn(asked, first.answer)])
+    assert answer.answer.startswith("**") and quoted in answer.answer, (first.answer, answer.answer)
+    assert {c.source for c in answer.citations} == {f"data/{source}.txt"}, answer.answer
+
+
 def test_an_ellipsis_asks_the_previous_question_of_its_new_phrase(app: App) -> None:
     asked = "What did Biden and Trudeau agree on about COVID-19?"
     first = app.engine.ask(asked)

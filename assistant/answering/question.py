@@ -20,6 +20,7 @@ from assistant.followup import (
     standalone_query,
 )
 from assistant.text import (
+    MARKER,
     MONTH,
     NUMBER,
     answer_type,
@@ -30,6 +31,7 @@ from assistant.text import (
     numbers,
     offices,
     periods,
+    plain,
     qualifiers,
     terms,
 )
@@ -112,6 +114,16 @@ LENGTH = re.compile(
 )
 # "What's the difference …?" read as "What is …" (its "s" is no word of the topic); only as
 # the first word: "Who's" is often "whose", a later "what's" a title's ("What's My Line")
+# "Which document says that?", "Where does it say that?": the source of the last answer
+SOURCE_OF_THAT = re.compile(
+    r"^\s*(?:(?:which|what)\s+(?:document|file|source|fact sheet|article|report|page|text)\s+"
+    r"(?:says?|said|mentions?|states?|is|was)\s+(?:that|this|it)|where\s+(?:does|did|do)\s+"
+    r"(?:it|that|this|they|the documents?)\s+(?:say|state|mention)\s+(?:that|this|it|so)|"
+    r"what(?:'s| is) the source(?:\s+of\s+(?:that|this|it))?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+REFUSED = "The documents do not contain"
+LABEL_WORDS = 6  # "Prime Minister Trudeau and Foreign Minister Garneau: …" is a label
 ABOUT_END = re.compile(
     r"\b(?:about|regarding|concerning)\s+(?P<tail>[^?.!]+?)\s*[?.!]*\s*$", re.IGNORECASE
 )
@@ -550,6 +562,10 @@ def _as_asked(rest: str, unit: str, count: str) -> tuple[str, int | None]:
 
 def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     text, length = asked_length(REQUEST.sub("", CONTRACTED.sub(r"\1 is", text)))
+    said = _first_said(history[-1].answer) if history and SOURCE_OF_THAT.match(text) else ""
+    if said:  # "Which document says that?": the one that says the last answer's first sentence
+        whole = f"Which document mentions {said}?"
+        return replace(read_question(whole), follow_up=True, previous=history[-1].answer)
     whole = _elided(text, _standing(history)) if history else None
     if whole:  # "And about the Arctic?": the previous question about the Arctic, read anew
         read = read_question(whole)
@@ -659,6 +675,20 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         of_a_date=bool(numbers(text))
         and not terms(NUMBER.sub(" ", MONTH.sub(" ", text))) - META - EVENT_WORDS,
     )
+
+
+def _first_said(answer: str) -> str:
+    """The first sentence an answer quotes from the documents, without its citation marks,
+    its label ("Trudeau: …") or verdict ("Yes. …"); of a refusal, the passage it quotes."""
+    if answer.startswith(REFUSED):
+        quoted = re.search(r"“(.+?)”\s*(?:\[\d+\])?\s*$", answer, re.DOTALL)
+        return plain(quoted.group(1)).strip(" ‘’'") if quoted else ""
+    first = MARKER.split(answer.lstrip("- "), maxsplit=1)[0]
+    first = re.sub(r"^(?:Yes|No|[A-Z][a-z]+(?:, not [a-z]+)?)\.\s+", "", first.strip())
+    labelled = re.match(r"^[^:]{1,60}:\s+(?=\S)", first)
+    if labelled and len(labelled.group().split()) <= LABEL_WORDS:
+        first = first[labelled.end() :]
+    return plain(first).strip(' “”"')
 
 
 def _focused(
