@@ -51,6 +51,11 @@ ELLIPSIS = re.compile(
 )
 PREPOSITIONS = (("about", "on", "regarding", "concerning"), ("in", "during"))
 YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
+PERIOD = r"(?:per|each|every|a)\s+(?:day|week|month|year)|daily|weekly|monthly|annually"
+PERIOD_ELLIPSIS = re.compile(
+    rf"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>{PERIOD})\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 # "And the maritime one?", "What about the sea border?": a noun phrase of the previous question's
 # kind, in its place
 PHRASE = re.compile(
@@ -123,6 +128,11 @@ def elided(question: str, previous: str) -> str | None:
     phrase = _phrase_swapped(question, body)
     if phrase:
         return phrase
+    period = PERIOD_ELLIPSIS.match(question)
+    if period:  # "And per day?" after "… trade in 2019?": per day, not in 2019
+        dated = re.search(rf"\s+(?:(?:in|during)\s+{YEAR.pattern}|{PERIOD})", body, re.I)
+        kept = body[: dated.start()] + body[dated.end() :] if dated else body
+        return f"{kept} {period.group('new')}?"
     found = ELLIPSIS.match(question)
     if not found:
         return None

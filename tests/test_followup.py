@@ -142,6 +142,10 @@ def test_besides_a_name_is_no_question_of_what_else() -> None:
         (["What was trade worth in 2020?"], "And in 2019?", "What was trade worth in 2019?"),
         (["What was trade worth?"], "And in 2019?", "What was trade worth in 2019?"),
         (["What is planned for the US?"], "And for Canada?", "What is planned for Canada?"),
+        # a period in place of the year or period the question gave
+        (["How much did they trade in 2019?"], "And per day?", "How much did they trade per day?"),
+        (["How much do they trade every day?"], "What about annually?",
+         "How much do they trade annually?"),
         # a noun phrase of the same head, or "one" for it
         (["How long is the land border?"], "And the maritime one?",
          "How long is the maritime border?"),
