@@ -127,7 +127,13 @@ LABEL_WORDS = 6  # "Prime Minister Trudeau and Foreign Minister Garneau: …" is
 ABOUT_END = re.compile(
     r"\b(?:about|regarding|concerning)\s+(?P<tail>[^?.!]+?)\s*[?.!]*\s*$", re.IGNORECASE
 )
-CONTRACTED = re.compile(r"^(\s*(?:what|where|how|who|when|which))['’]s\b", re.IGNORECASE)
+# "who's" is "whose" as often as "who is": only before an article or a short rest ("who's
+# trudeau", "Who's the Secretary of State?"; not "Who's death caused …?")
+CONTRACTED = re.compile(
+    r"^(\s*(?:what|where|how|when|which|who(?=['’]s\s+(?:the|a|an|this|that)\b|['’]s(?:\s+\S+)"
+    r"{1,3}\s*$)))['’]s\b",
+    re.IGNORECASE,
+)
 # "a two-sentence summary", "a brief overview": a length said before what is asked for
 SIZED = re.compile(
     r"\b(?:(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)[- ]"
