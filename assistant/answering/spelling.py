@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
 SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)[\"“‘(]*$")
@@ -45,6 +46,7 @@ def as_written(
     return "".join(out) + question[last:] if changed else None
 
 
+@lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN
 
@@ -75,7 +77,7 @@ def _cased(word: str, seen: dict[str, Counter[str]]) -> str | None:
 def _nearest(word: str, seen: dict[str, Counter[str]]) -> str | None:
     """The one lower-case word of the passages one edit away (a letter added, dropped,
     changed or two swapped), keeping the first letter: "boarder" → "border"."""
-    if len(word) < MIN_TYPO_LETTERS:
+    if len(word) < MIN_TYPO_LETTERS or not word.isalpha():
         return None
     near = {
         w for w, written in seen.items() if w[:1] == word[:1] and _one_edit(word, w)
