@@ -243,6 +243,15 @@ def test_an_elided_near_miss_is_refused_like_the_whole_question(app: App) -> Non
     assert answer.refused and "not the maritime border" in answer.answer, answer.answer
 
 
+def test_a_name_of_the_conversation_is_quoted_as_it_was_written(app: App) -> None:
+    engine = _engine(app, mode="extractive")
+    asked = "What did Brazil agree to?"
+    first = engine.ask(asked)
+    assert first.refused and "“Brazil”" in first.answer, first.answer
+    then = engine.ask("When was that?", [Turn(asked, first.answer)])
+    assert then.refused and "does not mention “Brazil”" in then.answer, then.answer
+
+
 def test_how_much_is_not_answered_by_a_year(app: App) -> None:
     """An amount asked of sentences that give only a year ("the 2014 Wales Defense Investment
     Pledge") or a count is not answered; one that gives a sum is."""

@@ -137,7 +137,9 @@ def near_miss(question: Question, judgement: Judgement, passages: list[Passage])
         return NearMiss(asked, given, best, cite)  # "They give the last, not the first"
     for kind in ("names", "numbers", "qualifiers", "terms", "offices"):
         if missing.get(kind):
-            return NearMiss(_as_written(question.text, missing[kind][0]), None, best, cite)
+            # a name of the conversation as it was written ("NATO", not "nato")
+            written = "\n".join([question.text, question.resolved, *map(" ".join, question.units)])
+            return NearMiss(_as_written(written, missing[kind][0]), None, best, cite)
     return None
 
 
