@@ -112,8 +112,6 @@ LENGTH = re.compile(
     r"paragraphs?|words?)|briefly|in short|in brief|in a nutshell)(?=\s*(?:[,.?!:;]|$))",
     re.IGNORECASE,
 )
-# "What's the difference …?" read as "What is …" (its "s" is no word of the topic); only as
-# the first word: "Who's" is often "whose", a later "what's" a title's ("What's My Line")
 # "Which document says that?", "Where does it say that?": the source of the last answer
 SOURCE_OF_THAT = re.compile(
     r"^\s*(?:(?:which|what)\s+(?:document|file|source|fact sheet|article|report|page|text)\s+"
@@ -122,13 +120,14 @@ SOURCE_OF_THAT = re.compile(
     r"what(?:'s| is) the source(?:\s+of\s+(?:that|this|it))?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-REFUSED = "The documents do not contain"
 LABEL_WORDS = 6  # "Prime Minister Trudeau and Foreign Minister Garneau: …" is a label
 ABOUT_END = re.compile(
     r"\b(?:about|regarding|concerning)\s+(?P<tail>[^?.!]+?)\s*[?.!]*\s*$", re.IGNORECASE
 )
-# "who's" is "whose" as often as "who is": only before an article or a short rest ("who's
-# trudeau", "Who's the Secretary of State?"; not "Who's death caused …?")
+# "What's the difference …?" read as "What is …" (its "s" is no word of the topic); only as
+# the first word, a later "what's" being a title's ("What's My Line"); "who's" is "whose" as
+# often as "who is", so only before an article or a short rest ("who's trudeau", "Who's the
+# Secretary of State?"; not "Who's death caused …?")
 CONTRACTED = re.compile(
     r"^(\s*(?:what|where|how|when|which|who(?=['’]s\s+(?:the|a|an|this|that)\b|['’]s(?:\s+\S+)"
     r"{1,3}\s*$)))['’]s\b",
@@ -684,13 +683,15 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
 
 
 def _first_said(answer: str) -> str:
-    """The first sentence an answer quotes from the documents, without its citation marks,
-    its label ("Trudeau: …") or verdict ("Yes. …"); of a refusal, the passage it quotes."""
-    if answer.startswith(REFUSED):
-        quoted = re.search(r"“(.+?)”\s*(?:\[\d+\])?\s*$", answer, re.DOTALL)
-        return plain(quoted.group(1)).strip(" ‘’'") if quoted else ""
-    first = MARKER.split(answer.lstrip("- "), maxsplit=1)[0]
-    first = re.sub(r"^(?:Yes|No|[A-Z][a-z]+(?:, not [a-z]+)?)\.\s+", "", first.strip())
+    """The first sentence an answer cites, without its citation mark, its label ("Trudeau:
+    …") or verdict ("Yes. …"); of a refusal, the passage it quotes; "" when it cites none."""
+    cited = MARKER.split(answer, maxsplit=1)
+    if len(cited) == 1:
+        return ""
+    first = cited[0].strip().lstrip("- ")
+    if first.endswith("”") and "“" in first:  # "… does not mention “X”: “the passage”"
+        return plain(first[first.rfind("“") + 1 : -1]).strip(" ‘’'")
+    first = re.sub(r"^(?:Yes|No|[A-Z][a-z]+(?:, not [a-z]+)?)\.\s+", "", first)
     labelled = re.match(r"^[^:]{1,60}:\s+(?=\S)", first)
     if labelled and len(labelled.group().split()) <= LABEL_WORDS:
         first = first[labelled.end() :]
