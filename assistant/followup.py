@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
+from assistant.answering.parser import noun_phrases
 from assistant.text import MARKER, terms
 
 ANAPHORA = re.compile(
@@ -155,8 +156,6 @@ def _phrase_swapped(question: str, body: str) -> str | None:
     found = PHRASE.match(question) if OPENED.match(question) else None
     if not found:
         return None
-    from assistant.answering.parser import noun_phrases
-
     *modifiers, head = found.group("words").split()
     if NOT_MODIFIERS & {m.lower() for m in modifiers}:
         return None

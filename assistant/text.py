@@ -125,12 +125,12 @@ DURATION_QUESTION = re.compile(
 )
 DURATION = re.compile(r"\d[\d,]*\s*(years?|months?|weeks?|days?|decades?|centur(y|ies))\b")
 TIME_UNITS = r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(?:y|ies))"
-# "How many personnel …?" counts things: a year, a date or a span of time is no such count
 # "How much does Canada spend on defense?": an amount, which a year or a day of a date is not
 AMOUNT_QUESTION = re.compile(
     r"\bhow much\b(?!\s+(?:time|longer|later|earlier|older|younger|sooner)\b)", re.IGNORECASE
 )
 SCALE = re.compile(r"\b(?:dozens?|hundreds?|thousands?|millions?|billions?|trillions?)\b", re.I)
+# "How many personnel …?" counts things: a year, a date or a span of time is no such count
 COUNT_QUESTION = re.compile(rf"\bhow many (?!{TIME_UNITS}\b|times\b)[a-z]", re.IGNORECASE)
 COUNTED = re.compile(
     rf"(?<![\w.-])\d+(?:[.,]\d+)*(?![\d]|[.,]\d|\s*(?:{TIME_UNITS}|[-–]\s*(?:year|month|day|week))\b)"
@@ -629,16 +629,20 @@ def satisfies(answer_kind: str | None, text: str) -> bool:
     if answer_kind == "length":
         return bool(LENGTH.search(text))
     if answer_kind == "amount":
-        return bool(MONEY.search(text) or PERCENT.search(text) or SCALE.search(text)) or any(
-            not YEAR.fullmatch(n.group()) and not _dated(text, n.start(), n.end())
-            for n in COUNTED.finditer(text)
+        return bool(MONEY.search(text) or PERCENT.search(text) or SCALE.search(text)) or _counts(
+            text
         )
     if answer_kind == "count":
-        return bool(NUMBER_WORD.search(text)) or any(
-            not YEAR.fullmatch(n.group()) and not _dated(text, n.start(), n.end())
-            for n in COUNTED.finditer(text)
-        )
+        return bool(NUMBER_WORD.search(text)) or _counts(text)
     return True
+
+
+def _counts(text: str) -> bool:
+    """Does the text give a figure that is neither a year nor the day of a date?"""
+    return any(
+        not YEAR.fullmatch(n.group()) and not _dated(text, n.start(), n.end())
+        for n in COUNTED.finditer(text)
+    )
 
 
 def _dated(text: str, start: int, end: int) -> bool:
