@@ -8,8 +8,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from assistant.app import App
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -85,6 +89,19 @@ def fake_env(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ASSISTANT_LLM", "fake")
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "fake")
     return workdir
+
+
+@pytest.fixture
+def seed_app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    """The shipped documents indexed with the bag-of-words embedder (similarity that means
+    something) and the fake language model."""
+    from assistant.app import App
+    from assistant.settings import load_settings
+
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    app = App(load_settings())
+    app.indexer.sync([Path("data")])
+    return app
 
 
 def tiny_benchmarks(folder: Path) -> Path:

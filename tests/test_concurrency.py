@@ -61,13 +61,10 @@ class ExclusiveModel(QuotingFakeChatModel):
 
 
 @pytest.fixture
-def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    app = App(load_settings())
-    app.indexer.sync([Path("data")])
+def app(seed_app: App) -> App:
     global COUNTER
     COUNTER = Counting()
-    return app
+    return seed_app
 
 
 def _engine(app: App, pool: LLMPool) -> Engine:

@@ -18,11 +18,8 @@ BORDER_SENTENCE = "5,525 miles – and its 120 land ports-of-entry"
 
 
 @pytest.fixture
-def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")  # similarity that means something
-    app = App(load_settings())
-    app.indexer.sync([Path("data")])
-    return app
+def app(seed_app: App) -> App:
+    return seed_app
 
 
 class Unreachable(GenericFakeChatModel):

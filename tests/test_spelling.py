@@ -3,13 +3,8 @@ a word one letter away from a word of the passages found."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from assistant.answering.spelling import as_written
 from assistant.app import App
-from assistant.settings import load_settings
 
 PASSAGES = [
     "The visit\n\nPresident Biden met Prime Minister Trudeau in Ottawa. They spoke about "
@@ -40,15 +35,8 @@ def test_a_word_no_document_uses_one_letter_from_a_word_found_is_that_word() -> 
     assert as_written("What is the population?", PASSAGES, _known) is None
 
 
-@pytest.fixture
-def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
-    app = App(load_settings())
-    app.indexer.sync([Path("data")])
-    return app
-
-
-def test_the_engine_reads_the_question_as_the_documents_write_it(app: App) -> None:
+def test_the_engine_reads_the_question_as_the_documents_write_it(seed_app: App) -> None:
+    app = seed_app
     typo = app.engine.ask("How long is the boarder between the US and Canada?", mode="extractive")
     assert not typo.refused and "5,525 miles" in typo.answer, typo.answer
     assert typo.question == "How long is the boarder between the US and Canada?"  # as asked
