@@ -24,6 +24,7 @@ POINTING = re.compile(
     re.IGNORECASE,
 )
 NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*")
+FOLLOW_ON = r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+"  # "And …?", "What about …?"
 OPENER = re.compile(r"^\s*(and|also|so|but|what about|how about)\b", re.IGNORECASE)
 # a modal or "together" says nothing of what a question is about ("Which countries would it
 # bring together?")
@@ -53,10 +54,7 @@ ELLIPSIS = re.compile(
 PREPOSITIONS = (("about", "on", "regarding", "concerning"), ("in", "during"))
 YEAR = re.compile(r"\b(?:1[89]|20)\d{2}\b")
 PERIOD = r"(?:per|each|every|a)\s+(?:day|week|month|year)|daily|weekly|monthly|annually"
-PERIOD_ELLIPSIS = re.compile(
-    rf"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+(?P<new>{PERIOD})\s*[?.!]*\s*$",
-    re.IGNORECASE,
-)
+PERIOD_ELLIPSIS = re.compile(rf"{FOLLOW_ON}(?P<new>{PERIOD})\s*[?.!]*\s*$", re.IGNORECASE)
 # "And the maritime one?", "What about the sea border?": a noun phrase of the previous question's
 # kind, in its place
 PHRASE = re.compile(
@@ -64,7 +62,6 @@ PHRASE = re.compile(
     r"(?P<words>[\w’'-]+(?:\s+[\w’'-]+){0,3}?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
-OPENED = re.compile(r"^\s*(?:and|but|also|what about|how about)\b", re.IGNORECASE)
 NOT_MODIFIERS = frozenset({"other", "another", "same", "former", "latter"})
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
@@ -153,7 +150,7 @@ def _phrase_swapped(question: str, body: str) -> str | None:
     """ "And the maritime one?" after "How long is the land border?" → "How long is the
     maritime border?"; "And the sea border?" the same. None unless the previous question has a
     noun phrase of that head (or, for "one", a modified one)."""
-    found = PHRASE.match(question) if OPENED.match(question) else None
+    found = PHRASE.match(question) if OPENER.match(question) else None
     if not found:
         return None
     *modifiers, head = found.group("words").split()

@@ -13,6 +13,7 @@ from assistant.answering.comparison import Compared, compared
 from assistant.answering.holders import HeldOffice, held_office
 from assistant.answering.parser import places, syntax_of
 from assistant.followup import (
+    FOLLOW_ON,
     HasTurn,
     elided,
     is_follow_up,
@@ -58,7 +59,6 @@ A_DOCUMENT = (  # one document, by its kind
     r"(?:fact sheet|document|report|article|press release|release|statement|page|file|memo|"
     r"briefing|website|site|post|announcement|paper)"
 )
-FOLLOW_ON = r"^\s*(?:and|but|also|(?:and\s+)?(?:what|how)\s+about)\s+"  # "And …?", "What about …?"
 CAPITALISED = r"(?-i:[A-Z][\w.&’'-]*)"  # one word of a name: "White", "U.S.", "AT&T"
 WORD_RUN = rf"{CAPITALISED}(?:\s+{CAPITALISED})*"  # capitalised words: "White House"
 # "And the fact sheet?", "And the State Department document?": another document, by its kind
