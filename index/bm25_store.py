@@ -52,7 +52,8 @@ def _stemmer() -> Any:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def stop_words() -> frozenset[str]:
+    """The words the keyword index leaves out ("the", "may", "us")."""
     from bm25s.stopwords import STOPWORDS_EN
 
     return frozenset(STOPWORDS_EN)
@@ -69,7 +70,7 @@ def unaccented(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Lower-case word stems without stop words or accents ("Beyonce" finds "Beyoncé")."""
     words = WORD.findall(THOUSANDS.sub("", unaccented(text).lower()))
-    return _stemmer().stemWords([w for w in words if w not in _stopwords()])
+    return _stemmer().stemWords([w for w in words if w not in stop_words()])
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

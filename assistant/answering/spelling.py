@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+
+from index.bm25_store import stop_words
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]|[A-Za-z]")
 SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)[\"“‘(]*$")
@@ -34,7 +35,7 @@ def as_written(
     for m in WORD.finditer(question):
         word = m.group()
         written = word
-        if word.lower() in _stopwords():  # "may" is no month, "us" no country
+        if word.lower() in stop_words():  # "may" is no month, "us" no country
             pass
         elif lowercase and word.islower():
             written = _cased(word, seen) or word
@@ -44,13 +45,6 @@ def as_written(
         last = m.end()
         changed |= written != word
     return "".join(out) + question[last:] if changed else None
-
-
-@lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
 
 
 def _forms(texts: Iterable[str]) -> dict[str, Counter[str]]:
