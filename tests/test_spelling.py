@@ -33,6 +33,8 @@ def test_a_word_no_document_uses_one_letter_from_a_word_found_is_that_word() -> 
     assert as_written("How long is the border?", PASSAGES, _known) is None
     assert as_written("How long is the bordr?", PASSAGES) is None  # nothing known: no fixing
     assert as_written("What is the population?", PASSAGES, _known) is None
+    # nor is a stop word, which the index never knows ("these" is not "those")
+    assert as_written("What are these?", ["He said those were the days."], _known) is None
 
 
 def test_the_engine_reads_the_question_as_the_documents_write_it(seed_app: App) -> None:

@@ -28,23 +28,19 @@ def as_written(
     if not seen:
         return None
     # typed all in lower case, and short: "who's trudeau", "norad modernization"
-    words = WORD.findall(question)
-    lowercase = len(words) <= MAX_CASED_WORDS and not any(c.isupper() for c in question[1:])
-    out, changed = [], False
-    last = 0
-    for m in WORD.finditer(question):
+    cased = len(WORD.findall(question)) <= MAX_CASED_WORDS and not any(
+        c.isupper() for c in question[1:]
+    )
+
+    def written(m: re.Match[str]) -> str:
         word = m.group()
-        written = word
-        if word.lower() in stop_words():  # "may" is no month, "us" no country
-            pass
-        elif lowercase and word.islower():
-            written = _cased(word, seen) or word
-        if written == word and known is not None and word.islower() and not known(word):
-            written = _nearest(word, seen) or word
-        out.append(question[last : m.start()] + written)
-        last = m.end()
-        changed |= written != word
-    return "".join(out) + question[last:] if changed else None
+        if not word.islower() or word in stop_words():  # "may" is no month, "us" no country
+            return word
+        typo = known is not None and not known(word)
+        return (cased and _cased(word, seen)) or (typo and _nearest(word, seen)) or word
+
+    found = WORD.sub(written, question)
+    return found if found != question else None
 
 
 def _forms(texts: Iterable[str]) -> dict[str, Counter[str]]:
