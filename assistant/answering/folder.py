@@ -172,24 +172,20 @@ def _dated(folder: list[Document] | None, read: Question, prompts: Prompts) -> F
     first = _one_named(folder, read)
     if first is None or not first.metadata.get("date"):
         return None
-    passage, quote = passage_of(first), first_sentence(first)
-    text = prompts.render(
-        "dated.j2",
-        title=passage.title,
-        date=first.metadata["date"],
-        quote=quotable(quote),
-    )
-    return Verified(text, [citation(1, passage, quote)]), [passage]
+    return _of_one(first, prompts, "dated.j2", date=first.metadata["date"])
 
 
 def _titled(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
     """The title the index records for the one document the question names ("What is the
     title of the White House document?")."""
     first = _one_named(folder, read)
-    if first is None:
-        return None
+    return None if first is None else _of_one(first, prompts, "titled.j2")
+
+
+def _of_one(first: Document, prompts: Prompts, template: str, **values: str) -> Found:
+    """One document's answer: the template with its title and opening sentence, cited."""
     passage, quote = passage_of(first), first_sentence(first)
-    text = prompts.render("titled.j2", title=passage.title, quote=quotable(quote))
+    text = prompts.render(template, title=passage.title, quote=quotable(quote), **values)
     return Verified(text, [citation(1, passage, quote)]), [passage]
 
 

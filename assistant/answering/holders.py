@@ -109,10 +109,11 @@ def ties(text: str) -> dict[str, tuple[str, ...]]:
     for m in OTHERS.finditer(text):
         (places,) = entities([m.group("place")], PLACES)
         listed = LISTED.search(text[max(0, m.start() - 300) : m.start()])
-        for named in re.finditer(rf"\b{TITLES}{TITLED_NAME}", listed.group() if listed else ""):
-            if places:
-                last = named.group(1).split()[-1]
-                found[last] = (*found.get(last, ()), places[0][0])
+        if not (places and listed):
+            continue
+        for named in re.finditer(rf"\b{TITLES}{TITLED_NAME}", listed.group()):
+            last = named.group(1).split()[-1]
+            found[last] = (*found.get(last, ()), places[0][0])
     for m in ADMINISTRATION.finditer(text):
         government = re.search(r"\b((?:[A-Z][\w.]*\s+){1,3})government\b", m.group("rest"))
         (places,) = entities([government.group(1)], PLACES) if government else ([],)
