@@ -63,6 +63,23 @@ PHRASE = re.compile(
     re.IGNORECASE,
 )
 NOT_MODIFIERS = frozenset({"other", "another", "same", "former", "latter"})
+# "Tell me more about the third one.", "What does the second item say?": an item of the list
+# the previous answer gave
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+LIST_ITEM = re.compile(
+    rf"\bthe\s+(?P<rank>{'|'.join(ORDINALS)}|last)(?:\s+(?P<noun>[a-z]+))?\b(?!-)|"
+    r"\b(?:item|point|bullet|#)\s*(?P<number>[1-9])\b",
+    re.IGNORECASE,
+)
+LIST_TURNS = 3  # how far back a list is still "the list"
+ITEM_NOUNS = frozenset({"one", "item", "point", "entry", "bullet", "thing", "answer"})
+ITEM = re.compile(
+    rf"\bthe\s+(?P<rank>{'|'.join(ORDINALS)}|last)\s+(?:one|item|point|entry|bullet|[a-z]+(?=\W*$)|"
+    r"(?=[a-z]+\b))|\b(?:item|point|number|no\.|#)\s*(?P<number>[1-9])\b",
+    re.IGNORECASE,
+)
+ITEM = re.compile(r"^\s*[-*•]\s+(?P<item>.+?)\s*$", re.MULTILINE)
+ITEM_LABEL = re.compile(r"^(?P<label>[^:]{2,60}):\s+\S")
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -115,6 +132,39 @@ def resolved_question(
     possessive = pronoun.group(1).lower() in ("its", "his")
     replacement = subject + ("'s" if possessive else "")
     return question[: pronoun.start()] + replacement + question[pronoun.end() :]
+
+
+def item_named(question: str, history: Sequence[HasTurn]) -> str | None:
+    """The question with its reference to an item of the previous answer's list in the item's
+    place: "Tell me more about the third one." after a list whose third item is "Accelerating
+    Climate Ambitions: Through the Roadmap, …" → "Tell me more about Accelerating Climate
+    Ambitions." (an item's label, else the item); "the second priority" after a question
+    about priorities, the list being the last one of the conversation's recent answers. None
+    when it names no item of that list."""
+    previous = next((t for t in reversed(history[-LIST_TURNS:]) if ITEM.search(t.answer)), None)
+    if previous is None:
+        return None
+    items = [MARKER.sub("", m.group("item")).strip() for m in ITEM.finditer(previous.answer)]
+    found = next((m for m in LIST_ITEM.finditer(question) if _an_item(m, previous)), None)
+    if not found:
+        return None
+    rank = (found.group("rank") or "").lower()
+    n = len(items) if rank == "last" else (ORDINALS.index(rank) + 1 if rank else 0)
+    n = n or int(found.group("number"))
+    if n > len(items):
+        return None
+    item = items[n - 1]
+    label = ITEM_LABEL.match(item)
+    named = label.group("label") if label else item.rstrip(".")
+    return question[: found.start()] + named + question[found.end() :]
+
+
+def _an_item(found: re.Match[str], previous: HasTurn) -> bool:
+    """ "the third one", "the last priority" after a question about priorities; not "the first
+    call" (a thing of its own)."""
+    noun = (found.group("noun") or "").lower()
+    said = terms(noun)
+    return not noun or noun in ITEM_NOUNS or bool(said) and said <= terms(previous.question)
 
 
 def elided(question: str, previous: str) -> str | None:

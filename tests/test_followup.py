@@ -2,7 +2,8 @@ import pytest
 
 from assistant.answering.question import read_question
 from assistant.engine import Turn
-from assistant.followup import is_follow_up, resolved_question, standalone_query
+from assistant.app import App
+from assistant.followup import is_follow_up, item_named, resolved_question, standalone_query
 
 NORAD = Turn(
     "What is the crown jewel of defense cooperation?",
@@ -176,3 +177,49 @@ def test_an_ellipsis_is_the_previous_question_with_its_phrase_changed(
 def test_other_short_follow_ups_are_no_ellipsis(before: str, follow_up: str) -> None:
     read = read_question(follow_up, [Turn(before, "An answer. [1]")])
     assert read.text == follow_up and read.follow_up
+
+
+PRIORITIES = Turn(
+    "What are the priorities of the Roadmap?",
+    "The Roadmap will prioritize: [1]\n- Combating COVID-19: The top priority is to end it. [1]\n"
+    "- Building Back Better: A sustainable recovery. [2]\n"
+    "- Accelerating Climate Ambitions: Through the Roadmap, they will launch a ministerial. [3]",
+)
+
+
+def test_an_item_of_the_last_list_is_named_by_its_place() -> None:
+    history = [PRIORITIES]
+    assert item_named("Tell me more about the third one.", history) == (
+        "Tell me more about Accelerating Climate Ambitions."
+    )
+    assert item_named("And item 2?", history) == "And Building Back Better?"
+    # the noun of the question the list answered, even a turn later
+    later = [PRIORITIES, Turn("Tell me more about the third one.", "They will launch it. [1]")]
+    assert item_named("What does the last priority involve?", later) == (
+        "What does Accelerating Climate Ambitions involve?"
+    )
+    people = [Turn("Who is named?", "- Michael Spavor [1]\n- Michael Kovrig [1]")]
+    assert item_named("Who is the second one?", people) == "Who is Michael Kovrig?"
+    # a thing of its own ("the first call"), an item past the end, or no list: not an item
+    assert item_named("Who made the first call?", history) is None
+    assert item_named("What about the fifth one?", history) is None
+    assert item_named("Tell me more about the third one.", [NORAD]) is None
+
+
+def test_tell_me_more_about_an_item_gives_its_paragraph(seed_app: App) -> None:
+    engine = seed_app.engine
+    listed = engine.ask("What are the priorities of the Roadmap?", mode="extractive")
+    assert "Accelerating Climate Ambitions" in listed.answer, listed.answer
+    third = next(
+        n for n, line in enumerate(l for l in listed.answer.splitlines() if l.startswith("- "))
+        if "Accelerating Climate Ambitions" in line
+    )
+    ordinal = ("first", "second", "third", "fourth", "fifth", "sixth")[third]
+    more = engine.ask(
+        f"Tell me more about the {ordinal} one.",
+        [Turn(listed.question, listed.answer)],
+        mode="extractive",
+    )
+    assert not more.refused, more.answer
+    # the item's sentence and the one after it that goes on about it ("They will commit …")
+    assert "Climate Ministerial" in more.answer and "net-zero" in more.answer, more.answer

@@ -23,6 +23,9 @@ def test_a_short_question_in_lower_case_takes_the_case_of_the_passages() -> None
     assert as_written("what may happen to the border", PASSAGES, _known) is None
     # a question typed with capitals, or a long one, is read as typed
     assert as_written("Who met trudeau in Ottawa?", PASSAGES, _known) is None
+    # in sentence case, a word the passages write only in a name is no name ("Pledge" of
+    # "Wales Defense Investment Pledge")
+    assert as_written("What is the visit?", ["The Visit of Biden ended."], _known) is None
     assert as_written("when did the president meet the prime minister there", PASSAGES) is None
 
 

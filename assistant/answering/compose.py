@@ -381,8 +381,9 @@ def _listing_after(sentence: Sentence, evidence: list[Sentence]) -> Sentence | N
 
 
 def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[Sentence]:
-    def named(s: Sentence) -> bool:
-        return not question.units or any(_names_all(s.text, u) for u in question.units)
+    def named(s: Sentence) -> bool:  # or refers by its opening pronoun to what the one before names
+        said = f"{s.antecedent} {s.text}"
+        return not question.units or any(_names_all(said, u) for u in question.units)
 
     # the best evidence leads unless it names none of what is asked about and another does
     lead = best if named(best) or not any(map(named, judgement.evidence)) else None

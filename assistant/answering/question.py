@@ -17,6 +17,7 @@ from assistant.followup import (
     HasTurn,
     elided,
     is_follow_up,
+    item_named,
     resolved_question,
     standalone_query,
 )
@@ -80,7 +81,7 @@ SUMMARY = re.compile(
     r"^\s*(?:please |briefly |quickly |now )*(summari[sz]e|describe|explain|overview|outline)\b|"
     r"\bwhat do(es)? (the )?(documents?|texts?|sources?|files?|it|they) (say|tell|mention)\b|"
     rf"\bwhat do(es)? (the )?([\w-]+ ){{1,3}}{SOURCE_NOUNS} (say|tell|mention)\s*\??\s*$|"
-    r"\b(tell me|what is known) about\b|"
+    r"\b(tell me|what is known)(?: more)? about\b|"
     r"^\s*(?:please\s+)?(?:give|tell)\s+(?:me\s+|us\s+)?(?:some\s+)?(?:[\w-]+\s+)?"
     r"(?:facts|things|points|details)\s+(?:about|on|of)\b|"
     r"\b(give|write|make|provide) (me |us )?(a |an )?([\w-]+ ){0,2}?(summary|overview|recap|"
@@ -571,8 +572,10 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     if said:  # "Which document says that?": the one that says the last answer's first sentence
         whole = f"Which document mentions {said}?"
         return replace(read_question(whole), follow_up=True, previous=history[-1].answer)
-    whole = _elided(text, _standing(history)) if history else None
-    if whole:  # "And about the Arctic?": the previous question about the Arctic, read anew
+    # "Tell me more about the third one." (an item of the last list), "And about the Arctic?"
+    # (the previous question about the Arctic): the question it stands for, read anew
+    whole = item_named(text, history) or _elided(text, _standing(history)) if history else None
+    if whole:
         read = read_question(whole)
         return replace(read, follow_up=True, previous=history[-1].answer, resolved=whole)
     follow_up = bool(history) and is_follow_up(text)

@@ -27,10 +27,9 @@ def as_written(
     seen = _forms(texts)
     if not seen:
         return None
-    # typed all in lower case, and short: "who's trudeau", "norad modernization"
-    cased = len(WORD.findall(question)) <= MAX_CASED_WORDS and not any(
-        c.isupper() for c in question[1:]
-    )
+    # typed all in lower case, and short: "who's trudeau", "norad modernization"; a question
+    # that starts with a capital was typed in sentence case ("What pledge was made in 2014?")
+    cased = len(WORD.findall(question)) <= MAX_CASED_WORDS and question.islower()
 
     def written(m: re.Match[str]) -> str:
         word = m.group()
