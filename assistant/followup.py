@@ -164,7 +164,7 @@ def _an_item(found: re.Match[str], previous: HasTurn) -> bool:
     call" (a thing of its own)."""
     noun = (found.group("noun") or "").lower()
     said = terms(noun)
-    return not noun or noun in ITEM_NOUNS or bool(said) and said <= terms(previous.question)
+    return not noun or noun in ITEM_NOUNS or (bool(said) and said <= terms(previous.question))
 
 
 def elided(question: str, previous: str) -> str | None:

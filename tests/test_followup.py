@@ -1,8 +1,8 @@
 import pytest
 
 from assistant.answering.question import read_question
-from assistant.engine import Turn
 from assistant.app import App
+from assistant.engine import Turn
 from assistant.followup import is_follow_up, item_named, resolved_question, standalone_query
 
 NORAD = Turn(
@@ -211,7 +211,8 @@ def test_tell_me_more_about_an_item_gives_its_paragraph(seed_app: App) -> None:
     listed = engine.ask("What are the priorities of the Roadmap?", mode="extractive")
     assert "Accelerating Climate Ambitions" in listed.answer, listed.answer
     third = next(
-        n for n, line in enumerate(l for l in listed.answer.splitlines() if l.startswith("- "))
+        n
+        for n, line in enumerate(x for x in listed.answer.splitlines() if x.startswith("- "))
         if "Accelerating Climate Ambitions" in line
     )
     ordinal = ("first", "second", "third", "fourth", "fifth", "sixth")[third]
