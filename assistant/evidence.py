@@ -60,6 +60,7 @@ TOLD_AGAIN = 10.0  # below any sentence not yet told
 READER_WEIGHT = 1.0  # its probability's weight in a sentence's score
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 MODIFIED = re.compile(r"[A-Za-z][\w-]*|[^\w\s]")  # words, and punctuation that parts them
+QUOTATION = re.compile(r"[“\"][^”\"]{10,}[.,!?…][”\"]")
 OPENS_WITH_PRONOUN = re.compile(r"\W*(?:they|he|she|it|their|his|her|its)\b", re.IGNORECASE)
 
 
@@ -415,7 +416,7 @@ class EvidenceJudge:
         asked_names = question.names
         if kind == "person":
             for s, named in zip(found, people([s.text for s in found]), strict=True):
-                s.people = tuple(named)
+                s.people = tuple(p for p in named if not question.quoted or _quotes(s.text, p))
         elif question.kind_label:  # the countries each sentence names, as people above
             label = frozenset({question.kind_label})
             for s, of_kind in zip(found, entities([s.text for s in found], label), strict=True):
@@ -478,6 +479,14 @@ def _referred(s: Sentence) -> frozenset[str]:
     """The names a sentence refers to by its opening pronoun: those of the sentence before
     ("They will commit to …" after "President Biden and Prime Minister Trudeau will …")."""
     return terms(" ".join(names(s.antecedent))) if s.antecedent else frozenset()
+
+
+def _quotes(text: str, person: str) -> bool:
+    """Is the person named beside a quotation of the sentence, outside it ("“… challenges.”
+    – Secretary of State Antony J. Blinken")? A quoted title ("the “Declaration …”") ends
+    with no punctuation of its own and is no quotation."""
+    outside = QUOTATION.sub(" ", text)
+    return outside != text and person in outside
 
 
 def _in_context(s: Sentence) -> str:

@@ -1232,9 +1232,42 @@ def test_which_countries_are_mentioned_lists_each_country_once_with_its_sentence
     assert read_question("What other companies were named in the suit?").kind_label is None
     answer = app.engine.ask("Which countries are mentioned in the documents?")
     lines = answer.answer.splitlines()
-    assert lines[0].startswith("- United States and Canada: "), answer.answer
-    named = [line[2 : line.index(": ")] for line in lines]
-    assert len(named) == len(set(named)) and not {"U.S.", "US", "G7", "G20"} & set(named), named
+    named = [n for line in lines for n in line[2 : line.index(": ")].split(" and ")]
+    assert len(named) == len(set(named)) and {"Canada", "Mexico"} <= set(named), named
+    assert len({"U.S.", "US", "United States"} & set(named)) == 1, named  # one of its names
+    assert not {"G7", "G20"} & set(named), named
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "List every date mentioned in the documents.",
+        "Which dates are mentioned?",
+        "What dates do the documents give?",
+        "Name all the dates.",
+    ],
+)
+def test_the_dates_of_the_folder_are_asked_in_many_ways(question: str) -> None:
+    read = read_question(question)
+    assert read.kind_label == "DATE" and not read.topic and read.reads_folder, read
+
+
+def test_a_list_of_dates_reads_every_document_and_gives_no_lengths_of_time(app: App) -> None:
+    answer = app.engine.ask("List every date mentioned in the documents.")
+    named = [line[2 : line.index(": ")] for line in answer.answer.splitlines()]
+    # from both documents, wherever a search would rank them
+    assert {"January 26, 2021", "February 23", "2014", "2050"} <= set(named), named
+    assert not [n for n in named if n.endswith("years")], named  # "60 years" is no date
+    countries = app.engine.ask("List the countries mentioned.")
+    assert "U.S.-Canada" not in countries.answer and "Mexico" in countries.answer, countries.answer
+
+
+def test_who_is_quoted_lists_the_people_a_quotation_is_attributed_to(app: App) -> None:
+    quoted = app.engine.ask("Who is quoted in the State Department document?")
+    assert quoted.answer.startswith("- Antony J. Blinken: “Canada is one"), quoted.answer
+    assert len(quoted.answer.splitlines()) == 1, quoted.answer  # not everyone it names
+    assert read_question("Who is quoted?").quoted  # however it ends
+    assert app.engine.ask("Who is quoted in the fact sheet?").refused  # it quotes no one
 
 
 def test_the_contrary_of_what_the_evidence_says_is_answered_no(app: App) -> None:

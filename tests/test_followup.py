@@ -224,3 +224,13 @@ def test_tell_me_more_about_an_item_gives_its_paragraph(seed_app: App) -> None:
     assert not more.refused, more.answer
     # the item's sentence and the one after it that goes on about it ("They will commit …")
     assert "Climate Ministerial" in more.answer and "net-zero" in more.answer, more.answer
+
+
+def test_an_item_asked_by_ellipsis_is_asked_as_the_question_before() -> None:
+    history = [PRIORITIES, Turn("Tell me more about the third one.", "They will. [1]")]
+    assert read_question("And the first one?", history).resolved == (
+        "Tell me more about Combating COVID-19?"
+    )
+    assert read_question("What about item 2?", history).resolved == (
+        "Tell me more about Building Back Better?"
+    )

@@ -519,13 +519,21 @@ def _people(question: Question, judgement: Judgement, passages: list[Passage]) -
     return Verified("\n".join(lines), list(cites.values()))
 
 
+DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|decades?|centur(?:y|ies))\s*$", re.I)
+
+
 def _of_kind(name: str, label: str | None, found: dict[str, tuple[str, Sentence]]) -> bool:
-    """A country not yet listed under another name ("U.S." after "United States") and not a
-    group spaCy takes for one ("G7"); a date that gives a day or year ("2019", not "today")."""
+    """A country not yet listed under another name ("U.S." after "United States"), nor two
+    of them joined ("U.S.-Canada"), and not a group spaCy takes for one ("G7"); a date that
+    gives a day or year ("2019", not "today"), not a length of time ("60 years")."""
     digits = any(c.isdigit() for c in name)
     if label == "DATE":
-        return digits
-    return not digits and not any(same_place(name, listed) for listed, _ in found.values())
+        return digits and not DURATION.search(name)
+    listed = [listed for listed, _ in found.values()]
+    joined = "-" in name and all(
+        any(same_place(part, other) for other in listed) for part in name.split("-")
+    )
+    return not digits and not joined and not any(same_place(name, other) for other in listed)
 
 
 def _a_person(name: str, text: str, full: set[str]) -> bool:

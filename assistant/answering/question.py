@@ -165,17 +165,31 @@ GROUPS = r"(people|persons|individuals|officials|leaders)"
 PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
     rf"^\s*(list|name|enumerate)\s+(all\s+)?(the\s+)?([\w-]+\s+){{0,2}}?{GROUPS}\b|"
     rf"\b(which|what) {GROUPS}\b|^\s*who (are|were)\b|"
-    r"^\s*who (?:is|are|was|were|gets?) (?:named|mentioned|quoted|cited)(?:\s+(?:in|by)\b.*)?$",
+    r"^\s*who (?:is|are|was|were|gets?) (?:named|mentioned|quoted|cited)(?:\s+(?:in|by)\b.*)?"
+    r"\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
+QUOTED = re.compile(r"\bquot(?:ed|es?)\b", re.IGNORECASE)  # "Who is quoted …?"
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
 # "Which countries are mentioned in the documents?": things of one kind, wherever said
 # (spaCy's organisations are too loose for this: "Advancing Diversity", "COVID-19")
-KIND_LABELS = {"countries": "GPE", "nations": "GPE", "cities": "GPE", "dates": "DATE"}
-KINDS_MENTIONED = re.compile(
-    rf"^\s*(?:which|what)\s+(?:[\w-]+\s+)?({'|'.join(KIND_LABELS)})\s+(?:are|were)\s+"
-    r"(?:mentioned|named|listed|cited)(?:\s+(?:in|by)\s+(?:the\s+|these\s+|all\s+the\s+)?"
-    rf"(?:[\w-]+\s+){{0,2}}(?:{SOURCE_NOUNS}|texts?|sources?))?\s*\??\s*$",
+KIND_LABELS = {
+    "countries": "GPE", "country": "GPE", "nations": "GPE", "nation": "GPE",
+    "cities": "GPE", "city": "GPE", "dates": "DATE", "date": "DATE",
+}  # fmt: skip
+KIND = rf"(?:{'|'.join(KIND_LABELS)})"
+WHERE_SAID = (
+    r"(?:\s+(?:in|by)\s+(?:the\s+|these\s+|all\s+the\s+|both\s+)?"
+    rf"(?:[\w-]+\s+){{0,2}}(?:{SOURCE_NOUNS}|texts?|sources?))?\s*[?.!]?\s*$"
+)
+SAID = r"(?:mentioned|named|listed|cited|given)"
+KINDS_MENTIONED = re.compile(  # "Which dates are mentioned?", "List every date mentioned in …"
+    rf"^\s*(?:(?:which|what)\s+(?:[\w-]+\s+)?{KIND}\s+(?:are|were)\s+{SAID}{WHERE_SAID}|"
+    rf"(?:list|name|give(?:\s+me)?)\s+(?:all\s+|every\s+|each\s+)?(?:of\s+)?(?:the\s+)?"
+    rf"{KIND}(?:\s+(?:that\s+(?:are|were)\s+)?{SAID})?{WHERE_SAID}|"
+    rf"(?:which|what)\s+{KIND}\s+(?:do|does|did)\s+(?:the\s+|these\s+|both\s+)?"
+    rf"(?:[\w-]+\s+){{0,3}}?(?:{SOURCE_NOUNS}|texts?|sources?|they|it)\s+"
+    r"(?:mention|name|list|cite|give)\s*[?.!]?\s*$)",
     re.IGNORECASE,
 )
 # "… named in the fact sheet?", "Which … does the document mention?": where to look, not what
@@ -358,6 +372,7 @@ class Question:
     compared: Compared | None = None  # a yes/no question's "more than 50 years"
     asks_object: bool = False  # "Who did Biden call?": not who calls, but whom
     owned: str | None = None  # "citizen" of "Which country's citizens …?"
+    quoted: bool = False  # asks who is quoted: the people a quotation is attributed to
     period: str | None = None  # "day" of "How much is the daily trade?"
     actor: str = ""  # "Did Canada draft …?": who it asks did it ("Canada") and the act
     act: str = ""  # ("draft"), for a yes/no question of one claim
@@ -387,10 +402,11 @@ class Question:
 
     @property
     def of_the_folder(self) -> bool:
-        """Asks for the people of every document, or of the documents it names ("… in the
-        State Department document"), about nothing in particular: the answer reads the whole
-        folder rather than what a search for the question finds."""
-        return self.answer_type == "person" and not self.topic and not self.subjects
+        """Asks for the people (or countries, dates) of every document, or of the documents it
+        names ("… in the State Department document"), about nothing in particular: the answer
+        reads the whole folder rather than what a search for the question finds."""
+        listed = self.answer_type == "person" or self.kind_label is not None
+        return listed and not self.topic and not self.subjects
 
     @property
     def of_documents(self) -> bool:
@@ -573,8 +589,9 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         whole = f"Which document mentions {said}?"
         return replace(read_question(whole), follow_up=True, previous=history[-1].answer)
     # "Tell me more about the third one." (an item of the last list), "And about the Arctic?"
-    # (the previous question about the Arctic): the question it stands for, read anew
-    whole = item_named(text, history) or _elided(text, _standing(history)) if history else None
+    # (the previous question about the Arctic), "What about the first?" (both): the question
+    # it stands for, read anew
+    whole = _whole(text, history) if history else None
     if whole:
         read = read_question(whole)
         return replace(read, follow_up=True, previous=history[-1].answer, resolved=whole)
@@ -604,11 +621,12 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     topic = terms(text) - META - terms(" ".join(own_names)) - says
     if shape == "summary":
         topic -= ASPECTS
+    quoted = kind == "person" and bool(QUOTED.search(text))
     if kind == "person":  # "List the leaders named …": the group is the kind, not a topic
-        topic -= terms(GROUPS.strip("()").replace("|", " "))
+        topic -= terms(GROUPS.strip("()").replace("|", " ") + (" quoted" if quoted else ""))
     kind_label = _kind_label(text)
     if kind_label:  # so are the countries of "Which countries are mentioned?"
-        topic -= terms(" ".join(KIND_LABELS))
+        topic -= terms(" ".join(KIND_LABELS)) | terms("every each given cited listed")
     if (
         (shape == "fact" or (shape == "list" and WHAT_ARE.match(text)))
         and kind is None
@@ -658,6 +676,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         things=syntax.things,
         asks_object=syntax.asks_object,
         owned=owned_of(text),
+        quoted=quoted,
         period=next(iter(sorted(periods(text))), None),
         actor=syntax.actor if shape == "yesno" else "",
         act=syntax.act if shape == "yesno" else "",
@@ -716,17 +735,31 @@ def _focused(
 
 def _kind_label(text: str) -> str | None:
     found = KINDS_MENTIONED.match(text)
-    return KIND_LABELS[found.group(1).lower()] if found else None
+    if not found:
+        return None
+    kind = re.search(rf"\b{KIND}\b", found.group(), re.IGNORECASE)
+    return KIND_LABELS[kind.group().lower()] if kind else None
 
 
 def _standing(history: Sequence[HasTurn]) -> str:
     """The last question asked, an ellipsis made whole ("What about climate change?" after
     "And about the Arctic?" replaces the Arctic)."""
     whole = ""
-    for turn in history:
-        asked = turn.question
+    for i, turn in enumerate(history):
+        asked = item_named(turn.question, history[:i]) or turn.question
         whole = (_elided(asked, whole) or _swapped(asked, whole, NAMED) if whole else None) or asked
     return whole
+
+
+def _whole(text: str, history: Sequence[HasTurn]) -> str | None:
+    """The question a follow-up stands for, when it names an item of the last list by its
+    place or is an ellipsis of the question before; else None."""
+    named = item_named(text, history)
+    standing = _standing(history)
+    bare = re.match(rf"{FOLLOW_ON}(?P<item>.+)$", named or "", re.IGNORECASE)
+    if bare:  # "And the last one?" is asked as the question before was, of that item
+        return _elided(f"What about {bare.group('item')}", standing) or named
+    return _elided(named or text, standing) or named
 
 
 def _swapped(text: str, previous: str, new: re.Pattern[str]) -> str | None:
