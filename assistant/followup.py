@@ -73,11 +73,6 @@ LIST_ITEM = re.compile(
 )
 LIST_TURNS = 3  # how far back a list is still "the list"
 ITEM_NOUNS = frozenset({"one", "item", "point", "entry", "bullet", "thing", "answer"})
-ITEM = re.compile(
-    rf"\bthe\s+(?P<rank>{'|'.join(ORDINALS)}|last)\s+(?:one|item|point|entry|bullet|[a-z]+(?=\W*$)|"
-    r"(?=[a-z]+\b))|\b(?:item|point|number|no\.|#)\s*(?P<number>[1-9])\b",
-    re.IGNORECASE,
-)
 ITEM = re.compile(r"^\s*[-*•]\s+(?P<item>.+?)\s*$", re.MULTILINE)
 ITEM_LABEL = re.compile(r"^(?P<label>[^:]{2,60}):\s+\S")
 MIN_OWN_WORDS = 2
