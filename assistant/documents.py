@@ -47,6 +47,16 @@ def from_sources(docs: list[Document], words: frozenset[str]) -> list[Document]:
     return [d for d in docs if d.metadata["source"] in named]
 
 
+def ranked_document(docs: list[Document], rank: int) -> list[Document]:
+    """The chunks of the document at that place (1-based, -1 the last) in the order the
+    folder lists its documents (by path); none when the folder has fewer."""
+    sources = sorted({str(d.metadata.get("source", "")) for d in docs})
+    if rank > len(sources) or not sources:
+        return []
+    chosen = sources[rank - 1] if rank > 0 else sources[-1]
+    return [d for d in docs if d.metadata.get("source") == chosen]
+
+
 def titled(docs: list[Document], question: str) -> list[Document]:
     """The chunks of the documents whose title holds the kind of document the question
     names in the singular ("What is the fact sheet about?" of one "FACT SHEET: …")."""

@@ -24,7 +24,7 @@ from assistant.answering.parser import names_before
 from assistant.answering.question import Question, read_question
 from assistant.answering.reader import Reader
 from assistant.answering.spelling import as_written
-from assistant.documents import from_sources, passage_of, titled
+from assistant.documents import from_sources, passage_of, ranked_document, titled
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
 from assistant.links import defang_urls
@@ -460,6 +460,8 @@ def passages_for(retriever: BaseRetriever, read: Question) -> list[Passage]:
     everything = getattr(retriever, "everything", None)
     if read.reads_folder and everything is not None:
         docs = everything(FOLDER_CHUNKS)
+        if docs and read.document_rank:
+            return [passage_of(d) for d in ranked_document(docs, read.document_rank)]
         if docs and read.sources:
             docs = from_sources(docs, read.sources) or docs  # else a source no document names
         elif docs:

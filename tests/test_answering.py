@@ -1270,6 +1270,17 @@ def test_who_is_quoted_lists_the_people_a_quotation_is_attributed_to(app: App) -
     assert app.engine.ask("Who is quoted in the fact sheet?").refused  # it quotes no one
 
 
+def test_a_document_named_by_its_place_in_the_folder_is_the_one_read(app: App) -> None:
+    """In the order the folder lists them ("How many documents are there?"): by path."""
+    read = read_question("Summarize the last document.")
+    assert read.document_rank == -1 and read.of_documents and not read.qualifiers, read
+    second = app.engine.ask("Summarize the second document.")
+    assert {c.source for c in second.citations} == {"data/002_ec2a0a35004d6a3e.txt"}, second
+    first = app.engine.ask("What is the first document about?")
+    assert {c.source for c in first.citations} == {"data/000_8e8d18d6546258b1.txt"}, first
+    assert app.engine.ask("Summarize the third document.").refused  # there are two
+
+
 def test_the_contrary_of_what_the_evidence_says_is_answered_no(app: App) -> None:
     closed = app.engine.ask("Is the shared border closed to essential travel?")
     assert closed.answer.startswith("No. ") and "open to essential travel" in closed.answer

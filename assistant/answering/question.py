@@ -169,6 +169,10 @@ PEOPLE = re.compile(  # a list of people: "list the people…", "which officials
     r"\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
+RANKS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+DOCUMENT_RANK = re.compile(  # "the second document", in the order the folder lists them
+    rf"\bthe\s+({'|'.join(RANKS)}|last)\s+(?:document|file|fact sheet)\b", re.IGNORECASE
+)
 QUOTED = re.compile(r"\bquot(?:ed|es?)\b", re.IGNORECASE)  # "Who is quoted …?"
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
 # "Which countries are mentioned in the documents?": things of one kind, wherever said
@@ -359,6 +363,7 @@ class Question:
     parts: tuple[str, ...] = ()  # the claims of a question that asks several things at once
     entity: str | None = None  # the kind of named thing asked for (a spaCy label), if any
     sources: frozenset[str] = frozenset()  # the names that say which document to read
+    document_rank: int | None = None  # "the second document": its place in the folder (-1: last)
     verbs: frozenset[str] = frozenset()  # its verbs' stems ("challeng" of "Who is challenging …?")
     things: frozenset[str] = frozenset()  # its common nouns' stems ("popul" of "population")
     mentioned: str = ""  # what a yes/no question asks whether the documents mention
@@ -619,6 +624,10 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         shape, kind = "fact", None  # made a summary of the names below
     sources, says = sources_of(text, own_names)
     topic = terms(text) - META - terms(" ".join(own_names)) - says
+    ranked = DOCUMENT_RANK.search(text)
+    rank = _rank(ranked.group(1)) if ranked else None
+    if ranked:  # "Summarize the second document.": which one, not what about
+        topic -= terms(ranked.group(1))
     if shape == "summary":
         topic -= ASPECTS
     quoted = kind == "person" and bool(QUOTED.search(text))
@@ -658,7 +667,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         names=frozenset(asked_names),
         numbers=frozenset(numbers(text, ranks=False) - counted),
         counted=counted,
-        qualifiers=frozenset(qualifiers(text)),
+        qualifiers=frozenset(qualifiers(DOCUMENT_RANK.sub("the document", text))),
         topic=frozenset(topic),
         modified=frozenset((m, h) for m, h in syntax.modified if not {m, h} & META),
         compounds=frozenset((m, h) for m, h in syntax.compounds if not {m, h} & META),
@@ -672,6 +681,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         parts=parts_of(resolved or text),  # not the query: it holds the last turn too
         entity=entity_of(text) if shape == "fact" and kind is None else None,
         sources=sources,
+        document_rank=rank,
         verbs=syntax.verbs,
         things=syntax.things,
         asks_object=syntax.asks_object,
@@ -731,6 +741,10 @@ def _focused(
     tail = about.group("tail")
     focused = tuple(u for u in units if all(re.search(rf"\b{re.escape(w)}", tail) for w in u))
     return focused if focused and len(focused) < len(units) else units
+
+
+def _rank(word: str) -> int:
+    return -1 if word.lower() == "last" else RANKS.index(word.lower()) + 1
 
 
 def _kind_label(text: str) -> str | None:
