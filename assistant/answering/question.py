@@ -14,6 +14,7 @@ from assistant.answering.holders import HeldOffice, held_office
 from assistant.answering.parser import places, syntax_of
 from assistant.followup import (
     FOLLOW_ON,
+    ORDINALS,
     HasTurn,
     elided,
     is_follow_up,
@@ -169,9 +170,8 @@ PEOPLE = re.compile(  # a list of people: "list the people…", "which officials
     r"\s*[?.!]?\s*$",
     re.IGNORECASE,
 )
-RANKS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 DOCUMENT_RANK = re.compile(  # "the second document", in the order the folder lists them
-    rf"\bthe\s+({'|'.join(RANKS)}|last)\s+(?:document|file|fact sheet)\b", re.IGNORECASE
+    rf"\bthe\s+({'|'.join(ORDINALS)}|last)\s+(?:document|file|fact sheet)\b", re.IGNORECASE
 )
 QUOTED = re.compile(r"\bquot(?:ed|es?)\b", re.IGNORECASE)  # "Who is quoted …?"
 SOURCES = r"(documents|sources|texts|files|sheets|fact sheets|articles|reports)"
@@ -744,7 +744,7 @@ def _focused(
 
 
 def _rank(word: str) -> int:
-    return -1 if word.lower() == "last" else RANKS.index(word.lower()) + 1
+    return -1 if word.lower() == "last" else ORDINALS.index(word.lower()) + 1
 
 
 def _kind_label(text: str) -> str | None:
