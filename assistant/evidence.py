@@ -407,7 +407,7 @@ class EvidenceJudge:
             [self.embeddings.embed_query(question.resolved or question.content or question.query)],
             dtype=np.float32,
         )  # embedded once (unless content): retrieval has just asked for the same vector
-        read_as = [_in_context(s) for s in found]
+        read_as = [in_context(s) for s in found]
         vectors = np.concatenate([asked, vectors_of(self.embeddings, read_as)])
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         kind = question.answer_type
@@ -442,7 +442,7 @@ class EvidenceJudge:
             found.sort(key=lambda s: -s.score)
             read = found[:READ]
             asked = question.resolved or question.content or question.query
-            said = self.reader.probabilities(asked, [_in_context(s) for s in read])
+            said = self.reader.probabilities(asked, [in_context(s) for s in read])
             for s, p in zip(read, said, strict=True):
                 s.reader = float(p)
                 s.score += READER_WEIGHT * s.reader
@@ -489,7 +489,7 @@ def _quotes(text: str, person: str) -> bool:
     return outside != text and person in outside
 
 
-def _in_context(s: Sentence) -> str:
+def in_context(s: Sentence) -> str:
     """The sentence as a reader must read it: after the one its pronoun refers to."""
     return f"{s.antecedent} {s.text}" if s.antecedent else s.text
 

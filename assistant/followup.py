@@ -74,7 +74,7 @@ LIST_ITEM = re.compile(
 LIST_TURNS = 3  # how far back a list is still "the list"
 ITEM_NOUNS = frozenset({"one", "item", "point", "entry", "bullet", "thing", "answer"})
 ITEM = re.compile(r"^\s*[-*•]\s+(?P<item>.+?)\s*$", re.MULTILINE)
-ITEM_LABEL = re.compile(r"^(?P<label>[^:]{2,60}):\s+\S")
+ANSWER_LABEL = re.compile(r"^(?P<label>[^:]{1,60}):\s+(?=\S)")  # "Trudeau: …" of an answer line
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -143,15 +143,19 @@ def item_named(question: str, history: Sequence[HasTurn]) -> str | None:
     found = next((m for m in LIST_ITEM.finditer(question) if _an_item(m, previous)), None)
     if not found:
         return None
-    rank = (found.group("rank") or "").lower()
-    n = len(items) if rank == "last" else (ORDINALS.index(rank) + 1 if rank else 0)
-    n = n or int(found.group("number"))
+    n = place_of(found.group("rank")) if found.group("rank") else int(found.group("number"))
     if n > len(items):
         return None
-    item = items[n - 1]
-    label = ITEM_LABEL.match(item)
+    item = items[n - 1 if n > 0 else -1]
+    label = ANSWER_LABEL.match(item)
     named = label.group("label") if label else item.rstrip(".")
     return question[: found.start()] + named + question[found.end() :]
+
+
+def place_of(ordinal: str) -> int:
+    """ "third" → 3; "last" → -1."""
+    word = ordinal.lower()
+    return -1 if word == "last" else ORDINALS.index(word) + 1
 
 
 def _an_item(found: re.Match[str], previous: HasTurn) -> bool:

@@ -33,8 +33,9 @@ from assistant.answering.holders import (
 )
 from assistant.answering.parser import doer, entities, owner
 from assistant.answering.question import Question
-from assistant.evidence import Judgement, Sentence, says
+from assistant.evidence import Judgement, Sentence, in_context, says
 from assistant.text import (
+    DURATION,
     NAME_RUN,
     PERIODS,
     WORD,
@@ -382,8 +383,7 @@ def _listing_after(sentence: Sentence, evidence: list[Sentence]) -> Sentence | N
 
 def _relevant(question: Question, judgement: Judgement, best: Sentence) -> list[Sentence]:
     def named(s: Sentence) -> bool:  # or refers by its opening pronoun to what the one before names
-        said = f"{s.antecedent} {s.text}"
-        return not question.units or any(_names_all(said, u) for u in question.units)
+        return not question.units or any(_names_all(in_context(s), u) for u in question.units)
 
     # the best evidence leads unless it names none of what is asked about and another does
     lead = best if named(best) or not any(map(named, judgement.evidence)) else None
@@ -517,9 +517,6 @@ def _people(question: Question, judgement: Judgement, passages: list[Passage]) -
         lines.append(f"- {' and '.join(people)}: {plain(text)} [{s.n}]")
         cites.setdefault(s.n, citation(s.n, passages[s.n - 1], text))
     return Verified("\n".join(lines), list(cites.values()))
-
-
-DURATION = re.compile(r"\b(?:years?|months?|weeks?|days?|decades?|centur(?:y|ies))\s*$", re.I)
 
 
 def _of_kind(name: str, label: str | None, found: dict[str, tuple[str, Sentence]]) -> bool:

@@ -13,12 +13,14 @@ from assistant.answering.comparison import Compared, compared
 from assistant.answering.holders import HeldOffice, held_office
 from assistant.answering.parser import places, syntax_of
 from assistant.followup import (
+    ANSWER_LABEL,
     FOLLOW_ON,
     ORDINALS,
     HasTurn,
     elided,
     is_follow_up,
     item_named,
+    place_of,
     resolved_question,
     standalone_query,
 )
@@ -625,7 +627,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     sources, says = sources_of(text, own_names)
     topic = terms(text) - META - terms(" ".join(own_names)) - says
     ranked = DOCUMENT_RANK.search(text)
-    rank = _rank(ranked.group(1)) if ranked else None
+    rank = place_of(ranked.group(1)) if ranked else None
     if ranked:  # "Summarize the second document.": which one, not what about
         topic -= terms(ranked.group(1))
     if shape == "summary":
@@ -724,7 +726,7 @@ def _first_said(answer: str) -> str:
     if first.endswith("”") and "“" in first:  # "… does not mention “X”: “the passage”"
         return plain(first[first.rfind("“") + 1 : -1]).strip(" ‘’'")
     first = re.sub(r"^(?:Yes|No|[A-Z][a-z]+(?:, not [a-z]+)?)\.\s+", "", first)
-    labelled = re.match(r"^[^:]{1,60}:\s+(?=\S)", first)
+    labelled = ANSWER_LABEL.match(first)
     if labelled and len(labelled.group().split()) <= LABEL_WORDS:
         first = first[labelled.end() :]
     return plain(first).strip(' “”"')
@@ -741,10 +743,6 @@ def _focused(
     tail = about.group("tail")
     focused = tuple(u for u in units if all(re.search(rf"\b{re.escape(w)}", tail) for w in u))
     return focused if focused and len(focused) < len(units) else units
-
-
-def _rank(word: str) -> int:
-    return -1 if word.lower() == "last" else ORDINALS.index(word.lower()) + 1
 
 
 def _kind_label(text: str) -> str | None:
