@@ -75,6 +75,17 @@ LIST_TURNS = 3  # how far back a list is still "the list"
 ITEM_NOUNS = frozenset({"one", "item", "point", "entry", "bullet", "thing", "answer"})
 ITEM = re.compile(r"^\s*[-*•]\s+(?P<item>.+?)\s*$", re.MULTILINE)
 ANSWER_LABEL = re.compile(r"^(?P<label>[^:]{1,60}):\s+(?=\S)")  # "Trudeau: …" of an answer line
+# "Which one is about racism?", "Which of them mentions NATO?": the item of the last list that
+# says it
+WHICH_ITEM = re.compile(
+    r"^\s*(?:and\s+|so\s+)?which\s+(?:of\s+(?:them|these|those)|(?P<noun>[a-z]+)"
+    r"(?:\s+of\s+(?:them|these|those))?)\s+(?P<rest>\S.*?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+ABOUT_WORDS = terms(
+    "about mentions mention deals deal with covers cover concerns concern talks talk addresses "
+    "address involves involve focuses focus refers refer relates relate says say on"
+)
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -136,20 +147,51 @@ def item_named(question: str, history: Sequence[HasTurn]) -> str | None:
     Ambitions." (an item's label, else the item); "the second priority" after a question
     about priorities, the list being the last one of the conversation's recent answers. None
     when it names no item of that list."""
-    previous = next((t for t in reversed(history[-LIST_TURNS:]) if ITEM.search(t.answer)), None)
+    previous = _last_list(history)
     if previous is None:
         return None
-    items = [MARKER.sub("", m.group("item")).strip() for m in ITEM.finditer(previous.answer)]
+    items = _items(previous)
     found = next((m for m in LIST_ITEM.finditer(question) if _an_item(m, previous)), None)
     if not found:
         return None
     n = place_of(found.group("rank")) if found.group("rank") else int(found.group("number"))
     if n > len(items):
         return None
-    item = items[n - 1 if n > 0 else -1]
-    label = ANSWER_LABEL.match(item)
-    named = label.group("label") if label else item.rstrip(".")
+    named = _named(items[n - 1 if n > 0 else -1])
     return question[: found.start()] + named + question[found.end() :]
+
+
+def item_chosen(question: str, history: Sequence[HasTurn]) -> str | None:
+    """ "Tell me about Advancing Diversity and Inclusion." for "Which one is about racism?"
+    after a list whose one item (label and text) shares the most words with what is asked;
+    None when no item, or more than one, says most of it."""
+    found = WHICH_ITEM.match(question)
+    previous = _last_list(history)
+    if not found or previous is None:
+        return None
+    noun = (found.group("noun") or "").lower()
+    if noun and noun not in ITEM_NOUNS and not terms(noun) <= terms(previous.question):
+        return None
+    asked = terms(found.group("rest")) - ABOUT_WORDS
+    shared = [len(asked & terms(item)) for item in _items(previous)]
+    best = max(shared, default=0)
+    if not asked or best == 0 or shared.count(best) > 1:
+        return None
+    return f"Tell me about {_named(_items(previous)[shared.index(best)])}."
+
+
+def _last_list(history: Sequence[HasTurn]) -> HasTurn | None:
+    return next((t for t in reversed(history[-LIST_TURNS:]) if ITEM.search(t.answer)), None)
+
+
+def _items(turn: HasTurn) -> list[str]:
+    return [MARKER.sub("", m.group("item")).strip() for m in ITEM.finditer(turn.answer)]
+
+
+def _named(item: str) -> str:
+    """An item by its label ("Accelerating Climate Ambitions"), else the item itself."""
+    label = ANSWER_LABEL.match(item)
+    return label.group("label") if label else item.rstrip(".")
 
 
 def place_of(ordinal: str) -> int:

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answer import Passage
@@ -48,6 +49,11 @@ from index.embeddings import HashingEmbeddings
         ("What are the key points of the fact sheet?", "summary"),
         ("Do the two documents agree on the daily trade figure?", "compare"),
         ("Does the fact sheet agree with NATO's view?", "yesno"),
+        # a verb after one noun asked of is no plural ("mentions"); a tagger's first word is
+        ("Which priority mentions racism?", "fact"),
+        ("Which company makes chips?", "fact"),
+        ("Which countries border Canada?", "list"),
+        ("Which leaders met in February?", "list"),
     ],
 )
 def test_the_shape_of_a_question(question: str, shape: str) -> None:
@@ -1355,3 +1361,29 @@ def test_a_name_another_passage_of_the_document_gives_counts_unless_it_is_a_plac
     asked = "How many times did the tour buses cross the US-{} border?"
     assert app.engine.ask(asked.format("Mexico")).refused
     assert "19 times" in app.engine.ask(asked.format("Canada")).answer
+
+
+def test_what_a_name_involves_or_the_role_it_plays_is_what_is_said_of_it() -> None:
+    involve = read_question("What does Building Back Better involve?")
+    assert involve.shape == "summary" and not involve.topic
+    role = read_question("What role does NORAD play in continental defense?")
+    assert role.topic == terms("continental defense"), role.topic
+    # without a name or other words, the frame is all there is to search for
+    assert read_question("What role does it play?").topic == terms("role play")
+
+
+def test_a_clause_of_a_long_sentence_is_measured_on_its_own() -> None:
+    judge = EvidenceJudge(HashingEmbeddings())
+    question = read_question("Which forum will be reestablished?")
+    long = (
+        "The leaders will agree to expand cooperation on continental defense and in the "
+        "Arctic, including by modernizing the aerospace command, as well as enhancing law "
+        "enforcement collaboration by reestablishing the Cross-Border Crime Forum."
+    )
+    vectors = np.asarray(judge.embeddings.embed_documents([question.query, long]))
+    whole = float(vectors[0] @ vectors[1] / np.linalg.norm(vectors, axis=1).prod())
+    sentence = Sentence(1, 0, len(long), long, similarity=whole)
+    clause = judge._clause_similarity(question, sentence)
+    assert clause > whole + 0.1, (clause, whole)  # "… reestablishing the … Forum" alone
+    short = Sentence(1, 0, 20, "The Forum met twice.", similarity=0.3)
+    assert judge._clause_similarity(question, short) == 0.3  # one clause: the sentence's own

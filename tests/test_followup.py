@@ -3,7 +3,13 @@ import pytest
 from assistant.answering.question import read_question
 from assistant.app import App
 from assistant.engine import Turn
-from assistant.followup import is_follow_up, item_named, resolved_question, standalone_query
+from assistant.followup import (
+    is_follow_up,
+    item_chosen,
+    item_named,
+    resolved_question,
+    standalone_query,
+)
 
 NORAD = Turn(
     "What is the crown jewel of defense cooperation?",
@@ -206,6 +212,24 @@ def test_an_item_of_the_last_list_is_named_by_its_place() -> None:
     assert item_named("Tell me more about the third one.", [NORAD]) is None
 
 
+def test_an_item_of_the_last_list_is_chosen_by_what_it_says() -> None:
+    history = [PRIORITIES]
+    assert item_chosen("Which one is about climate?", history) == (
+        "Tell me about Accelerating Climate Ambitions."
+    )
+    assert item_chosen("Which of them mentions the recovery?", history) == (
+        "Tell me about Building Back Better."
+    )
+    # the noun of the list's question, or of any item; not another kind of thing
+    assert item_chosen("Which priority deals with the climate?", history) is not None
+    assert item_chosen("Which country deals with the climate?", history) is None
+    # no item says it, or two say it as much: not chosen
+    assert item_chosen("Which one is about NATO?", history) is None
+    twice = Turn("Who is named?", "- Michael Spavor [1]\n- Michael Kovrig [1]")
+    assert item_chosen("Which one is called Michael?", [twice]) is None
+    assert item_chosen("Which one is about climate?", [NORAD]) is None
+
+
 def test_tell_me_more_about_an_item_gives_its_paragraph(seed_app: App) -> None:
     engine = seed_app.engine
     listed = engine.ask("What are the priorities of the Roadmap?", mode="extractive")
@@ -234,3 +258,13 @@ def test_an_item_asked_by_ellipsis_is_asked_as_the_question_before() -> None:
     assert read_question("What about item 2?", history).resolved == (
         "Tell me more about Building Back Better?"
     )
+
+
+def test_who_else_after_a_pronoun_turn_names_the_other_one(seed_app: App) -> None:
+    engine = seed_app.engine
+    history: list[Turn] = []
+    for question in ("Who is Michael Spavor?", "Where is he detained?"):
+        asked = engine.ask(question, history, mode="extractive")
+        history.append(Turn(question, asked.answer))
+    other = engine.ask("Who else is detained?", history, mode="extractive")
+    assert other.answer.startswith("Michael Kovrig"), other.answer

@@ -37,6 +37,7 @@ FEATURES = (
     "broad",  # list, summary or comparison
     "topic_size",  # the question's own words, scaled
     "reader",  # the reader's probability that the evidence sentence answers (0 without it)
+    "clause_similarity",  # cosine of the question and the sentence's clause most like it
 )
 VERDICT_FEATURES = (  # of a yes/no question, one claim or several ("Does A say X, while B …?")
     "part_similarity_min",  # cosine of the least supported claim and its best sentence

@@ -63,11 +63,23 @@ def load() -> None:
         _nlp()
 
 
+@lru_cache(maxsize=512)
 def _parsed(text: str) -> Any:
     """Parts of speech and dependencies of the text (its first 2,000 characters); entities
     are not read."""
     with _lock:
         return _nlp()(text[:2000], disable=["ner"])
+
+
+def one_doer(text: str) -> bool:
+    """Does "which" or "what" ask for one thing that acts ("Which priority mentions racism?":
+    "mentions" is its verb, not a plural noun)? spaCy tags the question's words; its tag of a
+    first word ("Which countries border …?") is not trusted."""
+    doc = _parsed(text)
+    for i, token in enumerate(doc[:-2]):
+        if token.lower_ in ("which", "what"):
+            return doc[i + 1].tag_ == "NN" and doc[i + 2].tag_ == "VBZ"
+    return False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Literal
 
 from assistant.answering.comparison import Compared, compared
 from assistant.answering.holders import HeldOffice, held_office
-from assistant.answering.parser import places, syntax_of
+from assistant.answering.parser import one_doer, places, syntax_of
 from assistant.followup import (
     ANSWER_LABEL,
     FOLLOW_ON,
@@ -19,6 +19,7 @@ from assistant.followup import (
     HasTurn,
     elided,
     is_follow_up,
+    item_chosen,
     item_named,
     place_of,
     resolved_question,
@@ -49,8 +50,8 @@ PLURAL = (
 )  # countries, citizens; not verbs, nor names ("Wales")
 LIST = re.compile(
     rf"^\s*(list|name|enumerate)\b|\b(what|who) (are|were)\b|"
-    rf"\b(which|what) (?!(?:is|was|will|would|do|does|did|can|could|should|has|have|had)\b)"
-    rf"(\w+ ){{0,2}}?{PLURAL}\b(?! (of|for|in)\b)",  # not "What will the leaders do …?"
+    rf"(?P<plural>\b(which|what) (?!(?:is|was|will|would|do|does|did|can|could|should|has|have|"
+    rf"had)\b)(\w+ ){{0,2}}?{PLURAL}\b(?! (of|for|in)\b))",  # not "What will the leaders do …?"
     re.IGNORECASE,
 )
 # A name that says which document to read, not what the answer is about: "the White House fact
@@ -333,6 +334,15 @@ BESIDES = re.compile(r"\b(?:else|other|others|another|besides|anything more)\b",
 EXCEPT_NAMED = re.compile(
     r"\b(?:besides|other than|apart from|except(?: for)?)\s+(?:the\s+)?(?-i:[A-Z])", re.IGNORECASE
 )
+# "What role does the WHO play?", "What does Building Back Better involve?": what is said of
+# a name, in words no sentence need repeat
+DESCRIBED = re.compile(
+    r"^\s*what\s+(?:role|part)\s+(?:does|did|do|will|would|could|can)\s+.+?\s+play|"
+    r"^\s*what\s+(?:does|did|do|will|would)\s+.+?\s+(?:involve|entail|comprise|consist\s+of|"
+    r"mean|cover)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+DESCRIBED_WORDS = terms("role part play involve entail comprise consist mean cover")
 GENERIC_FOCUS = terms(
     "year years date time day month number name kind type way reason person place people one "
     "thing things amount part role percentage share value size did does do is are was were "
@@ -471,7 +481,8 @@ def shape_of(text: str) -> Shape:
         return "compare"
     if SUMMARY.search(text):
         return "summary"
-    if LIST.search(text) and not answer_type(text):
+    listed = LIST.search(text)
+    if listed and not answer_type(text) and not (listed.group("plural") and one_doer(text)):
         return "list"
     return "fact"
 
@@ -620,6 +631,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     asked_names = set(own_names)
     if follow_up:  # what the conversation asked about; the last answer's names only search
         asked_names |= names(history[-1].question) | names(resolved)
+        # "Who else is detained?" after "Where is he detained?": whom "he" was
+        asked_names |= names(resolved_question(history[-1].question, history[:-1]) or "")
     if kind is None and shape in ("list", "fact") and PEOPLE.search(text):
         shape, kind = "list", "person"
     if WHO_NAMED.match(text) and own_names:
@@ -638,6 +651,8 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
     kind_label = _kind_label(text)
     if kind_label:  # so are the countries of "Which countries are mentioned?"
         topic -= terms(" ".join(KIND_LABELS)) | terms("every each given cited listed")
+    if DESCRIBED.match(text) and (own_names or topic - DESCRIBED_WORDS):
+        topic -= DESCRIBED_WORDS
     if (
         (shape == "fact" or (shape == "list" and WHAT_ARE.match(text)))
         and kind is None
@@ -758,7 +773,9 @@ def _standing(history: Sequence[HasTurn]) -> str:
     "And about the Arctic?" replaces the Arctic)."""
     whole = ""
     for i, turn in enumerate(history):
-        asked = item_named(turn.question, history[:i]) or turn.question
+        earlier = history[:i]
+        asked = item_named(turn.question, earlier) or item_chosen(turn.question, earlier)
+        asked = asked or turn.question
         whole = (_elided(asked, whole) or _swapped(asked, whole, NAMED) if whole else None) or asked
     return whole
 
@@ -766,7 +783,7 @@ def _standing(history: Sequence[HasTurn]) -> str:
 def _whole(text: str, history: Sequence[HasTurn]) -> str | None:
     """The question a follow-up stands for, when it names an item of the last list by its
     place or is an ellipsis of the question before; else None."""
-    named = item_named(text, history)
+    named = item_named(text, history) or item_chosen(text, history)
     standing = _standing(history)
     bare = re.match(rf"{FOLLOW_ON}(?P<item>.+)$", named or "", re.IGNORECASE)
     if bare:  # "And the last one?" is asked as the question before was, of that item
