@@ -1077,6 +1077,17 @@ def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
         titled = app.engine.ask(asked)
         assert titled.answer.startswith(f"The document is titled “{title}"), titled.answer
         assert len(titled.citations) == 1 and not titled.refused
+    for asked in ("Who published the fact sheet?", "Who published the second document?"):
+        site = app.engine.ask(asked)  # by its web address
+        assert site.answer.startswith(
+            "“FACT SHEET: The United States-Canada Partnership” was published at whitehouse.gov"
+        ), site.answer
+        assert len(site.citations) == 1 and not site.refused
+    undated = app.engine.ask("When was the third document published?")  # there are two
+    assert "dated" not in undated.answer, undated.answer
+    # no web address: answered from what it says, never from another document's
+    unknown = app.engine.ask("Who published the first document?")
+    assert "whitehouse.gov" not in unknown.answer, unknown.answer
     first = app.engine.ask("Which document was published first?")
     assert first.answer.startswith("“FACT SHEET: The United States-Canada Partnership”, dated")
     assert "is the earliest [1]; then “The United States and Canada" in first.answer

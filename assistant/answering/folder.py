@@ -1,7 +1,8 @@
 """Questions about the folder's documents rather than what they say, answered by reading the
 index, not by searching it: which documents there are ("How many documents are there?",
 "What are the titles of the documents?"), one document's date ("When was the White House
-fact sheet published?") and title ("What is the title of the White House document?"),
+fact sheet published?"), title ("What is the title of the White House document?") and
+web site ("Who published the fact sheet?"),
 which was published first or last, and that a thing is mentioned
 nowhere in the documents asked about ("Does the State Department document mention the WTO?"
 → No, and the one that does)."""
@@ -9,6 +10,7 @@ nowhere in the documents asked about ("Does the State Department document mentio
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -16,7 +18,7 @@ from langchain_core.retrievers import BaseRetriever
 from assistant.answer import Passage
 from assistant.answering.mentions import Absent, absent, each_saying
 from assistant.answering.question import Question
-from assistant.documents import from_sources, passage_of, titled
+from assistant.documents import from_sources, passage_of, ranked_document, titled
 from assistant.prompts import Prompts
 from assistant.text import prose, quotable, split_sentences
 from assistant.verify import Citation, Verified, citation
@@ -38,6 +40,15 @@ FOLDER_QUESTION = re.compile(
 PUBLISHED = re.compile(
     r"^\s*(?:when|on what date|what date) (?:was|were) (?:the |this |that )?.+? (?:published|"
     r"released|issued|dated|posted|put out)\s*\??\s*$",
+    re.IGNORECASE,
+)
+# "Who published the fact sheet?", "Who is the author of the first document?": where the
+# document's web address says it was published
+PUBLISHER_OF = re.compile(
+    r"^\s*(?:who|which (?:organi[sz]ation|agency|office|site|website))\s+(?:(?:has\s+|had\s+)?"
+    r"(?:published|wrote|written|issued|released|put out|authored|posted)|is the (?:publisher|"
+    r"author|source) of)\s+(?:the |this |that )?(?:[\w.'’-]+\s+){0,4}(?:document|file|"
+    r"fact sheet|article|report|text|page|statement|release)\s*\??\s*$",
     re.IGNORECASE,
 )
 TITLE_OF = re.compile(
@@ -66,6 +77,8 @@ def of_the_folder(retriever: BaseRetriever, read: Question, prompts: Prompts) ->
         return _dated(_folder(retriever), read, prompts)
     if TITLE_OF.match(read.text):
         return _titled(_folder(retriever), read, prompts)
+    if PUBLISHER_OF.match(read.text):
+        return _published_at(_folder(retriever), read, prompts)
     in_order = IN_ORDER.match(read.text)
     if in_order:
         return _by_date(retriever, bool(in_order["late"]), prompts)
@@ -163,7 +176,12 @@ def _one_named(folder: list[Document] | None, read: Question) -> Document | None
     """The first chunk of the one document the question names, by source or kind."""
     if not folder:
         return None
-    named = from_sources(folder, read.sources) if read.sources else titled(folder, read.text)
+    if read.document_rank:  # "the first document", in the order the folder lists them
+        named = ranked_document(folder, read.document_rank)
+    elif read.sources:
+        named = from_sources(folder, read.sources)
+    else:
+        named = titled(folder, read.text)
     return named[0] if len({d.metadata["source"] for d in named}) == 1 else None
 
 
@@ -180,6 +198,17 @@ def _titled(folder: list[Document] | None, read: Question, prompts: Prompts) -> 
     title of the White House document?")."""
     first = _one_named(folder, read)
     return None if first is None else _of_one(first, prompts, "titled.j2")
+
+
+def _published_at(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
+    """The web site the one document the question names was published at, by its address
+    (whitehouse.gov); None when it has none, to be answered from what it says."""
+    first = _one_named(folder, read)
+    url = first.metadata.get("url") if first is not None else None
+    host = (urlparse(url).hostname or "").removeprefix("www.") if url else ""
+    if first is None or not host:
+        return None
+    return _of_one(first, prompts, "published_at.j2", host=host)
 
 
 def _of_one(first: Document, prompts: Prompts, template: str, **values: str) -> Found:
