@@ -1398,3 +1398,14 @@ def test_a_clause_of_a_long_sentence_is_measured_on_its_own() -> None:
     assert clause > whole + 0.1, (clause, whole)  # "… reestablishing the … Forum" alone
     short = Sentence(1, 0, 20, "The Forum met twice.", similarity=0.3)
     assert judge._clause_similarity(question, short) == 0.3  # one clause: the sentence's own
+
+
+def test_a_count_before_the_thing_asked_for_is_no_part_of_it() -> None:
+    two = read_question("Which two leaders announced the Roadmap?")
+    assert (two.shape, two.answer_type, two.focus) == ("list", "person", "leader")
+    assert read_question("What three composers influenced Chopin?").focus == "compos"
+    assert read_question("Which 2015 film won?").focus is None  # a year is no count
+    # a plural name asked about with "the" is what is said of it, not a list of people
+    eyes = read_question("Who are the Five Eyes?")
+    assert eyes.shape == "fact" and eyes.answer_type is None and not eyes.topic
+    assert read_question("Who are the leaders?").answer_type == "person"

@@ -163,12 +163,15 @@ COUNTS |= {"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3}
 BRIEF = 2  # sentences of an answer asked for "briefly" or "in a few words"
 WORDS_A_SENTENCE = 25
 ROLE = re.compile(r"^\s*who\s+(is|was|are|were)\s+(the|a|an)\b", re.IGNORECASE)  # who holds it
-# "Who are Michael Spavor and Michael Kovrig?": names only, so what is said of them
-WHO_NAMED = re.compile(r"^\s*(?i:who)\s+(?:are|were)\s+(?:(?:[A-Z][\w’'.-]*|and|,)\s*)+\??\s*$")
+# "Who are Michael Spavor and Michael Kovrig?", "Who are the Five Eyes?": names only, so what
+# is said of them
+WHO_NAMED = re.compile(
+    r"^\s*(?i:who)\s+(?:are|were)\s+(?:the\s+)?(?:(?:[A-Z][\w’'.-]*|and|,)\s*)+\??\s*$"
+)
 GROUPS = r"(people|persons|individuals|officials|leaders)"
 PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
     rf"^\s*(list|name|enumerate)\s+(all\s+)?(the\s+)?([\w-]+\s+){{0,2}}?{GROUPS}\b|"
-    rf"\b(which|what) {GROUPS}\b|^\s*who (are|were)\b|"
+    rf"\b(which|what) (?:(?:two|three|four|five|six|\d{{1,2}}) )?{GROUPS}\b|^\s*who (are|were)\b|"
     r"^\s*who (?:is|are|was|were|gets?) (?:named|mentioned|quoted|cited)(?:\s+(?:in|by)\b.*)?"
     r"\s*[?.!]?\s*$",
     re.IGNORECASE,
@@ -247,7 +250,8 @@ ASPECTS = terms(
 
 
 FOCUS = re.compile(
-    r"^\s*(?:and\s+)?(?:what|which)\s+(?:is|was|are|were)?\s*(?:the|a|an)?\s*([a-z][\w-]+)"
+    r"^\s*(?:and\s+)?(?:what|which)\s+(?:is|was|are|were)?\s*(?:the|a|an)?\s*"
+    r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+)?([a-z][\w-]+)"
     r"|\bhow (?:many|much)\s+([a-z][\w-]+)"
     r"|^\s*(?:and|what about|how about)\s+(?:the|a|an)?\s*([a-z][\w-]+)",
     re.IGNORECASE,
