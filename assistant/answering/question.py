@@ -160,6 +160,8 @@ ITEMS_COUNTED = re.compile(
 )
 COUNTS = {"a": 1, "an": 1, "one": 1, "a single": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 COUNTS |= {"six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3}
+# "which two leaders", "what 3 composers": a count before the thing asked for (not a year)
+MANY = "|".join([*(w for w, n in COUNTS.items() if n > 1 and w != "a few"), r"\d{1,2}"])
 BRIEF = 2  # sentences of an answer asked for "briefly" or "in a few words"
 WORDS_A_SENTENCE = 25
 ROLE = re.compile(r"^\s*who\s+(is|was|are|were)\s+(the|a|an)\b", re.IGNORECASE)  # who holds it
@@ -171,7 +173,7 @@ WHO_NAMED = re.compile(
 GROUPS = r"(people|persons|individuals|officials|leaders)"
 PEOPLE = re.compile(  # a list of people: "list the people…", "which officials…", "who are…"
     rf"^\s*(list|name|enumerate)\s+(all\s+)?(the\s+)?([\w-]+\s+){{0,2}}?{GROUPS}\b|"
-    rf"\b(which|what) (?:(?:two|three|four|five|six|\d{{1,2}}) )?{GROUPS}\b|^\s*who (are|were)\b|"
+    rf"\b(which|what) (?:(?:{MANY}) )?{GROUPS}\b|^\s*who (are|were)\b|"
     r"^\s*who (?:is|are|was|were|gets?) (?:named|mentioned|quoted|cited)(?:\s+(?:in|by)\b.*)?"
     r"\s*[?.!]?\s*$",
     re.IGNORECASE,
@@ -251,7 +253,7 @@ ASPECTS = terms(
 
 FOCUS = re.compile(
     r"^\s*(?:and\s+)?(?:what|which)\s+(?:is|was|are|were)?\s*(?:the|a|an)?\s*"
-    r"(?:(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+)?([a-z][\w-]+)"
+    rf"(?:(?:{MANY})\s+)?([a-z][\w-]+)"
     r"|\bhow (?:many|much)\s+([a-z][\w-]+)"
     r"|^\s*(?:and|what about|how about)\s+(?:the|a|an)?\s*([a-z][\w-]+)",
     re.IGNORECASE,
