@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from assistant.answering.parser import noun_phrases
-from assistant.text import MARKER, terms
+from assistant.text import MARKER, and_joined, terms
 
 ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|this|that|these|those|he|him|his|she|her|such|the same)\b",
@@ -72,6 +72,7 @@ LIST_ITEM = re.compile(
     re.IGNORECASE,
 )
 LIST_TURNS = 3  # how far back a list is still "the list"
+MAX_CHOSEN = 3  # items sharing the most words with "which of them …?" that are still an answer
 ITEM_NOUNS = frozenset({"one", "item", "point", "entry", "bullet", "thing", "answer"})
 ITEM = re.compile(r"^\s*[-*•]\s+(?P<item>.+?)\s*$", re.MULTILINE)
 ANSWER_LABEL = re.compile(r"^(?P<label>[^:]{1,60}):\s+(?=\S)")  # "Trudeau: …" of an answer line
@@ -164,7 +165,8 @@ def item_named(question: str, history: Sequence[HasTurn]) -> str | None:
 def item_chosen(question: str, history: Sequence[HasTurn]) -> str | None:
     """ "Tell me about Advancing Diversity and Inclusion." for "Which one is about racism?"
     after a list whose one item (label and text) shares the most words with what is asked;
-    None when no item, or more than one, says most of it."""
+    "Tell me about A and B." when two or three items share as many; None when no item, or
+    more than three, say any of it."""
     found = WHICH_ITEM.match(question)
     previous = _last_list(history)
     if not found or previous is None:
@@ -175,9 +177,10 @@ def item_chosen(question: str, history: Sequence[HasTurn]) -> str | None:
     asked = terms(found.group("rest")) - ABOUT_WORDS
     shared = [len(asked & terms(item)) for item in _items(previous)]
     best = max(shared, default=0)
-    if not asked or best == 0 or shared.count(best) > 1:
+    if not asked or best == 0 or shared.count(best) > MAX_CHOSEN:
         return None
-    return f"Tell me about {_named(_items(previous)[shared.index(best)])}."
+    chosen = [_named(item) for item, n in zip(_items(previous), shared, strict=True) if n == best]
+    return f"Tell me about {and_joined(chosen)}."
 
 
 def _last_list(history: Sequence[HasTurn]) -> HasTurn | None:

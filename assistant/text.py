@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
@@ -214,6 +214,11 @@ def prose(text: str) -> bool:
 
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentences(text)]
+
+
+def and_joined(words: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 2 else words)
 
 
 @lru_cache(maxsize=4096)

@@ -223,10 +223,14 @@ def test_an_item_of_the_last_list_is_chosen_by_what_it_says() -> None:
     # the noun of the list's question, or of any item; not another kind of thing
     assert item_chosen("Which priority deals with the climate?", history) is not None
     assert item_chosen("Which country deals with the climate?", history) is None
-    # no item says it, or two say it as much: not chosen
+    # no item says it: not chosen; two or three say it as much: each of them
     assert item_chosen("Which one is about NATO?", history) is None
     twice = Turn("Who is named?", "- Michael Spavor [1]\n- Michael Kovrig [1]")
-    assert item_chosen("Which one is called Michael?", [twice]) is None
+    assert item_chosen("Which one is called Michael?", [twice]) == (
+        "Tell me about Michael Spavor and Michael Kovrig."
+    )
+    four = Turn("Who is named?", "".join(f"- Michael {n} [1]\n" for n in "ABCD"))
+    assert item_chosen("Which one is called Michael?", [four]) is None
     assert item_chosen("Which one is about climate?", [NORAD]) is None
 
 

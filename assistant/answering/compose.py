@@ -39,6 +39,7 @@ from assistant.text import (
     NAME_RUN,
     PERIODS,
     WORD,
+    and_joined,
     contrasted_words,
     is_noun,
     mentions,
@@ -291,7 +292,7 @@ def _stranded_object(question: Question, sentence: str) -> str:
         governed.append(more.group(1))
         end = more.end()
     said = [a for a in (_not_asked(question, n) for n in governed) if a]
-    return " and ".join([", ".join(said[:-1]), said[-1]] if len(said) > 2 else said)
+    return and_joined(said)
 
 
 def _clause_share(question: Question, text: str, written: str) -> float:
