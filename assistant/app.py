@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from assistant.errors import UserError
 from assistant.llm import parse_llm
 from assistant.settings import Settings
 from index.bm25_store import BM25Store
 from index.catalog import Catalog, Replica
 from index.chunking import CHUNKER_VERSION
 from index.embeddings import make_embeddings
-from index.sync import IndexedFiles, Indexer
+from index.sync import IndexedFiles, Indexer, Manifest
 
 if TYPE_CHECKING:  # the heavy modules load on first use, so `assistant index` starts fast
     import chromadb
@@ -94,6 +95,7 @@ class App:
         from index.retriever import HybridRetriever
 
         s = self.settings
+        self._check_embeddings()
         return HybridRetriever(
             collection=self.chroma.collection,
             bm25=self.bm25,
@@ -107,6 +109,20 @@ class App:
             live=self.indexed.versions,
             texts=self.chroma.texts,
         )
+
+    def _check_embeddings(self) -> None:
+        """An index built with other embeddings cannot be searched with these."""
+        if isinstance(self.indexed, Replica):
+            made = (self.indexed.catalog.config() or {}).get("embeddings")
+        else:
+            manifest = Manifest(self.settings.home / "manifest.json")
+            made = manifest.config.get("embeddings") if manifest.files else None
+        if made and made != self.settings.embeddings:
+            raise UserError(
+                f"the index in {self.settings.home} was built with {made} embeddings, not "
+                f"{self.settings.embeddings}; run `assistant index` to rebuild it, or set "
+                f"ASSISTANT_EMBEDDINGS={made}"
+            )
 
     @cached_property
     def answerability(self) -> LogisticModel:

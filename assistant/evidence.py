@@ -252,6 +252,7 @@ class EvidenceJudge:
             or question.of_documents  # a summary of documents that were found
             or question.defines  # what is said of a name the passages give
             or titles_holder(sentence)  # "Who is the President of the United States?"
+            or expands(question.text, sentence.text)  # "… (NORAD)" for its full name
             # "What else will the leaders do?": more of the conversation's subject, which a
             # question of no claim of its own is never refused for
             or question.besides

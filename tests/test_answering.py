@@ -1409,3 +1409,25 @@ def test_a_count_before_the_thing_asked_for_is_no_part_of_it() -> None:
     eyes = read_question("Who are the Five Eyes?")
     assert eyes.shape == "fact" and eyes.answer_type is None and not eyes.topic
     assert read_question("Who are the leaders?").answer_type == "person"
+
+
+def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # as users rank and gate
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([Path("data")])
+    for question in (
+        "What is the full name of NORAD?",
+        "What does NORAD stand for?",
+        "What is NORAD short for?",  # one fact, not what is said of NORAD
+    ):
+        spelt = app.engine.ask(question)
+        assert not spelt.refused, (question, spelt.answer)
+        assert "North American Aerospace Defense Command (NORAD)" in spelt.answer, spelt.answer
+        assert len(spelt.citations) == 1, spelt.answer
+    usmca = app.engine.ask("What does USMCA stand for?")
+    assert "United States-Mexico-Canada Agreement (USMCA)" in usmca.answer, usmca.answer
+    # the documents name the WTO but never spell it out: no sentence naming it is the answer
+    wto = app.engine.ask("What is the full name of the WTO?")
+    assert wto.refused, wto.answer

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.app import App
+from assistant.errors import UserError
 from assistant.settings import load_settings
 from index.chunking import PACKED_KEY, chunk_text, unpacked
 from index.texts import with_texts
@@ -127,6 +128,17 @@ def test_changing_embeddings_or_chunking_rebuilds(
     chroma_ids, bm25_ids = _state(app)
     assert chroma_ids == bm25_ids and len(chroma_ids) == app.chunk_count()
     assert not _app().indexer.sync([Path("data")]).rebuilt
+
+
+def test_an_index_of_other_embeddings_is_not_searched_but_named(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _app().indexer.sync([Path("data")])
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
+    with pytest.raises(UserError, match="built with fake embeddings, not hashing; run"):
+        _app().retriever()
+    _app().indexer.sync([Path("data")])  # rebuilt with these: searched again
+    assert _app().retriever().invoke("NORAD")
 
 
 def test_interrupted_sync_keeps_the_old_index_and_the_next_run_finishes(

@@ -26,6 +26,7 @@ from assistant.followup import (
     standalone_query,
 )
 from assistant.text import (
+    ACRONYM_QUESTION,
     MARKER,
     MONTH,
     NUMBER,
@@ -666,6 +667,7 @@ def read_question(text: str, history: Sequence[HasTurn] = ()) -> Question:
         and own_names - sources
         and not follow_up
         and not ROLE.match(text)
+        and not ACRONYM_QUESTION.search(text)  # "What is NORAD short for?" asks one fact
     ):
         shape = "summary"  # "Who is Michael Kovrig?", "What is USMCA?": what is said of it
     if follow_up and own_names and not topic:
