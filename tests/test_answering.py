@@ -8,6 +8,7 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answering.compose import _is_full_name, enough, relevant
+from assistant.answering.folder import byline
 from assistant.answering.holders import ties
 from assistant.answering.parser import doer, owner, syntax_of
 from assistant.answering.question import read_question, shape_of
@@ -1085,9 +1086,13 @@ def test_a_question_about_the_folder_lists_its_documents(app: App) -> None:
         assert len(site.citations) == 1 and not site.refused
     undated = app.engine.ask("When was the third document published?")  # there are two
     assert "dated" not in undated.answer, undated.answer
-    # no web address: answered from what it says, never from another document's
+    # no web address: the byline at its head, never another document's address
     unknown = app.engine.ask("Who published the first document?")
-    assert "whitehouse.gov" not in unknown.answer, unknown.answer
+    assert unknown.answer.startswith(
+        "“The United States and Canada: Neighbors, Friends, and Allies” is from Office of the "
+        "Spokesperson, by the byline at its head"
+    ), unknown.answer
+    assert [c.quote for c in unknown.citations] == ["Office of the Spokesperson"]
     first = app.engine.ask("Which document was published first?")
     assert first.answer.startswith("“FACT SHEET: The United States-Canada Partnership”, dated")
     assert "is the earliest [1]; then “The United States and Canada" in first.answer
@@ -1431,3 +1436,21 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
     # the documents name the WTO but never spell it out: no sentence naming it is the answer
     wto = app.engine.ask("What is the full name of the WTO?")
     assert wto.refused, wto.answer
+
+
+@pytest.mark.parametrize(
+    ("head", "line"),
+    [
+        (
+            "02/26/2021 03:12 PM EST\n\nOffice of the Spokesperson\n\n“Canada is …”",
+            "Office of the Spokesperson",
+        ),
+        ("By Jane Doe\nThe council met.", "By Jane Doe"),
+        ("*The United States and Canada share a unique bond. As friends,\nneighbors", None),
+        ("Background\nThe council met.", None),  # one word: a heading
+        ("WASHINGTON (Reuters) - The council met.", None),
+        ("a\nb\nc\nd\nOffice of the Spokesperson", None),  # not among the first lines
+    ],
+)
+def test_a_byline_is_a_short_capitalised_line_at_the_head(head: str, line: str | None) -> None:
+    assert byline(head) == line

@@ -2,7 +2,7 @@
 index, not by searching it: which documents there are ("How many documents are there?",
 "What are the titles of the documents?"), one document's date ("When was the White House
 fact sheet published?"), title ("What is the title of the White House document?") and
-web site ("Who published the fact sheet?"),
+web site ("Who published the fact sheet?") or byline,
 which was published first or last, and that a thing is mentioned
 nowhere in the documents asked about ("Does the State Department document mention the WTO?"
 → No, and the one that does)."""
@@ -25,6 +25,8 @@ from assistant.verify import Citation, Verified, citation
 
 FOLDER_CHUNKS = 300  # a question about the whole folder reads it through up to this size
 MAX_LISTED = 30
+BYLINE_LINES = 4  # a byline is among a document's first lines
+BYLINE = re.compile(r"^(?:By\s+)?[A-Z][\w.&'’-]*(?:\s+(?:of|the|for|and|on|[A-Z][\w.&'’-]*)){1,6}$")
 OPENING_WORDS = 6  # a shorter first line is a heading or a byline ("Office of the Spokesperson")
 DOCUMENTS = r"(?:documents|files|sources|texts|fact sheets|articles|reports|pages)"
 FOLDER_QUESTION = re.compile(
@@ -202,13 +204,30 @@ def _titled(folder: list[Document] | None, read: Question, prompts: Prompts) -> 
 
 def _published_at(folder: list[Document] | None, read: Question, prompts: Prompts) -> Found | None:
     """The web site the one document the question names was published at, by its address
-    (whitehouse.gov); None when it has none, to be answered from what it says."""
+    (whitehouse.gov), else the byline at its head ("Office of the Spokesperson"); None when
+    it has neither, to be answered from what it says."""
     first = _one_named(folder, read)
-    url = first.metadata.get("url") if first is not None else None
-    host = (urlparse(url).hostname or "").removeprefix("www.") if url else ""
-    if first is None or not host:
+    if first is None:
         return None
-    return _of_one(first, prompts, "published_at.j2", host=host)
+    url = first.metadata.get("url")
+    host = (urlparse(url).hostname or "").removeprefix("www.") if url else ""
+    if host:
+        return _of_one(first, prompts, "published_at.j2", host=host)
+    line = byline(first.page_content)
+    if line is None:
+        return None
+    passage = passage_of(first)
+    who = re.sub(r"^By\s+", "", line)
+    text = prompts.render("byline.j2", title=passage.title, who=who, line=line)
+    return Verified(text, [citation(1, passage, line)]), [passage]
+
+
+def byline(text: str) -> str | None:
+    """A line among a document's first few that names who it is from: "By Jane Doe", or a
+    short line of capitalised words that states nothing ("Office of the Spokesperson"); not
+    a dateline, a quotation or a sentence."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:BYLINE_LINES]
+    return next((line for line in lines if BYLINE.match(line)), None)
 
 
 def _of_one(first: Document, prompts: Prompts, template: str, **values: str) -> Found:
