@@ -523,7 +523,8 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
     says nothing of the follow-up's own topic ranks lower, when another sentence of the
     asked kind, naming what the conversation is about, has not been told ("How old is it?"
     after an answer that gave NORAD's 60 years keeps that sentence; so does "Where is he
-    detained?" after the one sentence that names Michael Kovrig). "What else …?" asks for
+    detained?" after the one sentence that names Michael Kovrig; so does "Which third country
+    … is part of it?" after the sentence naming the summit and Mexico). "What else …?" asks for
     what it was not told, whatever its topic ("Who else …?" may find another name in a
     sentence already told)."""
     previous = plain(question.previous)
@@ -541,7 +542,7 @@ def _untold_first(question: Question, found: list[Sentence]) -> None:
     if question.besides and question.entity:
         return  # "Who else …?": a sentence told may name the other one
     for s, t in zip(found, told, strict=True):
-        if t and not question.topic & terms(s.text):
+        if t and not question.topic & terms(s.text) and not could_answer(s):
             s.score -= 1.0
 
 

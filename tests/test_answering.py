@@ -353,6 +353,23 @@ def test_a_follow_up_keeps_the_one_sentence_about_its_subject(app: App) -> None:
     assert not follow.refused and "Kovrig" in follow.answer, follow.answer
 
 
+def test_a_follow_up_keeps_the_sentence_told_that_gives_what_it_asks(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sentence already told names the summit and Mexico: it is not pushed below
+    sentences that name neither, though it says none of the follow-up's words."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # as users rank and gate
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([Path("data")])
+    first = app.engine.ask("Which summit will the leaders agree to work towards reviving?")
+    assert "North American Leaders" in first.answer, first.answer
+    follow = app.engine.ask(
+        "Which third country besides the US and Canada is part of it?",
+        [Turn(first.question, first.answer)],
+    )
+    assert not follow.refused and "Mexico" in follow.answer, follow.answer
+
+
 def test_a_sentence_opening_with_a_pronoun_is_about_what_the_one_before_names(
     app: App,
 ) -> None:
