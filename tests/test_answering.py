@@ -207,6 +207,15 @@ def folder_app(
 
 
 @pytest.fixture
+def minilm_app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
+    """The shipped documents with MiniLM, the reader and its model: as users rank and gate."""
+    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")
+    app = App(load_settings(mode="extractive"))
+    app.indexer.sync([Path("data")])
+    return app
+
+
+@pytest.fixture
 def app(fake_env: Path, monkeypatch: pytest.MonkeyPatch) -> App:
     monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "hashing")
     app = App(load_settings(mode="extractive"))
@@ -312,23 +321,20 @@ def test_a_follow_up_gets_new_information_not_the_previous_answer(app: App) -> N
     assert "moderniz" in follow.answer.lower() and "crown jewel" not in follow.answer
 
 
-def test_what_else_is_never_what_was_already_told(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # as users rank and gate
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([Path("data")])
-    first = app.engine.ask("Which forum will be reestablished to enhance law enforcement?")
+def test_what_else_is_never_what_was_already_told(minilm_app: App) -> None:
+    first = minilm_app.engine.ask("Which forum will be reestablished to enhance law enforcement?")
     assert "Cross-Border Crime Forum" in first.answer, first.answer
-    follow = app.engine.ask("What else will the leaders do?", [Turn(first.question, first.answer)])
+    follow = minilm_app.engine.ask(
+        "What else will the leaders do?", [Turn(first.question, first.answer)]
+    )
     told = " ".join(first.citations[0].quote.split())
     assert told in first.answer
     assert not follow.refused and told not in follow.answer, follow.answer
-    kovrig = app.engine.ask("Who is Michael Kovrig?")
-    other = app.engine.ask("Who else is detained?", [Turn(kovrig.question, kovrig.answer)])
+    kovrig = minilm_app.engine.ask("Who is Michael Kovrig?")
+    other = minilm_app.engine.ask("Who else is detained?", [Turn(kovrig.question, kovrig.answer)])
     assert other.answer.startswith("Michael Spavor: "), other.answer  # a name not yet asked about
-    old = app.engine.ask("How old is NORAD?")
-    done = app.engine.ask("What will they do to it?", [Turn(old.question, old.answer)])
+    old = minilm_app.engine.ask("How old is NORAD?")
+    done = minilm_app.engine.ask("What will they do to it?", [Turn(old.question, old.answer)])
     assert "moderniz" in done.answer and "60 years" not in done.answer, done.answer
 
 
@@ -353,17 +359,12 @@ def test_a_follow_up_keeps_the_one_sentence_about_its_subject(app: App) -> None:
     assert not follow.refused and "Kovrig" in follow.answer, follow.answer
 
 
-def test_a_follow_up_keeps_the_sentence_told_that_gives_what_it_asks(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_follow_up_keeps_the_sentence_told_that_gives_what_it_asks(minilm_app: App) -> None:
     """The sentence already told names the summit and Mexico: it is not pushed below
     sentences that name neither, though it says none of the follow-up's words."""
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # as users rank and gate
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([Path("data")])
-    first = app.engine.ask("Which summit will the leaders agree to work towards reviving?")
+    first = minilm_app.engine.ask("Which summit will the leaders agree to work towards reviving?")
     assert "North American Leaders" in first.answer, first.answer
-    follow = app.engine.ask(
+    follow = minilm_app.engine.ask(
         "Which third country besides the US and Canada is part of it?",
         [Turn(first.question, first.answer)],
     )
@@ -414,19 +415,14 @@ def test_the_focus_is_the_noun_the_asked_word_belongs_to(question: str, focus: s
     assert read_question(question).focus == focus
 
 
-def test_a_near_miss_is_refused_with_what_the_documents_give_instead(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # the check reads the ranked evidence
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([Path("data")])
-    answer = app.engine.ask("How long is the maritime border between the two countries?")
+def test_a_near_miss_is_refused_with_what_the_documents_give_instead(minilm_app: App) -> None:
+    answer = minilm_app.engine.ask("How long is the maritime border between the two countries?")
     assert answer.refused
     assert "border, not the maritime border" in answer.answer
     assert len(answer.citations) == 1 and "border" in answer.citations[0].quote
-    same = app.engine.ask("How long is the land border between the two countries?")
+    same = minilm_app.engine.ask("How long is the land border between the two countries?")
     assert not same.refused and "5,525" in same.answer
-    budget = app.engine.ask("What is NORAD's annual budget?")
+    budget = minilm_app.engine.ask("What is NORAD's annual budget?")
     assert budget.refused, budget.answer  # "After 60 years, NORAD …" gives no sum of money
 
 
@@ -1434,24 +1430,21 @@ def test_a_count_before_the_thing_asked_for_is_no_part_of_it() -> None:
 
 
 def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
-    fake_env: Path, monkeypatch: pytest.MonkeyPatch
+    minilm_app: App,
 ) -> None:
-    monkeypatch.setenv("ASSISTANT_EMBEDDINGS", "minilm")  # as users rank and gate
-    app = App(load_settings(mode="extractive"))
-    app.indexer.sync([Path("data")])
     for question in (
         "What is the full name of NORAD?",
         "What does NORAD stand for?",
         "What is NORAD short for?",  # one fact, not what is said of NORAD
     ):
-        spelt = app.engine.ask(question)
+        spelt = minilm_app.engine.ask(question)
         assert not spelt.refused, (question, spelt.answer)
         assert "North American Aerospace Defense Command (NORAD)" in spelt.answer, spelt.answer
         assert len(spelt.citations) == 1, spelt.answer
-    usmca = app.engine.ask("What does USMCA stand for?")
+    usmca = minilm_app.engine.ask("What does USMCA stand for?")
     assert "United States-Mexico-Canada Agreement (USMCA)" in usmca.answer, usmca.answer
     # the documents name the WTO but never spell it out: no sentence naming it is the answer
-    wto = app.engine.ask("What is the full name of the WTO?")
+    wto = minilm_app.engine.ask("What is the full name of the WTO?")
     assert wto.refused, wto.answer
 
 

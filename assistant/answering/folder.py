@@ -216,10 +216,7 @@ def _published_at(folder: list[Document] | None, read: Question, prompts: Prompt
     line = byline(first.page_content)
     if line is None:
         return None
-    passage = passage_of(first)
-    who = re.sub(r"^By\s+", "", line)
-    text = prompts.render("byline.j2", title=passage.title, who=who, line=line)
-    return Verified(text, [citation(1, passage, line)]), [passage]
+    return _of_one(first, prompts, "byline.j2", line, who=re.sub(r"^By\s+", "", line))
 
 
 def byline(text: str) -> str | None:
@@ -230,9 +227,12 @@ def byline(text: str) -> str | None:
     return next((line for line in lines if BYLINE.match(line)), None)
 
 
-def _of_one(first: Document, prompts: Prompts, template: str, **values: str) -> Found:
-    """One document's answer: the template with its title and opening sentence, cited."""
-    passage, quote = passage_of(first), first_sentence(first)
+def _of_one(
+    first: Document, prompts: Prompts, template: str, quote: str | None = None, **values: str
+) -> Found:
+    """One document's answer: the template with its title and the line quoted (by default
+    its opening sentence), cited."""
+    passage, quote = passage_of(first), quote or first_sentence(first)
     text = prompts.render(template, title=passage.title, quote=quotable(quote), **values)
     return Verified(text, [citation(1, passage, quote)]), [passage]
 
