@@ -305,17 +305,22 @@ def name_units(text: str, known: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 
 
 def names(text: str) -> set[str]:
-    """Capitalised words that are not just the first word of a sentence, and acronyms."""
+    """Capitalised words that are not just the first word of a sentence, and acronyms ("WHO"
+    in "What does WHO stand for?", unless the whole text is written in capitals)."""
     found = set()
+    shouted = text.isupper()
     for start, end in sentences(text) or [(0, len(text))]:
         for i, match in enumerate(NAME.finditer(text, start, end)):
             word = match.group().rstrip(".’'")
-            if i == 0 and match.start() == start and not word.isupper():
+            first = i == 0 and match.start() == start
+            if first and not word.isupper():
                 continue
+            acronym = word.isupper() and not first and not shouted
             word = re.sub(r"[’']s$", "", word)
             for part in re.split(r"-+", word):
                 part = part.strip(".’'").lower()
-                if len(part) >= 2 and part not in NOT_NAMES and not MONTH.fullmatch(part.title()):
+                usual = part not in NOT_NAMES or acronym
+                if len(part) >= 2 and usual and not MONTH.fullmatch(part.title()):
                     found.add(part)
     return found
 

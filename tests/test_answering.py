@@ -1443,6 +1443,8 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
         assert len(spelt.citations) == 1, spelt.answer
     usmca = minilm_app.engine.ask("What does USMCA stand for?")
     assert "United States-Mexico-Canada Agreement (USMCA)" in usmca.answer, usmca.answer
+    who = minilm_app.engine.ask("What does WHO stand for?")  # not the question word "who"
+    assert "World Health Organization (WHO)" in who.answer, who.answer
     # the documents name the WTO but never spell it out: no sentence naming it is the answer
     wto = minilm_app.engine.ask("What is the full name of the WTO?")
     assert wto.refused, wto.answer

@@ -98,6 +98,9 @@ def test_sentences_follow_bullets_and_join_wrapped_lines() -> None:
 def test_names_numbers_and_answer_types() -> None:
     assert names("How many ports are on the US-Mexico border?") == {"us", "mexico"}
     assert names("Who received President Biden's first call?") == {"president", "biden"}
+    # an acronym spelt like a question word is a name, unless the whole question is in capitals
+    assert names("What does WHO stand for?") == {"who"}
+    assert names("WHO IS THE PRESIDENT?") == {"president"}
     assert numbers("It is 5,525 miles, not COVID-19.") == {"5525"}
     assert mentions("the United States and Canada", "us")
     assert answer_type("How old is it?") == "duration"
