@@ -27,6 +27,7 @@ from assistant.answering.spelling import as_written
 from assistant.documents import from_sources, passage_of, ranked_document, titled
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
+from assistant.followup import chosen_items, filtered_list
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
@@ -177,6 +178,13 @@ class Engine:
         if k is not None and k != getattr(retriever, "k", k):
             retriever = retriever.model_copy(update={"k": k})
         t0 = time.perf_counter()
+        filtered = self._filtered_list(question, history)
+        if filtered is not None:  # read from a list, not generated
+            yield filtered.answer
+            took = _ms(time.perf_counter() - t0)
+            timings = filtered.timings_ms | {"first_token": took, "total": took}
+            yield filtered.model_copy(update={"question": asked, "timings_ms": timings})
+            return
         read = read_question(question, history)
         of_folder = of_the_folder(retriever, read, self.prompts)  # read, not searched
         if of_folder:
@@ -265,6 +273,24 @@ class Engine:
             mode=produced,
             unsupported=unsupported,
         )
+
+    def _filtered_list(self, question: str, history: Sequence[Turn]) -> Answer | None:
+        """ "Which priorities of the Roadmap involve NATO?" with no list in the conversation:
+        the items of "What are the priorities of the Roadmap?" (read, not generated) that
+        say what is asked, each with its citation; None when no item, or too many, say it."""
+        asked = filtered_list(question, history)
+        if asked is None:
+            return None
+        listing, which = asked
+        listed = self.ask(listing, history, mode="extractive")
+        of_list = Turn(listing, listed.answer)
+        items = [] if listed.refused else chosen_items(which, of_list, cited=True)
+        if not items:
+            return None
+        text = "\n".join(f"- {item}" for item in items)
+        cited = {int(n) for m in MARKER.finditer(text) for n in re.findall(r"\d+", m.group(1))}
+        kept = renumbered(Verified(text, [c for c in listed.citations if c.n in cited]))
+        return listed.model_copy(update={"answer": kept.text, "citations": kept.citations})
 
     def ask(
         self,

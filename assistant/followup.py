@@ -87,6 +87,14 @@ ABOUT_WORDS = terms(
     "about mentions mention deals deal with covers cover concerns concern talks talk addresses "
     "address involves involve focuses focus refers refer relates relate says say on"
 )
+# "Which priorities of the Roadmap involve NATO?": a list asked for, filtered by what its
+# items say ("of the Roadmap" names the whole the items belong to)
+FILTERED_LIST = re.compile(
+    r"^\s*which\s+(?P<noun>[a-z]+s)"
+    r"(?P<whole>\s+(?:of|in|under|from)\s+(?:the\s+)?(?-i:[A-Z][\w’'-]*)(?:\s+(?-i:[A-Z][\w’'-]*))*)?"
+    r"\s+(?P<verb>[a-z]+)\s+(?P<rest>\S.*?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -167,20 +175,45 @@ def item_chosen(question: str, history: Sequence[HasTurn]) -> str | None:
     after a list whose one item (label and text) shares the most words with what is asked;
     "Tell me about A and B." when two or three items share as many; None when no item, or
     more than three, say any of it."""
-    found = WHICH_ITEM.match(question)
     previous = _last_list(history)
-    if not found or previous is None:
-        return None
+    chosen = chosen_items(question, previous) if previous is not None else []
+    return f"Tell me about {and_joined([_named(item) for item in chosen])}." if chosen else None
+
+
+def chosen_items(question: str, listed: HasTurn, *, cited: bool = False) -> list[str]:
+    """The items of a list answer that "Which of them …?" asks for: those sharing the most
+    words with what is asked, when one to three do (with their citation markers if cited)."""
+    found = WHICH_ITEM.match(question)
+    if not found:
+        return []
     noun = (found.group("noun") or "").lower()
-    if noun and noun not in ITEM_NOUNS and not terms(noun) <= terms(previous.question):
-        return None
+    if noun and noun not in ITEM_NOUNS and not terms(noun) <= terms(listed.question):
+        return []
     asked = terms(found.group("rest")) - ABOUT_WORDS
-    shared = [len(asked & terms(item)) for item in _items(previous)]
+    items = [m.group("item") for m in ITEM.finditer(listed.answer)]
+    shared = [len(asked & terms(MARKER.sub("", item))) for item in items]
     best = max(shared, default=0)
     if not asked or best == 0 or shared.count(best) > MAX_CHOSEN:
+        return []
+    return [
+        item if cited else MARKER.sub("", item).strip()
+        for item, n in zip(items, shared, strict=True)
+        if n == best
+    ]
+
+
+def filtered_list(question: str, history: Sequence[HasTurn]) -> tuple[str, str] | None:
+    """For "Which priorities of the Roadmap involve NATO?" asked with no list in the
+    conversation: the list to ask for first ("What are the priorities of the Roadmap?") and
+    the question to ask of its items ("Which of them involve NATO?"); else None."""
+    found = FILTERED_LIST.match(question)
+    if not found or _last_list(history) is not None:
         return None
-    chosen = [_named(item) for item, n in zip(_items(previous), shared, strict=True) if n == best]
-    return f"Tell me about {and_joined(chosen)}."
+    noun, verb = found.group("noun").lower(), found.group("verb").lower()
+    if noun.endswith("ss") or not terms(verb) <= ABOUT_WORDS:
+        return None
+    whole = found.group("whole") or ""
+    return f"What are the {noun}{whole}?", f"Which of them {verb} {found.group('rest')}?"
 
 
 def _last_list(history: Sequence[HasTurn]) -> HasTurn | None:

@@ -1429,6 +1429,19 @@ def test_a_count_before_the_thing_asked_for_is_no_part_of_it() -> None:
     assert read_question("Who are the leaders?").answer_type == "person"
 
 
+def test_which_items_of_a_list_say_a_thing_are_those_items_each_cited(minilm_app: App) -> None:
+    nato = minilm_app.engine.ask("Which priorities of the Roadmap involve NATO?")
+    assert not nato.refused, nato.answer
+    lines = nato.answer.splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "- Bolstering Security and Defense",
+        "- Building Global Alliances",
+    ], nato.answer
+    assert [c.n for c in nato.citations] == [1, 2], nato.answer
+    assert all("NATO" in c.quote for c in nato.citations), nato.citations
+    assert nato.question == "Which priorities of the Roadmap involve NATO?"
+
+
 def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
     minilm_app: App,
 ) -> None:

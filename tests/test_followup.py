@@ -4,6 +4,8 @@ from assistant.answering.question import read_question
 from assistant.app import App
 from assistant.engine import Turn
 from assistant.followup import (
+    chosen_items,
+    filtered_list,
     is_follow_up,
     item_chosen,
     item_named,
@@ -232,6 +234,25 @@ def test_an_item_of_the_last_list_is_chosen_by_what_it_says() -> None:
     four = Turn("Who is named?", "".join(f"- Michael {n} [1]\n" for n in "ABCD"))
     assert item_chosen("Which one is called Michael?", [four]) is None
     assert item_chosen("Which one is about climate?", [NORAD]) is None
+
+
+def test_a_list_filtered_by_what_its_items_say_is_asked_as_the_list_first() -> None:
+    assert filtered_list("Which priorities of the Roadmap involve NATO?", []) == (
+        "What are the priorities of the Roadmap?",
+        "Which of them involve NATO?",
+    )
+    assert filtered_list("Which priorities deal with the climate?", []) == (
+        "What are the priorities?",
+        "Which of them deal with the climate?",
+    )
+    # a list asked for by what its items do is no filter; nor one item; nor with a list told
+    assert filtered_list("Which countries signed the USMCA?", []) is None
+    assert filtered_list("Which priority mentions racism?", []) is None
+    assert filtered_list("Which priorities involve NATO?", [PRIORITIES]) is None
+    # the items kept keep their citation markers when asked to
+    cited = Turn("What are the priorities?", "- A: about NATO. [1]\n- B: climate. [2]")
+    assert chosen_items("Which of them involve NATO?", cited, cited=True) == ["A: about NATO. [1]"]
+    assert chosen_items("Which of them involve NATO?", cited) == ["A: about NATO."]
 
 
 def test_tell_me_more_about_an_item_gives_its_paragraph(seed_app: App) -> None:
