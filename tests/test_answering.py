@@ -8,6 +8,7 @@ import pytest
 
 from assistant.answer import Passage
 from assistant.answering.compose import _is_full_name, enough, relevant
+from assistant.answering.enumerations import asked_things, enumerated
 from assistant.answering.folder import byline
 from assistant.answering.holders import ties
 from assistant.answering.parser import doer, owner, syntax_of
@@ -36,6 +37,8 @@ from index.embeddings import HashingEmbeddings
         ("What do the documents say about the detained Canadians?", "summary"),
         ("Summarize the partnership roadmap.", "summary"),
         ("Describe NORAD.", "summary"),
+        ("What does the United States think about Beijing?", "summary"),  # what is said of it
+        ("What did the leaders feel about the pandemic?", "summary"),
         ("Compare what the two documents say about NATO.", "compare"),
         ("How do the two documents differ on climate?", "compare"),
         ("Is the border closed?", "yesno"),
@@ -491,6 +494,14 @@ def test_who_are_with_only_names_asks_what_is_said_of_them() -> None:
     assert (cabinet.shape, cabinet.answer_type) == ("list", "person")
 
 
+def test_whom_someone_meets_is_each_person_of_the_series_the_sentence_names(app: App) -> None:
+    met = app.engine.ask("Who will Blinken meet?")
+    assert met.answer.startswith("Trudeau and Garneau: During his visit"), met.answer
+    # two clauses, each with its own person: not one series
+    called = app.engine.ask("Who did Biden call first?")
+    assert called.answer.startswith("Trudeau: "), called.answer
+
+
 def test_who_is_never_answered_with_someone_the_question_names(app: App) -> None:
     called = app.engine.ask("Who was the first foreign leader President Biden called?")
     assert called.answer.startswith("Trudeau:"), called.answer
@@ -569,6 +580,77 @@ def test_a_list_the_documents_introduce_is_given_item_by_item(
         assert lines[0].endswith("which will prioritize: [1]"), answer.answer
         assert [line.split(":")[0] for line in lines[1:]] == [f"- {x}" for x in labels]
         assert len({c.n for c in answer.citations}) > 1  # the items come from later chunks
+
+
+@pytest.mark.parametrize(
+    ("nouns", "sentence", "items"),
+    [
+        (
+            "institutions",
+            "It acts through institutions, including the United Nations, G7 and G20, the WTO, "
+            "NATO, and the Five Eyes community.",
+            ["the United Nations", "G7", "G20", "the WTO", "NATO", "the Five Eyes community"],
+        ),
+        (  # a short clause of the noun's own before the items
+            "institutions",
+            "We support institutions that are on the front lines, including the World Health "
+            "Organization (WHO) and UN development agencies.",
+            ["the World Health Organization (WHO)", "UN development agencies"],
+        ),
+        (  # items between semicolons may be phrases
+            "concerns",
+            "These concerns include combatting COVID-19; driving economic recovery; and "
+            "leading on climate change.",
+            ["combatting COVID-19", "driving economic recovery", "leading on climate change"],
+        ),
+        ("forces", "The forces include the navy, which is large.", []),  # one, then a clause
+        (  # an initial's full stop ends no item
+            "influences",
+            "Influences include Polish folk music, the music of J. S. Bach, and the salons.",
+            ["Polish folk music", "the music of J. S. Bach", "the salons"],
+        ),
+        ("institutions", "The United States is committed to multilateral institutions.", []),
+        (
+            "agencies",
+            "Its agencies include the FBI and a long list of other offices that "
+            "work together on border crime across the whole continent every year.",
+            [],
+        ),
+    ],
+)
+def test_the_things_a_sentence_names_one_by_one_after_the_asked_noun(
+    nouns: str, sentence: str, items: list[str]
+) -> None:
+    assert enumerated(frozenset(terms(nouns)), sentence) == items
+
+
+@pytest.mark.parametrize(
+    ("question", "things"),
+    [
+        ("List the multilateral institutions mentioned.", {"institut"}),
+        ("What establishments did Chopin visit in Paris?", {"establish"}),
+        ("Which multilateral institutions does the Roadmap name?", {"institut"}),
+        ("What are the priorities of the Roadmap?", {"prioriti"}),
+        ("What does WHO stand for?", set()),
+        ("What is the border?", set()),
+    ],
+)
+def test_the_things_a_list_question_asks_for(question: str, things: set[str]) -> None:
+    assert asked_things(question) == things
+
+
+def test_a_list_of_things_named_one_by_one_gives_each_thing_cited(minilm_app: App) -> None:
+    listed = minilm_app.engine.ask("List the multilateral institutions mentioned.")
+    lines = listed.answer.splitlines()
+    assert lines[:2] == [
+        "- the World Health Organization (WHO) [1]",
+        "- UN development agencies [1]",
+    ]
+    assert {"- G7 [2]", "- NATO [2]", "- the Five Eyes community [2]"} <= set(lines), listed.answer
+    assert len(lines) == 8 and [c.n for c in listed.citations] == [1, 2], listed.answer
+    # the best evidence names no concern one by one: the sentences, as before
+    concerns = minilm_app.engine.ask("What concerns will the leaders discuss?")
+    assert all(len(line) > 60 for line in concerns.answer.splitlines()), concerns.answer
 
 
 def test_the_sentence_that_lists_what_the_best_one_names_follows_it(

@@ -22,6 +22,7 @@ from itertools import zip_longest
 
 from assistant.answer import Passage
 from assistant.answering.comparison import asked_manner
+from assistant.answering.enumerations import asked_things, enumerated
 from assistant.answering.holders import (
     HOLDER_QUESTION,
     TITLED_NAME,
@@ -72,6 +73,9 @@ CLAUSE_ENDS = ",;:"
 STRANDED_SENTENCES = 3
 LISTED_NAME = re.compile(rf",?\s*(?:,|\band\b)\s+(?:the\s+)?({NAME_RUN.pattern})")
 # "Who does the United States stand with?": a question ending on the preposition of its answer
+# between two names of one series: a comma or "and", and at most a title ("Foreign Minister")
+SERIES_GAP = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:[A-Z][\w.’'-]*\s+){0,3}")
+SERIES_END = re.compile(r"\s*(?:[,;.]|and\b|or\b|$)")
 STRANDED = re.compile(r"\b(with|to|for|from|against|by)\s*\?*\s*$", re.IGNORECASE)
 
 
@@ -84,7 +88,11 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
     if question.shape == "list":
         chosen = relevant(question, judgement)[: question.length]
         asked = next((int(c) for c in question.counted), None)  # "What are the five …?"
-        return _introduced(chosen, judgement, passages, asked=asked) or _listed(chosen, passages)
+        return (
+            _introduced(chosen, judgement, passages, asked=asked)
+            or _enumerated(question, chosen, passages)
+            or _listed(chosen, passages)
+        )
     if question.of_documents:
         central = _taking_turns(judgement.evidence, passages, question.length)
         return _by_document(central, passages, per_document=len(central))
@@ -270,7 +278,29 @@ def _named(question: Question, judgement: Judgement, passages: list[Passage]) ->
         best = whole[0]
     chosen = _unique([said_in[best], judgement.evidence[0], *judgement.parts])
     answer = _cited(chosen, passages)
-    return _labelled(form[best], answer)
+    if not question.asks_object:
+        return _labelled(form[best], answer)
+    # "Who will Blinken meet?" of "… meet with Prime Minister Trudeau, Foreign Minister
+    # Garneau, and …": each person the sentence names in one series with the best
+    said = said_in[best].text
+    series = [form[k] for k in score if said_in[k] is said_in[best]]
+    series.sort(key=lambda name: said.find(name))
+    at = series.index(form[best])
+    first = last = at
+    while first > 0 and _in_series(said, series[first - 1], series[first]):
+        first -= 1
+    while last + 1 < len(series) and _in_series(said, series[last], series[last + 1]):
+        last += 1
+    return _labelled(and_joined(series[first : last + 1]), answer)
+
+
+def _in_series(text: str, one: str, next_one: str) -> bool:
+    """Does the text name next_one right after one in a series ("A, Foreign Minister B, …"),
+    not as the owner opening a clause of its own ("A, and Secretary B’s first call …")?"""
+    start = text.find(one) + len(one)
+    at = text.find(next_one, start)
+    after = text[at + len(next_one) :]
+    return bool(SERIES_GAP.fullmatch(text[start:at]) and SERIES_END.match(after))
 
 
 def _stranded_object(question: Question, sentence: str) -> str:
@@ -469,6 +499,26 @@ def _introduced(
     if asked and asked != len(items) and len(items) < most:
         count = f"{given}, not {_count_word(asked).lower()}. "
     return Verified(f"{count}{head.text}\n{listed.text}", list(cites.values()))
+
+
+def _enumerated(
+    question: Question, chosen: list[Sentence], passages: list[Passage]
+) -> Verified | None:
+    """When the best evidence names the asked things one by one ("multilateral institutions,
+    including the United Nations, G7 and G20, …"): each thing the chosen sentences name so,
+    once, cited to its sentence; None when the best sentence names none so."""
+    things = asked_things(question.text)
+    if not chosen or not enumerated(things, plain(chosen[0].text)):
+        return None
+    found: dict[str, tuple[str, Sentence]] = {}
+    for s in chosen:
+        for item in enumerated(things, plain(s.text)):
+            found.setdefault(re.sub(r"^the\s+", "", item.lower()), (item, s))
+    lines, cites = [], {}
+    for item, s in list(found.values())[:COUNTED_ITEMS]:
+        lines.append(f"- {item} [{s.n}]")
+        cites.setdefault(s.n, citation(s.n, passages[s.n - 1], s.text))
+    return Verified("\n".join(lines), list(cites.values()))
 
 
 def _count_word(n: int) -> str:

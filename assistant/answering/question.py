@@ -97,7 +97,8 @@ SUMMARY = re.compile(
     r"^\s*what(?:'s| is| are| was| were) (?:the |its |their )?(?:main|key|major|central|"
     r"principal) (?:points?|topics?|themes?|ideas?|issues?|subjects?|messages?) (?:of|in)\b|"
     rf"^\s*what(?:'s| is| are| was| were)\b.*\b{SOURCE_NOUNS} about\s*\??\s*$|"
-    r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state)s? about\b|"
+    r"\bwhat (do|does|did) (the )?[\w .’'-]{1,60}? (say|said|write|wrote|report|state|think|"
+    r"thought|feel|felt)s? about\b|"
     r"^\s*what (the )?(documents?|texts?|sources?|files?|they) (say|said|tell|mention)s? about\b",
     re.IGNORECASE,
 )
