@@ -1524,6 +1524,17 @@ def test_which_items_of_a_list_say_a_thing_are_those_items_each_cited(minilm_app
     assert nato.question == "Which priorities of the Roadmap involve NATO?"
 
 
+def test_a_bare_list_question_finds_the_list_its_documents_introduce(minilm_app: App) -> None:
+    # the introducing sentence ranks fifth for "What are the priorities?": still read as one
+    listed = minilm_app.engine.ask("What are the priorities?")
+    lines = listed.answer.splitlines()
+    assert lines[0].endswith("which will prioritize: [1]"), listed.answer
+    assert len(lines) == 7 and lines[1].startswith("- Combating COVID-19:"), listed.answer
+    climate = minilm_app.engine.ask("Which priorities deal with the climate?")
+    assert climate.answer.startswith("- Accelerating Climate Ambitions:"), climate.answer
+    assert len(climate.answer.splitlines()) == 1, climate.answer
+
+
 def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
     minilm_app: App,
 ) -> None:
