@@ -27,7 +27,7 @@ from assistant.answering.spelling import as_written
 from assistant.documents import from_sources, passage_of, ranked_document, titled
 from assistant.errors import ModelUnavailable, UserError
 from assistant.evidence import EvidenceJudge, Judgement, Sentence
-from assistant.followup import chosen_items, filtered_list
+from assistant.followup import chosen_items, filtered_list, of_named_items
 from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
@@ -284,7 +284,8 @@ class Engine:
         listing, which = asked
         listed = self.ask(listing, history, mode="extractive")
         of_list = Turn(listing, listed.answer)
-        items = [] if listed.refused else chosen_items(which, of_list, cited=True)
+        named = not listed.refused and of_named_items(of_list)
+        items = chosen_items(which, of_list, cited=True) if named else []
         if not items:
             return None
         text = "\n".join(f"- {item}" for item in items)

@@ -90,11 +90,16 @@ ABOUT_WORDS = terms(
 # "Which priorities of the Roadmap involve NATO?": a list asked for, filtered by what its
 # items say ("of the Roadmap" names the whole the items belong to)
 FILTERED_LIST = re.compile(
-    r"^\s*which\s+(?P<noun>[a-z]+s)"
+    r"^\s*which\s+(?P<noun>[a-z]+)"
     r"(?P<whole>\s+(?:of|in|under|from)\s+(?:the\s+)?(?-i:[A-Z][\w’'-]*)(?:\s+(?-i:[A-Z][\w’'-]*))*)?"
     r"\s+(?P<verb>[a-z]+)\s+(?P<rest>\S.*?)\s*[?.!]*\s*$",
     re.IGNORECASE,
 )
+# nouns of the folder's own documents: "Which document mentions X?" is read, not listed
+NOT_LISTED = frozenset(
+    {"document", "file", "report", "article", "page", "text", "source", "sheet", "one", "of"}
+)
+NAMED_ITEM_WORDS = 8  # an unlabelled item this short names a thing; a longer one is a sentence
 MIN_OWN_WORDS = 2
 SELF_CONTAINED_WORDS = 4
 
@@ -203,17 +208,37 @@ def chosen_items(question: str, listed: HasTurn, *, cited: bool = False) -> list
 
 
 def filtered_list(question: str, history: Sequence[HasTurn]) -> tuple[str, str] | None:
-    """For "Which priorities of the Roadmap involve NATO?" asked with no list in the
-    conversation: the list to ask for first ("What are the priorities of the Roadmap?") and
-    the question to ask of its items ("Which of them involve NATO?"); else None."""
+    """For "Which priorities of the Roadmap involve NATO?" (or "Which priority mentions
+    racism?") asked with no list in the conversation: the list to ask for first ("What are
+    the priorities of the Roadmap?") and the question to ask of its items ("Which of them
+    involve NATO?"); else None. Which document says a thing is asked of the folder instead."""
     found = FILTERED_LIST.match(question)
     if not found or _last_list(history) is not None:
         return None
     noun, verb = found.group("noun").lower(), found.group("verb").lower()
-    if noun.endswith("ss") or not terms(verb) <= ABOUT_WORDS:
+    said = terms(verb)  # "did" is no word of saying: its terms are none
+    if noun.endswith("ss") or noun in NOT_LISTED or not said or not said <= ABOUT_WORDS:
+        return None
+    plural = noun if noun.endswith("s") else _plural(noun)
+    if plural.removesuffix("s") in NOT_LISTED or plural in {"ones", "thems"}:
         return None
     whole = found.group("whole") or ""
-    return f"What are the {noun}{whole}?", f"Which of them {verb} {found.group('rest')}?"
+    return f"What are the {plural}{whole}?", f"Which of them {verb} {found.group('rest')}?"
+
+
+def of_named_items(listed: HasTurn) -> bool:
+    """Is the list answer one of named things ("Combating COVID-19: …", "NATO [2]"), not of
+    sentences, whose items "which of them" could not tell apart by name?"""
+    items = [MARKER.sub("", m.group("item")).strip() for m in ITEM.finditer(listed.answer)]
+    return bool(items) and all(
+        ANSWER_LABEL.match(item) or len(item.split()) <= NAMED_ITEM_WORDS for item in items
+    )
+
+
+def _plural(noun: str) -> str:
+    if re.search(r"[^aeiou]y$", noun):
+        return noun[:-1] + "ies"
+    return noun + ("es" if re.search(r"(?:s|x|ch|sh)$", noun) else "s")
 
 
 def _last_list(history: Sequence[HasTurn]) -> HasTurn | None:

@@ -9,6 +9,7 @@ from assistant.followup import (
     is_follow_up,
     item_chosen,
     item_named,
+    of_named_items,
     resolved_question,
     standalone_query,
 )
@@ -245,10 +246,22 @@ def test_a_list_filtered_by_what_its_items_say_is_asked_as_the_list_first() -> N
         "What are the priorities?",
         "Which of them deal with the climate?",
     )
-    # a list asked for by what its items do is no filter; nor one item; nor with a list told
+    assert filtered_list("Which priority mentions racism?", []) == (  # one of the priorities
+        "What are the priorities?",
+        "Which of them mentions racism?",
+    )
+    # a list asked for by what its items do is no filter; nor a document (the folder is read);
+    # nor anything with a list already told
     assert filtered_list("Which countries signed the USMCA?", []) is None
-    assert filtered_list("Which priority mentions racism?", []) is None
+    assert filtered_list("Which artist did Beyonce marry?", []) is None  # "did" says nothing
+    assert filtered_list("Which songs did she release?", []) is None
+    assert filtered_list("Which document mentions the Arctic?", []) is None
     assert filtered_list("Which priorities involve NATO?", [PRIORITIES]) is None
+    # items are told apart by their names, not in lists of sentences
+    assert of_named_items(PRIORITIES)
+    assert of_named_items(Turn("Which?", "- NATO [1]\n- the Five Eyes community [2]"))
+    sentences = "- The leaders will meet in Ottawa next spring to talk about trade. [1]\n- NATO [2]"
+    assert not of_named_items(Turn("Which?", sentences))
     # the items kept keep their citation markers when asked to
     cited = Turn("What are the priorities?", "- A: about NATO. [1]\n- B: climate. [2]")
     assert chosen_items("Which of them involve NATO?", cited, cited=True) == ["A: about NATO. [1]"]
