@@ -18,7 +18,13 @@ from langchain_core.retrievers import BaseRetriever
 
 from assistant.answer import Answer, Passage, Retrieved
 from assistant.answering.answerability import LogisticModel
-from assistant.answering.compose import compose, enough, near_miss, relevant
+from assistant.answering.compose import (
+    compose,
+    enough,
+    listed_by_documents,
+    near_miss,
+    relevant,
+)
 from assistant.answering.folder import FOLDER_CHUNKS, of_the_folder
 from assistant.answering.parser import names_before
 from assistant.answering.question import Question, read_question
@@ -216,6 +222,9 @@ class Engine:
             verified = compose(read, judgement, passages)
             produced = "extractive"
             first_token = time.perf_counter()
+        elif listed := listed_by_documents(read, judgement, passages):
+            # items the documents give one by one are read: a model would drop or reword them
+            verified, produced, first_token = listed, "extractive", time.perf_counter()
         else:
             assert pool is not None
             parts: list[str] = []

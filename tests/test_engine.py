@@ -431,3 +431,22 @@ def test_a_summary_of_a_topic_a_sentence_states_in_full_needs_no_fitted_model(ap
     said = app.engine.ask("What does the White House say about climate change?", mode="extractive")
     assert not said.refused and "climate change" in said.answer, said.answer
     assert app.engine.ask("What does the White House say about the weather?").refused
+
+
+def test_items_the_documents_give_one_by_one_are_read_not_generated(
+    fake_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    app = _one_file_app(
+        monkeypatch,
+        tmp_path / "partners.md",
+        "# Partners\n\nThe two governments act through multilateral institutions, including "
+        "the United Nations, the G7, the WTO and NATO.\n\nThey also meet every year.\n",
+    )
+    listed = _engine(app).ask("Which multilateral institutions do they act through?")
+    assert listed.mode == "extractive", listed.answer  # Unreachable: the model is not asked
+    assert listed.answer.splitlines()[:4] == [
+        "- the United Nations [1]",
+        "- the G7 [1]",
+        "- the WTO [1]",
+        "- NATO [1]",
+    ], listed.answer

@@ -86,13 +86,8 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
         return _people(question, judgement, passages)
     most = question.length or MAX_ITEMS
     if question.shape == "list":
-        chosen = relevant(question, judgement)[: question.length]
-        asked = next((int(c) for c in question.counted), None)  # "What are the five …?"
-        return (
-            _introduced(chosen, judgement, passages, asked=asked)
-            or _enumerated(question, chosen, passages)
-            or _listed(chosen, passages)
-        )
+        listed = listed_by_documents(question, judgement, passages)
+        return listed or _listed(relevant(question, judgement)[: question.length], passages)
     if question.of_documents:
         central = _taking_turns(judgement.evidence, passages, question.length)
         return _by_document(central, passages, per_document=len(central))
@@ -105,6 +100,20 @@ def compose(question: Question, judgement: Judgement, passages: list[Passage]) -
     if judgement.parts:
         return _claims(question, judgement, passages)
     return _fact(question, judgement, passages)
+
+
+def listed_by_documents(
+    question: Question, judgement: Judgement, passages: list[Passage]
+) -> Verified | None:
+    """A list question's items as the documents give them, one by one: after a sentence that
+    introduces them, or named in a series after the asked noun; None when they give none so."""
+    if question.shape != "list":
+        return None
+    chosen = relevant(question, judgement)[: question.length]
+    asked = next((int(c) for c in question.counted), None)  # "What are the five …?"
+    return _introduced(chosen, judgement, passages, asked=asked) or _enumerated(
+        question, chosen, passages
+    )
 
 
 @dataclass(frozen=True)
