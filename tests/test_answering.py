@@ -604,6 +604,11 @@ def test_a_list_the_documents_introduce_is_given_item_by_item(
             ["combatting COVID-19", "driving economic recovery", "leading on climate change"],
         ),
         ("forces", "The forces include the navy, which is large.", []),  # one, then a clause
+        (  # the series names the publications, not the scores
+            "scores",
+            "It received perfect scores from major publications such as 1UP.com and GameSpy.",
+            [],
+        ),
         (  # an initial's full stop ends no item
             "influences",
             "Influences include Polish folk music, the music of J. S. Bach, and the salons.",

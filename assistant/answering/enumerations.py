@@ -21,7 +21,19 @@ ASKED_PLURAL = re.compile(
     r"(?:[\w-]+\s+){0,2}?(?!(?:does|is|was|has|this|its|his|us)\b)([a-z]+s)\b",
     re.IGNORECASE,
 )
+PREPOSITIONS = frozenset({"from", "of", "with", "for", "in", "on", "at", "by", "to", "among"})
+NOT_PLURAL = frozenset({"is", "was", "has", "does", "us", "its", "his", "this", "as"})
 SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+
+
+def _of_another(clause: str) -> bool:
+    """Does a phrase of another plural noun come between ("scores from major publications
+    such as …" names publications, not scores)? A relative clause ("… that are on the front
+    lines of COVID-19 response, including …") still belongs to the asked noun."""
+    words = WORD.findall(clause)
+    if not words or words[0].lower() not in PREPOSITIONS:
+        return False
+    return any(w.lower().endswith("s") and w.lower() not in NOT_PLURAL for w in words[1:])
 
 
 def asked_things(question: str) -> frozenset[str]:
@@ -38,7 +50,7 @@ def enumerated(nouns: frozenset[str], sentence: str) -> list[str]:
         if not terms(word.group()) & nouns or not word.group().lower().endswith("s"):
             continue
         opened = re.compile(CLAUSE + INTRODUCER).match(sentence, word.end())
-        if opened is None:
+        if opened is None or _of_another(sentence[word.end() : opened.end()]):
             continue
         rest = sentence[opened.end() :].rstrip(" .!?")  # one sentence: "J. S. Bach" is one item
         phrases = ";" in rest
