@@ -217,10 +217,10 @@ def filtered_list(question: str, history: Sequence[HasTurn]) -> tuple[str, str] 
         return None
     noun, verb = found.group("noun").lower(), found.group("verb").lower()
     said = terms(verb)  # "did" is no word of saying: its terms are none
-    if noun.endswith("ss") or noun in NOT_LISTED or not said or not said <= ABOUT_WORDS:
+    if noun.endswith("ss") or not said or not said <= ABOUT_WORDS:
         return None
     plural = noun if noun.endswith("s") else _plural(noun)
-    if plural.removesuffix("s") in NOT_LISTED or plural in {"ones", "thems"}:
+    if plural.removesuffix("s") in NOT_LISTED:  # "documents", "ones", "of" (of "of them")
         return None
     whole = found.group("whole") or ""
     return f"What are the {plural}{whole}?", f"Which of them {verb} {found.group('rest')}?"

@@ -10,8 +10,7 @@ import re
 from assistant.text import WORD, terms
 
 # the noun, then at most a short clause of its own, then the word that opens the items
-INTRODUCER = r"(?:,\s*)?\b(?:including|such as|namely|include|includes)\s+"
-CLAUSE = r"[^.;:!?()]{0,80}?"
+OPENED = re.compile(r"[^.;:!?()]{0,80}?(?:,\s*)?\b(?:including|such as|namely|include|includes)\s+")
 MAX_ITEM_WORDS = 8  # a longer "item" between commas is a clause, not a thing named
 MAX_PHRASE_WORDS = 14  # items between semicolons may be phrases ("driving economic recovery")
 MIN_ITEMS = 2
@@ -49,7 +48,7 @@ def enumerated(nouns: frozenset[str], sentence: str) -> list[str]:
     for word in WORD.finditer(sentence):
         if not terms(word.group()) & nouns or not word.group().lower().endswith("s"):
             continue
-        opened = re.compile(CLAUSE + INTRODUCER).match(sentence, word.end())
+        opened = OPENED.match(sentence, word.end())
         if opened is None or _of_another(sentence[word.end() : opened.end()]):
             continue
         rest = sentence[opened.end() :].rstrip(" .!?")  # one sentence: "J. S. Bach" is one item
