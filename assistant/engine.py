@@ -38,7 +38,7 @@ from assistant.links import defang_urls
 from assistant.llm import LLMPool
 from assistant.prompts import Prompts
 from assistant.text import MARKER, plain, quotable, satisfies, terms
-from assistant.verify import Verified, at_most, renumbered, verify
+from assistant.verify import Verified, at_most, renumbered, verify, with_its_citations
 from index.embeddings import CachedEmbeddings
 from index.injection import without_orders
 
@@ -298,8 +298,7 @@ class Engine:
         if not items:
             return None
         text = "\n".join(f"- {item}" for item in items)
-        cited = {int(n) for m in MARKER.finditer(text) for n in re.findall(r"\d+", m.group(1))}
-        kept = renumbered(Verified(text, [c for c in listed.citations if c.n in cited]))
+        kept = renumbered(with_its_citations(text, listed.citations))
         return listed.model_copy(update={"answer": kept.text, "citations": kept.citations})
 
     def ask(

@@ -195,16 +195,13 @@ def chosen_items(question: str, listed: HasTurn, *, cited: bool = False) -> list
     if noun and noun not in ITEM_NOUNS and not terms(noun) <= terms(listed.question):
         return []
     asked = terms(found.group("rest")) - ABOUT_WORDS
-    items = [m.group("item") for m in ITEM.finditer(listed.answer)]
-    shared = [len(asked & terms(MARKER.sub("", item))) for item in items]
+    items = _items(listed)
+    shared = [len(asked & terms(item)) for item in items]
     best = max(shared, default=0)
     if not asked or best == 0 or shared.count(best) > MAX_CHOSEN:
         return []
-    return [
-        item if cited else MARKER.sub("", item).strip()
-        for item, n in zip(items, shared, strict=True)
-        if n == best
-    ]
+    written = [m.group("item") for m in ITEM.finditer(listed.answer)] if cited else items
+    return [item for item, n in zip(written, shared, strict=True) if n == best]
 
 
 def filtered_list(question: str, history: Sequence[HasTurn]) -> tuple[str, str] | None:
@@ -229,7 +226,7 @@ def filtered_list(question: str, history: Sequence[HasTurn]) -> tuple[str, str] 
 def of_named_items(listed: HasTurn) -> bool:
     """Is the list answer one of named things ("Combating COVID-19: …", "NATO [2]"), not of
     sentences, whose items "which of them" could not tell apart by name?"""
-    items = [MARKER.sub("", m.group("item")).strip() for m in ITEM.finditer(listed.answer)]
+    items = _items(listed)
     return bool(items) and all(
         ANSWER_LABEL.match(item) or len(item.split()) <= NAMED_ITEM_WORDS for item in items
     )

@@ -242,10 +242,14 @@ def at_most(verified: Verified, most: int | None) -> Verified:
     spans = sentences(verified.text)
     if most is None or len(spans) <= most:
         return verified
-    text = verified.text[: spans[most - 1][1]]
+    kept = with_its_citations(verified.text[: spans[most - 1][1]], verified.citations)
+    return Verified(kept.text, kept.citations, verified.unsupported)
+
+
+def with_its_citations(text: str, citations: list[Citation]) -> Verified:
+    """The text with those of the citations its markers still make."""
     cited = {int(n) for m in MARKER.finditer(text) for n in re.findall(r"\d+", m.group(1))}
-    kept = [c for c in verified.citations if c.n in cited]
-    return Verified(text, kept, verified.unsupported)
+    return Verified(text, [c for c in citations if c.n in cited])
 
 
 def renumbered(verified: Verified) -> Verified:
